@@ -1,0 +1,191 @@
+"""Resolve the years of year-less dates, then merge every entry of one title into one Paper."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Mapping
+
+from slugify import slugify
+
+from .model import Dump, Paper, Problem, Record, Source
+
+ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+SLUG_LENGTH = 75
+# A URL runs to whitespace or a character that cannot stand unescaped in one.
+URL_RE = re.compile(r"""https?://[^\s<>"'`{}|\\^\[\]]+""", re.IGNORECASE)
+TRAILING = ".,;:!?*'\"”’»…"
+
+
+@dataclass(frozen=True)
+class PageYear:
+    """The year a dump's page was captured, and how it was found."""
+
+    year: int
+    how: str
+    """`config`, `file name`, `page date`, `explicit years` or `current year`."""
+    month: int | None = None
+    day: int | None = None
+
+
+def title_key(title: str) -> str:
+    """The merge key of a title: case and spacing ignored."""
+    return " ".join(title.casefold().split())
+
+
+def page_year(dump: Dump, configured: Mapping[str, int], today: date) -> tuple[PageYear, Problem | None]:
+    """Apply the year rule of DESIGN.md to one dump."""
+    month, day = dump.page_month, dump.page_day
+    if dump.file in configured:
+        return PageYear(int(configured[dump.file]), "config", month, day), None
+    m = ISO_PREFIX.match(dump.file)
+    if m:
+        try:
+            captured = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+        else:
+            if month is None:
+                month, day = captured.month, captured.day
+            return PageYear(captured.year, "file name", month, day), None
+    if dump.page_year is not None:
+        return PageYear(dump.page_year, "page date", month, day), None
+    written = [r.year for r in dump.records if r.year is not None]
+    if written:
+        return PageYear(max(written) + 1, "explicit years", month, day), None
+    problem = None
+    if any(r.month is not None and r.year is None for r in dump.records):
+        problem = Problem(
+            dump.file, 0,
+            f"no year for dates without one: assumed {today.year} (name the file "
+            f"YYYY-MM-DD-….txt or set page_years in mkdocs.yml)",
+        )
+    return PageYear(today.year, "current year", month, day), problem
+
+
+def resolve_date(record: Record, page: PageYear) -> tuple[date | None, Problem | None]:
+    """The record's full date, or None with a problem when it is impossible."""
+    if record.month is None or record.day is None:
+        return None, None
+    year = record.year
+    if year is None:
+        year = page.year
+        # The listing shows no year for the page's own year; a later day is last year's.
+        if page.month is not None and page.day is not None and (record.month, record.day) > (page.month, page.day):
+            year -= 1
+    try:
+        return date(year, record.month, record.day), None
+    except ValueError:
+        shown = f"{date(2000, record.month, 1):%b} {record.day}" if 1 <= record.month <= 12 else "?"
+        return None, Problem(
+            record.source.file, record.line_date or record.source.line,
+            f"impossible date: {shown}, {year}; published as undated",
+        )
+
+
+def find_links(text: str) -> tuple[str, ...]:
+    """URLs in a text, without trailing punctuation or unbalanced closing brackets."""
+    found: list[str] = []
+    for match in URL_RE.finditer(text):
+        url = match.group(0)
+        while url:
+            if url[-1] in TRAILING:
+                url = url[:-1]
+            elif url[-1] == ")" and url.count(")") > url.count("("):
+                url = url[:-1]
+            else:
+                break
+        if len(url) > len("https://") and url not in found:
+            found.append(url)
+    return tuple(found)
+
+
+def split_org(line: str | None) -> tuple[str | None, str | None]:
+    """`tencent Tencent` -> ('tencent', 'Tencent'); a lone word is both id and name."""
+    if not line:
+        return None, None
+    org_id, _, name = line.strip().partition(" ")
+    return org_id, (name.strip() or org_id)
+
+
+def _slug(title: str) -> str:
+    return slugify(title, max_length=SLUG_LENGTH, word_boundary=True)
+
+
+def _short_hash(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+
+
+def assign_ids(keys_titles: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A unique slug per title key; collisions keep the slug for the first key, others get a hash."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for key, title in keys_titles:
+        by_slug[_slug(title) or "paper"].append(key)
+    ids: dict[str, str] = {}
+    for slug, keys in by_slug.items():
+        for n, key in enumerate(sorted(keys)):
+            ids[key] = slug if n == 0 and slug != "paper" else f"{slug}-{_short_hash(key)}"
+    return ids
+
+
+def merge(
+    dumps: Iterable[Dump],
+    page_years: Mapping[str, int] | None = None,
+    today: date | None = None,
+) -> tuple[list[Paper], list[Problem]]:
+    """One Paper per title across all dumps, newest first; plus the problems found on the way."""
+    configured = page_years or {}
+    today = today or date.today()
+    problems: list[Problem] = []
+    groups: dict[str, list[tuple[Record, date | None]]] = {}
+    for dump in dumps:
+        if not dump.records:
+            continue
+        page, problem = page_year(dump, configured, today)
+        if problem:
+            problems.append(problem)
+        for record in dump.records:
+            when, problem = resolve_date(record, page)
+            if problem:
+                problems.append(problem)
+            groups.setdefault(title_key(record.title), []).append((record, when))
+
+    ids = assign_ids((key, entries[0][0].title) for key, entries in groups.items())
+    papers = [_paper(ids[key], entries) for key, entries in groups.items()]
+    papers.sort(key=paper_order)
+    return papers, problems
+
+
+def paper_order(paper: Paper) -> tuple:
+    """Newest first, undated last, then by title: the archive's one order."""
+    ordinal = paper.date.toordinal() if paper.date else 0
+    return (-ordinal, title_key(paper.title), paper.id)
+
+
+def _first(values: Iterable):
+    return next((v for v in values if v is not None), None)
+
+
+def _paper(paper_id: str, entries: list[tuple[Record, date | None]]) -> Paper:
+    records = [r for r, _ in entries]
+    # A date with its year written out beats one whose year was inferred.
+    dated = [(r.year is None, n, when) for n, (r, when) in enumerate(entries) if when is not None]
+    when = min(dated)[2] if dated else None
+    upvotes = [r.upvotes for r in records if r.upvotes is not None]
+    org_id, org_name = split_org(_first(r.org for r in records))
+    abstract = max((r.abstract for r in records), key=len)
+    return Paper(
+        id=paper_id,
+        title=records[0].title,
+        abstract=abstract,
+        date=when,
+        upvotes=max(upvotes) if upvotes else None,
+        authors=_first(r.authors for r in records),
+        organization=org_name,
+        org_id=org_id,
+        links=find_links(abstract),
+        sources=tuple(sorted({Source(r.source.file, r.source.line) for r in records}, key=lambda s: (s.file, s.line))),
+    )

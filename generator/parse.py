@@ -1,0 +1,308 @@
+"""Parse the text of one Daily Papers dump into records. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from .model import Dump, Problem, Record, Source
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+DATE_RE = re.compile(
+    rf"^\s*{_MONTH}\s+(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>\d{{4}}))?(?:\s+(?P<upvotes>\d+))?\s*$"
+)
+AUTHORS_RE = re.compile(r"^\s*[•·*-]?\s*(?P<n>\d+)\s+authors?\s*$", re.IGNORECASE)
+DOT_RE = re.compile(r"^\s*·\s*$")
+
+# Header lines of both layouts, compared after stripping and case-folding.
+HEADER_LINES = {
+    "new",
+    "get trending papers in your email inbox!",
+    "get trending papers in your email inbox once a day!",
+    "subscribe",
+    "daily papers",
+    "byak and the research community",
+}
+LAYOUT_A_MARKERS = {"daily papers", "byak and the research community", "new"}
+SUBSCRIBE = "Subscribe"
+
+# A metadata org line longer than this is taken for text (an abstract glued to a `·`).
+MAX_ORG_LINE = 200
+# Titles in the real corpus are at most 175 characters, abstracts almost always over 250:
+# used only to re-synchronise after a title that lost its abstract.
+TITLE_MAX = 200
+# Upvotes beyond this are not real counts (and lose precision in JavaScript).
+MAX_UPVOTES = 10**9
+MAX_AUTHORS = 100_000
+# Lines longer than this are not published as titles (a dump glued onto one line).
+MAX_TITLE = 1000
+
+
+@dataclass
+class _Meta:
+    """A metadata block as read, before it is attached to a record."""
+
+    line: int
+    fields: dict[str, int | str | None] = field(default_factory=dict)
+
+
+@dataclass
+class _Entry:
+    title: str
+    line: int
+    abstract: str = ""
+    has_abstract: bool = False
+    meta: _Meta | None = None
+
+
+def match_date(text: str) -> dict[str, int | None] | None:
+    """Return month, day, year and upvotes of a date line, or None if it is not one."""
+    m = DATE_RE.match(text)
+    if not m or m["month"].lower() not in MONTHS:
+        return None
+    return {
+        "month": MONTHS[m["month"].lower()],
+        "day": int(m["day"]),
+        "year": int(m["year"]) if m["year"] else None,
+        "upvotes": int(m["upvotes"]) if m["upvotes"] else None,
+    }
+
+
+# Field clean-up: one function per metadata kind, each returning the value or a problem text.
+def _check_upvotes(value: int | None) -> tuple[int | None, str | None]:
+    if value is None:
+        return 0, None
+    if value > MAX_UPVOTES:
+        return None, f"upvote count out of range: {value}"
+    return value, None
+
+
+def _check_authors(value: int) -> tuple[int | None, str | None]:
+    if value > MAX_AUTHORS:
+        return None, f"author count out of range: {value}"
+    return value, None
+
+
+FIELD_CHECKS: dict[str, Callable] = {"upvotes": _check_upvotes, "authors": _check_authors}
+
+
+class _Lines:
+    """The body lines with their 1-based numbers, blank lines dropped."""
+
+    def __init__(self, lines: list[tuple[int, str]]):
+        self.items = lines
+        self.i = 0
+
+    def peek(self, k: int = 0) -> tuple[int, str] | None:
+        j = self.i + k
+        return self.items[j] if j < len(self.items) else None
+
+
+def detect_layout(lines: list[str]) -> str | None:
+    """`A`, `B`, or None when the text carries neither layout's header."""
+    head = [ln.strip().casefold() for ln in lines[:40] if ln.strip()][:12]
+    if any(h in LAYOUT_A_MARKERS for h in head[:8]):
+        return "A"
+    if any(h.startswith("get trending papers") for h in head[:3]) or any(
+        h.startswith("subscribe") and len(h) > len("subscribe") for h in head[:4]
+    ):
+        return "B"
+    if any(DOT_RE.match(ln) for ln in lines):
+        return "A"
+    return None
+
+
+def _header_end(lines: list[str], layout: str, file: str, problems: list[Problem]):
+    """Skip the header; return (first body index, page date fields, glued first title)."""
+    i = 0
+    page = None
+    glued: tuple[int, str] | None = None
+    while i < len(lines):
+        raw = lines[i]
+        s = raw.strip()
+        if not s:
+            i += 1
+            continue
+        folded = s.casefold()
+        if folded in HEADER_LINES:
+            i += 1
+            continue
+        if layout == "B" and s.startswith(SUBSCRIBE) and len(s) > len(SUBSCRIBE):
+            glued = (i + 1, s[len(SUBSCRIBE):].strip())
+            i += 1
+            break
+        if layout == "A" and page is None:
+            d = match_date(s)
+            if d is not None and d["upvotes"] is None:
+                page = d
+                page["line"] = i + 1
+                i += 1
+            break
+        break
+    return i, page, glued
+
+
+def _metadata(lines: _Lines, file: str, problems: list[Problem]) -> _Meta | None:
+    """Consume a metadata block at the cursor, if one starts there."""
+    first = lines.peek()
+    if first is None:
+        return None
+    no, text = first
+    nxt = lines.peek(1)
+    after = lines.peek(2)
+    is_dot = bool(DOT_RE.match(text))
+    authors = AUTHORS_RE.match(text)
+    next_is_dot = nxt is not None and nxt[0] == no + 1 and DOT_RE.match(nxt[1])
+    if not (is_dot or authors or (next_is_dot and len(text.strip()) <= MAX_ORG_LINE)):
+        return None
+    meta = _Meta(line=no)
+    if is_dot:
+        problems.append(Problem(file, no, "metadata block without an authors or organization line"))
+        lines.i += 1
+        date_line = nxt if nxt is not None and nxt[0] == no + 1 else None
+    else:
+        if authors:
+            value, problem = FIELD_CHECKS["authors"](int(authors["n"]))
+            meta.fields["authors"] = value
+            if problem:
+                problems.append(Problem(file, no, problem))
+        else:
+            meta.fields["org"] = text.strip()
+        lines.i += 1
+        if not next_is_dot:
+            problems.append(Problem(file, no, f"metadata block cut short after {text.strip()!r}"))
+            return meta
+        lines.i += 1
+        date_line = after if after is not None and after[0] == no + 2 else None
+    d = match_date(date_line[1]) if date_line else None
+    if d is None:
+        where = date_line[0] if date_line else no
+        shown = date_line[1].strip() if date_line else "·"
+        problems.append(Problem(file, where, f"metadata block without a date: {shown!r}"))
+        return meta
+    lines.i += 1
+    meta.fields["line_date"] = date_line[0]
+    for key in ("month", "day", "year"):
+        meta.fields[key] = d[key]
+    value, problem = FIELD_CHECKS["upvotes"](d["upvotes"])
+    meta.fields["upvotes"] = value
+    if problem:
+        problems.append(Problem(file, date_line[0], problem))
+    return meta
+
+
+def _items(lines: _Lines, file: str, problems: list[Problem]) -> Iterator[tuple[str, int, object]]:
+    """Yield ('meta', line, _Meta) and ('text', line, str) items in order."""
+    while lines.peek() is not None:
+        meta = _metadata(lines, file, problems)
+        if meta is not None:
+            yield "meta", meta.line, meta
+            continue
+        no, text = lines.peek()  # type: ignore[misc]
+        lines.i += 1
+        yield "text", no, text.strip()
+
+
+def _record(entry: _Entry, file: str) -> Record:
+    fields = dict(entry.meta.fields) if entry.meta else {}
+    return Record(
+        title=entry.title,
+        abstract=entry.abstract,
+        source=Source(file, entry.line),
+        month=fields.get("month"),  # type: ignore[arg-type]
+        day=fields.get("day"),  # type: ignore[arg-type]
+        year=fields.get("year"),  # type: ignore[arg-type]
+        upvotes=fields.get("upvotes"),  # type: ignore[arg-type]
+        authors=fields.get("authors"),  # type: ignore[arg-type]
+        org=fields.get("org"),  # type: ignore[arg-type]
+        line_date=fields.get("line_date", 0),  # type: ignore[arg-type]
+    )
+
+
+def parse(text: str, file: str) -> Dump:
+    """Parse one dump's decoded text (newlines already `\\n`) into a Dump."""
+    problems: list[Problem] = []
+    lines = text.split("\n")
+    if not text.strip():
+        problems.append(Problem(file, 0, "empty file: no papers"))
+        return Dump(file, "A", (), problems=tuple(problems))
+    layout = detect_layout(lines)
+    if layout is None:
+        problems.append(
+            Problem(file, 0, "not a Daily Papers dump: no header and no metadata found", "error")
+        )
+        return Dump(file, "?", (), problems=tuple(problems))
+    start, page, glued = _header_end(lines, layout, file, problems)
+    body = [(n + 1, ln) for n, ln in enumerate(lines[start:], start) if ln.strip()]
+    if glued and glued[1]:
+        body.insert(0, glued)
+    cursor = _Lines(body)
+
+    entries: list[_Entry] = []
+    items = list(_items(cursor, file, problems))
+    current: _Entry | None = None
+    for k, (kind, no, value) in enumerate(items):
+        if kind == "meta":
+            if current is None or current.meta is not None:
+                problems.append(Problem(file, no, "metadata block without a paper before it"))
+                continue
+            if not current.has_abstract:
+                problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+            current.meta = value  # type: ignore[assignment]
+            current = None
+            continue
+        text_value: str = value  # type: ignore[assignment]
+        if current is not None and not current.has_abstract:
+            following = items[k + 1] if k + 1 < len(items) else None
+            # A short line followed by a long one: the open title lost its abstract and this
+            # line is the next title (otherwise every pair after it would shift by one).
+            looks_like_next_title = (
+                len(text_value) <= TITLE_MAX
+                and following is not None
+                and following[0] == "text"
+                and len(following[2]) > TITLE_MAX  # type: ignore[arg-type]
+            )
+            if not looks_like_next_title:
+                current.abstract = text_value
+                current.has_abstract = True
+                continue
+            problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+        if len(text_value) > MAX_TITLE:
+            problems.append(
+                Problem(file, no, f"line of {len(text_value)} characters where a title was expected; skipped", "error")
+            )
+            current = None
+            continue
+        current = _Entry(title=text_value, line=no)
+        entries.append(current)
+    if current is not None and not current.has_abstract:
+        problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+
+    if not entries and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(file, 0, "no papers found (header only?)"))
+    records = tuple(_record(e, file) for e in entries)
+    problems.sort(key=lambda p: p.line)
+    return Dump(
+        file=file,
+        layout=layout,
+        records=records,
+        page_month=page["month"] if page else None,
+        page_day=page["day"] if page else None,
+        page_year=page["year"] if page else None,
+        problems=tuple(problems),
+    )

@@ -1,0 +1,131 @@
+"""The whole data side of the pipeline: read -> parse -> merge -> tag -> relate."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Mapping
+
+import yaml
+
+from .merge import merge
+from .model import ConfigError, Dump, Paper, Problem
+from .related import apply_related
+from .sources import read_dumps
+from .tags import Tag, apply_tags, load_taxonomy
+
+PLUGIN_DEFAULTS = {
+    "sources": ["content/raw"],
+    "tags": "content/tags.yml",
+    "page_years": {},
+    "related": 5,
+    "page_size": 50,
+}
+
+
+@dataclass
+class Settings:
+    """What the pipeline reads, resolved against the folder of mkdocs.yml."""
+
+    sources: list[Path]
+    """Dump files and folders of dumps."""
+    tags: Path | None
+    """The taxonomy file; None for no tags."""
+    page_years: dict[str, int] = field(default_factory=dict)
+    """Page year per dump file name, overriding the year rule."""
+    related: int = 5
+    """Related papers per paper page."""
+    page_size: int = 50
+    """Papers per listing page."""
+
+
+@dataclass
+class Archive:
+    """Everything gathered before anything is written."""
+
+    dumps: list[Dump]
+    papers: list[Paper]
+    problems: list[Problem]
+    taxonomy: tuple[Tag, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def entries(self) -> int:
+        """Entries read across all dumps."""
+        return sum(len(d.records) for d in self.dumps)
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags need not resolve here."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def plugin_options(config_file: Path) -> dict:
+    """The `papers` plugin options of an mkdocs.yml, or the defaults without one."""
+    options = dict(PLUGIN_DEFAULTS)
+    if not config_file.is_file():
+        return options
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{config_file}: not valid YAML: {exc}") from None
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and "papers" in plugin:
+            options.update(plugin["papers"] or {})
+    return options
+
+
+def settings_from_options(options: Mapping, base: Path) -> Settings:
+    """Settings from plugin options, relative paths taken from `base`."""
+    sources = options.get("sources") or PLUGIN_DEFAULTS["sources"]
+    if isinstance(sources, str):
+        sources = [sources]
+    tags = options.get("tags")
+    years = options.get("page_years") or {}
+    bad = {k: v for k, v in years.items() if not isinstance(v, int) or not 1900 <= v <= 2999}
+    if bad:
+        raise ConfigError(f"page_years: expected a year for each file, got {bad}")
+    return Settings(
+        sources=[base / s for s in sources],
+        tags=(base / tags) if tags else None,
+        page_years={str(k): int(v) for k, v in years.items()},
+        related=int(options.get("related", 5)),
+        page_size=int(options.get("page_size", 50)),
+    )
+
+
+def collect(
+    settings: Settings,
+    today: date | None = None,
+    with_tags: bool = True,
+    with_related: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Archive:
+    """Read every dump and turn it into the archive's papers (no files written)."""
+    timings: dict[str, float] = {}
+    say = progress or (lambda _msg: None)
+
+    start = time.perf_counter()
+    dumps = read_dumps(settings.sources)
+    papers, merge_problems = merge(dumps, settings.page_years, today)
+    timings["parse+merge"] = time.perf_counter() - start
+    problems = [p for d in dumps for p in d.problems] + merge_problems
+    say(f"read {sum(len(d.records) for d in dumps)} entries from {len(dumps)} dumps: {len(papers)} papers")
+
+    taxonomy: tuple[Tag, ...] = ()
+    if with_tags and settings.tags is not None:
+        start = time.perf_counter()
+        taxonomy = load_taxonomy(settings.tags)
+        papers = apply_tags(papers, taxonomy)
+        timings["tags"] = time.perf_counter() - start
+        say(f"tagged: {sum(1 for p in papers if p.tags)} of {len(papers)} papers have a tag")
+    if with_related and settings.related > 0:
+        start = time.perf_counter()
+        papers = apply_related(papers, settings.related)
+        timings["related"] = time.perf_counter() - start
+        say(f"related papers found in {timings['related']:.1f} s")
+    return Archive(dumps, papers, problems, taxonomy, timings)

@@ -1,0 +1,103 @@
+"""Find dump files, read and decode their bytes, and hand the text to the parser."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Iterable
+
+from .model import Dump, GeneratorError, Problem
+from .parse import parse
+
+DUMP_SUFFIXES = {".txt", ".text", ".md", ""}
+# Bytes that never occur in text: NUL and the C0 controls other than tab, LF, FF, CR.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes that are not UTF-8 as Windows-1252 (its five holes as Latin-1)."""
+    assert isinstance(exc, UnicodeDecodeError)
+    bad = exc.object[exc.start : exc.end]
+    chars = []
+    for byte in bad:
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    return "".join(chars), exc.end
+
+
+_CP1252_FALLBACK = "papers-cp1252"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
+
+
+def find_dumps(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into their dump files, sorted by name; keep files as given."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in DUMP_SUFFIXES
+                )
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise GeneratorError(f"no such file or folder: {path}")
+    return found
+
+
+def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    """Decode a dump's bytes to text with `\\n` line ends, or None for binary data."""
+    problems: list[Problem] = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None, [Problem(name, 0, "not a text dump: invalid UTF-16", "error")]
+    else:
+        sample = data[:65536]
+        if b"\x00" in sample or (sample and sum(sample.count(c) for c in _CONTROL) > len(sample) // 100):
+            return None, [Problem(name, 0, "not a text dump: binary data", "error")]
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            problems.append(Problem(name, line, "not valid UTF-8: bytes decoded as Windows-1252"))
+            text = data.decode("utf-8", errors=_CP1252_FALLBACK)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html", "<?xml")):
+        return None, [Problem(name, 0, "not a text dump: an HTML page (save the page as text)", "error")]
+    return text, problems
+
+
+def read_dump(path: Path) -> Dump:
+    """Read, decode and parse one file; unreadable files become a Dump with one error."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Dump(name, "?", (), problems=(Problem(name, 0, f"cannot read: {exc.strerror}", "error"),))
+    text, problems = decode(data, name)
+    if text is None:
+        return Dump(name, "?", (), problems=tuple(problems))
+    dump = parse(text, name)
+    if problems:
+        dump = Dump(
+            dump.file, dump.layout, dump.records, dump.page_month, dump.page_day,
+            dump.page_year, tuple(problems) + dump.problems,
+        )
+    return dump
+
+
+def read_dumps(paths: Iterable[str | Path]) -> list[Dump]:
+    """Read every dump under the given files and folders, in name order."""
+    return [read_dump(p) for p in find_dumps(paths)]
