@@ -25,7 +25,7 @@ site: $(STAMP) ## Build the archive of content/raw into site/
 	$(BIN)/python -m generator build
 
 serve: $(STAMP) ## Build and preview the archive at http://127.0.0.1:8000
-	$(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 test: $(STAMP) ## Run every test (lint, unit, corpus, site, browser)
 	$(BIN)/ruff check generator tests benchmarks

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import sys
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -112,6 +116,121 @@ def check(sources: tuple[str, ...], strict: bool, json_path: str | None, config:
             click.echo(f"Wrote {json_path}.", file=out)
     if strict and archive.problems:
         sys.exit(1)
+
+
+def _mkdocs_logging(verbose: bool) -> None:
+    """Show MkDocs' and the plugin's progress the way `mkdocs build` does."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_papers", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._papers = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def _load_mkdocs(config: str, sources: tuple[str, ...], **overrides):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if not Path(config).is_file():
+        raise GeneratorError(f"config file not found: {config}")
+    try:
+        cfg = load_config(config, **overrides)
+    except ConfigurationError as exc:
+        raise GeneratorError(f"{config}: {exc}") from None
+    plugin = cfg.plugins.get("papers")
+    if plugin is None:
+        raise GeneratorError(f"{config}: the `papers` plugin is not enabled under `plugins:`")
+    if sources:
+        missing = [s for s in sources if not Path(s).exists()]
+        if missing:
+            raise GeneratorError(f"no such file or folder: {missing[0]}")
+        plugin.config["sources"] = [str(Path(s).resolve()) for s in sources]
+    return cfg, plugin
+
+
+@cli.command()
+@click.option("--sources", "sources", multiple=True, type=click.Path(), metavar="DIR",
+              help="Dump folder or file (repeatable); default: the configured sources.")
+@click.option("--docs-dir", type=click.Path(file_okay=False), help="Write the pages here instead of the configured docs_dir.")
+@click.option("--config", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> None:
+    """Write the Markdown pages, feed and papers.json into the docs dir.
+
+    Only files whose content changed are rewritten; generated files of papers
+    that are gone are removed.
+
+    \b
+    Example:
+      python -m generator generate --sources content/raw
+    """
+    from .render import render, write_outputs
+
+    _mkdocs_logging(False)
+    cfg, plugin = _load_mkdocs(config, sources)
+    settings = settings_from_options(dict(plugin.config), Path(config).resolve().parent)
+    archive = collect(settings, progress=lambda m: click.echo(m, err=True))
+    for problem in archive.problems:
+        click.echo(str(problem), err=True)
+    target = Path(docs_dir or cfg.docs_dir)
+    written, unchanged, removed = write_outputs(
+        target, render(archive, settings.page_size, cfg.site_url, cfg.site_name)
+    )
+    click.echo(f"{target}: {written} files written, {unchanged} unchanged, {removed} removed.")
+
+
+@cli.command()
+@click.option("--sources", "sources", multiple=True, type=click.Path(), metavar="DIR",
+              help="Dump folder or file (repeatable); default: the configured sources.")
+@click.option("--site-dir", type=click.Path(file_okay=False), help="Output folder (default: site_dir of the config, site/).")
+@click.option("--strict", is_flag=True, help="Fail on any problem in the dumps and on any MkDocs warning.")
+@click.option("--config", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind index.")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
+def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: str, no_search: bool,
+          verbose: bool) -> None:
+    """Generate the pages, build the site with MkDocs and index it with Pagefind.
+
+    The site is built in a sibling folder and swapped in only when everything
+    succeeded, so a failed build leaves the previous site untouched.
+
+    \b
+    Examples:
+      python -m generator build
+      python -m generator build --sources dumps/ --site-dir public --strict
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    _mkdocs_logging(verbose)
+    overrides = {"strict": True} if strict else {}
+    cfg, plugin = _load_mkdocs(config, sources, **overrides)
+    if no_search:
+        plugin.config["search"] = False
+    final = Path(site_dir or cfg.site_dir).resolve()
+    staging = final.parent / f".{final.name}.building"
+    previous = final.parent / f".{final.name}.previous"
+    for leftover in (staging, previous):
+        shutil.rmtree(leftover, ignore_errors=True)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    cfg.site_dir = str(staging)
+    start = time.perf_counter()
+    try:
+        mkdocs_build(cfg)
+    except (Abort, MkDocsException, GeneratorError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise GeneratorError(f"build failed, {final} left as it was: {exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    click.echo(f"Built {final} in {time.perf_counter() - start:.1f} s.")
 
 
 def main() -> None:

@@ -1,0 +1,406 @@
+"""Render the collected archive into Markdown pages (and the feed and papers.json).
+
+Rendering is a pure function of the archive: `render(archive, ...)` returns every output
+file as {path: text}; `write_outputs` then writes only the files whose bytes changed, so
+`mkdocs serve` does not rebuild in a loop and `--dirty` rebuilds re-render only what moved.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import posixpath
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+from urllib.parse import quote, quote_plus
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from slugify import slugify
+
+from .export import papers_json
+from .merge import title_key
+from .model import Paper
+from .pipeline import Archive
+
+# Folders and files of the docs dir that belong to the generator; everything else is the user's.
+GENERATED_DIRS = ("papers", "dates", "tags", "orgs", "stats")
+GENERATED_FILES = ("index.md", "search.md", "feed.xml", "papers.json")
+FEED_SIZE = 50
+HOME_SIZE = 10
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+]
+
+# Characters that Python-Markdown (and its common extensions) would read as syntax.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", '"': "&quot;"}
+_HTML_RE = re.compile("[&<>|\"]")
+_WS = re.compile(r"\s+")
+# Control characters and non-characters are invalid in HTML and XML; they never display.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def clean(value: object) -> str:
+    """Text on one line, without characters that HTML and XML forbid."""
+    return _WS.sub(" ", _INVISIBLE.sub("", str(value))).strip()
+
+
+def md_text(value: object) -> str:
+    """Escape dump text so Markdown shows it verbatim: no markup, no HTML, one line."""
+    text = _MD_SPECIAL.sub(r"\\\1", clean(value))
+    return _HTML_RE.sub(lambda m: _HTML[m.group(0)], text)
+
+
+def html_text(value: object) -> str:
+    """Escape text for an HTML attribute or element written into Markdown or front matter."""
+    return html.escape(clean(value), quote=True)
+
+
+def url_target(url: str) -> str:
+    """A URL as a Markdown link target: brackets, spaces and quotes percent-encoded."""
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def rel(from_path: str, to_path: str) -> str:
+    """Relative link from one docs file to another."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+def front_matter(data: dict) -> str:
+    """YAML front matter written by the YAML emitter, never by string formatting."""
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{body}---\n\n"
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """First `limit` characters of a text, cut at a word."""
+    text = _WS.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def human_date(when: date | None) -> str:
+    return f"{MONTH_NAMES[when.month - 1][:3]} {when.day}, {when.year}" if when else "Undated"
+
+
+def tag_slug(name: str) -> str:
+    return slugify(name) or "tag"
+
+
+def org_slug(org_id: str) -> str:
+    return slugify(org_id) or "org"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A paginated list of papers: the index page and its older pages."""
+
+    folder: str
+    """Docs folder of the listing, e.g. `tags/reasoning`."""
+    title: str
+    """Heading of every page of the listing."""
+    papers: Sequence[Paper]
+    """Papers, newest first."""
+    intro: str = ""
+    """Markdown shown above the list on the first page (already escaped)."""
+
+
+def paginate(count: int, size: int) -> tuple[int, list[tuple[int, int]]]:
+    """Chunk `count` items (newest first) into pages numbered from the OLDEST.
+
+    Returns (number of chunks, [(start, stop) of chunk c for c = 1..m] as newest-first
+    slice bounds). Numbering from the oldest keeps older pages byte-identical when new
+    papers arrive: only the first page and the newest chunks change.
+    """
+    chunks = max(1, math.ceil(count / size))
+    bounds = []
+    for c in range(1, chunks + 1):
+        old_start, old_stop = (c - 1) * size, min(c * size, count)
+        bounds.append((count - old_stop, count - old_start))
+    return chunks, bounds
+
+
+class Renderer:
+    """Holds the templates and the lookups every page needs."""
+
+    def __init__(self, archive: Archive, page_size: int = 50, site_url: str | None = None,
+                 site_name: str = "Papers Archive"):
+        self.archive = archive
+        self.papers = archive.papers
+        self.page_size = max(1, page_size)
+        self.site_url = (site_url or "").rstrip("/") + "/" if site_url else ""
+        self.site_name = site_name
+        self.by_id = {p.id: p for p in self.papers}
+        self.env = Environment(
+            loader=PackageLoader("generator", "templates"),
+            autoescape=select_autoescape(enabled_extensions=("xml",), default_for_string=False, default=False),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            md=md_text, h=html_text, clean=clean, url_target=url_target, human_date=human_date,
+            shorten=shorten, tag_slug=tag_slug, org_slug=org_slug,
+        )
+        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, rel=rel, paper_path=self.paper_path)
+        self.descriptions = {t.name: t.description for t in archive.taxonomy}
+
+    @staticmethod
+    def paper_path(paper: Paper) -> str:
+        return f"{paper.folder}/{paper.id}.md"
+
+    def render(self) -> dict[str, str]:
+        """Every generated file of the docs dir, by path."""
+        out: dict[str, str] = {}
+        for paper in self.papers:
+            out[self.paper_path(paper)] = self.paper_page(paper)
+        out.update(self.date_pages())
+        out.update(self.tag_pages())
+        out.update(self.org_pages())
+        out["stats/index.md"] = self.stats_page()
+        out["index.md"] = self.home_page()
+        out["search.md"] = self.env.get_template("search.md.j2").render(
+            fm=front_matter({"title": "Search", "search": {"exclude": True}, "hide": ["toc"]}),
+            tags=self.tag_counts(), years=self.year_counts(),
+        )
+        out["feed.xml"] = self.feed()
+        out["papers.json"] = papers_json(self.papers)
+        return out
+
+    # Paper pages -----------------------------------------------------------------------
+    def paper_page(self, paper: Paper) -> str:
+        path = self.paper_path(paper)
+        meta = {
+            "title": html_text(paper.title),
+            "description": html_text(shorten(paper.abstract, 200) or paper.title),
+            "paper": {
+                "id": paper.id,
+                "date": paper.date.isoformat() if paper.date else None,
+                "year": paper.date.year if paper.date else None,
+                "upvotes": paper.upvotes,
+                "authors": paper.authors,
+                "organization": html_text(paper.organization) if paper.organization else None,
+                "tags": [html_text(t) for t in paper.tags],
+            },
+            "hide": ["toc"],
+        }
+        code = [u for u in paper.links if _is_code(u)]
+        related = [self.by_id[r] for r in paper.related if r in self.by_id]
+        q = quote_plus(paper.title)
+        return self.env.get_template("paper.md.j2").render(
+            fm=front_matter(meta), p=paper, path=path, code=code,
+            other=[u for u in paper.links if u not in code], related=related,
+            find_on=[
+                ("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
+                ("Hugging Face", f"https://huggingface.co/papers?q={q}"),
+                ("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}"),
+            ],
+            date_page=(f"dates/{paper.date.year:04d}/{paper.date.month:02d}/index.md"
+                       if paper.date else "dates/undated/index.md"),
+        )
+
+    # Listings --------------------------------------------------------------------------
+    def listing_pages(self, listing: Listing) -> dict[str, str]:
+        out: dict[str, str] = {}
+        count = len(listing.papers)
+        chunks, bounds = paginate(count, self.page_size)
+        index = f"{listing.folder}/index.md"
+
+        def page_file(c: int) -> str:
+            return index if c == chunks else f"{listing.folder}/page-{c}.md"
+
+        template = self.env.get_template("listing.md.j2")
+        for c in range(chunks, 0, -1):
+            path = page_file(c)
+            if c == chunks:
+                # The first page always shows a full page of the newest papers.
+                start, stop = 0, min(self.page_size, count)
+            else:
+                start, stop = bounds[c - 1]
+            shown = listing.papers[start:stop]
+            older = page_file(c - 1) if c > 1 else None
+            newer = page_file(c + 1) if c < chunks else None
+            title = listing.title if c == chunks else f"{listing.title} (older, page {c} of {chunks})"
+            out[path] = template.render(
+                fm=front_matter({"title": html_text(title), "hide": ["toc"]}),
+                title=title, intro=listing.intro if c == chunks else "", papers=shown, path=path,
+                first=count - stop + 1, last=count - start, count=count,
+                newer=rel(path, newer) if newer else None,
+                older=rel(path, older) if older else None,
+                span=(shown[-1].date, shown[0].date) if shown else (None, None),
+            )
+        return out
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        counts = Counter(p.date.year for p in self.papers if p.date)
+        return sorted(counts.items(), reverse=True)
+
+    def date_pages(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        months: dict[tuple[int, int], list[Paper]] = defaultdict(list)
+        undated: list[Paper] = []
+        for p in self.papers:
+            (months[(p.date.year, p.date.month)] if p.date else undated).append(p)
+        years: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for (y, m), ps in sorted(months.items(), reverse=True):
+            years[y].append((m, len(ps)))
+            out.update(self.listing_pages(Listing(
+                f"dates/{y:04d}/{m:02d}", f"{MONTH_NAMES[m - 1]} {y}", ps,
+            )))
+        out.update(self.listing_pages(Listing(
+            "dates/undated", "Undated papers", undated,
+            intro="Papers whose dumps carried no date. They are still part of the archive.",
+        )))
+        year_tpl = self.env.get_template("year.md.j2")
+        for y, ms in years.items():
+            path = f"dates/{y:04d}/index.md"
+            out[path] = year_tpl.render(
+                fm=front_matter({"title": str(y), "hide": ["toc"]}), year=y, months=ms,
+                total=sum(n for _, n in ms), path=path,
+            )
+        out["dates/index.md"] = self.env.get_template("dates.md.j2").render(
+            fm=front_matter({"title": "Dates", "hide": ["toc"]}),
+            years=sorted(years.items(), reverse=True), undated=len(undated),
+        )
+        return out
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(t for p in self.papers for t in p.tags)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+    def tag_pages(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        members: dict[str, list[Paper]] = defaultdict(list)
+        for p in self.papers:
+            for t in p.tags:
+                members[t].append(p)
+        for name, ps in members.items():
+            desc = self.descriptions.get(name, "")
+            out.update(self.listing_pages(Listing(
+                f"tags/{tag_slug(name)}", name, ps, intro=md_text(desc) if desc else "",
+            )))
+        untagged = sum(1 for p in self.papers if not p.tags)
+        out["tags/index.md"] = self.env.get_template("tags.md.j2").render(
+            fm=front_matter({"title": "Tags", "hide": ["toc"]}), tags=self.tag_counts(),
+            descriptions=self.descriptions, untagged=untagged, total=len(self.papers),
+        )
+        return out
+
+    def org_groups(self) -> list[tuple[str, str, list[Paper]]]:
+        groups: dict[str, list[Paper]] = defaultdict(list)
+        for p in self.papers:
+            if p.org_id:
+                groups[p.org_id].append(p)
+        rows = [(org_id, ps[0].organization or org_id, ps) for org_id, ps in groups.items()]
+        return sorted(rows, key=lambda r: (-len(r[2]), r[1].casefold(), r[0]))
+
+    def org_pages(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        groups = self.org_groups()
+        names = Counter(name.casefold() for _, name, _ in groups)
+        for org_id, name, ps in groups:
+            shown = f"{name} ({org_id})" if names[name.casefold()] > 1 else name
+            out.update(self.listing_pages(Listing(f"orgs/{org_slug(org_id)}", shown, ps)))
+        out["orgs/index.md"] = self.env.get_template("orgs.md.j2").render(
+            fm=front_matter({"title": "Organizations", "hide": ["toc"]}),
+            orgs=[(org_slug(i), n, len(ps)) for i, n, ps in groups],
+            without=sum(1 for p in self.papers if not p.org_id),
+        )
+        return out
+
+    # Home, stats, feed -----------------------------------------------------------------
+    def home_page(self) -> str:
+        dated = [p for p in self.papers if p.date]
+        voted = sorted(
+            (p for p in self.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), title_key(p.title))
+        )
+        return self.env.get_template("home.md.j2").render(
+            fm=front_matter({"title": "Home", "hide": ["navigation", "toc"]}),
+            total=len(self.papers), dated=len(dated), entries=self.archive.entries,
+            dumps=len(self.archive.dumps), latest=dated[:HOME_SIZE], top=voted[:HOME_SIZE],
+            tags=self.tag_counts()[:12], orgs=len(self.org_groups()), years=self.year_counts(),
+            span=(dated[-1].date, dated[0].date) if dated else None, path="index.md",
+        )
+
+    def stats_page(self) -> str:
+        from .charts import bar_chart
+
+        months = Counter((p.date.year, p.date.month) for p in self.papers if p.date)
+        month_rows = [(f"{MONTH_NAMES[m - 1][:3]} {y}", n) for (y, m), n in sorted(months.items())]
+        tag_rows = self.tag_counts()
+        org_rows = [(name, len(ps)) for _, name, ps in self.org_groups()[:20]]
+        return self.env.get_template("stats.md.j2").render(
+            fm=front_matter({"title": "Stats", "hide": ["toc"]}),
+            months=bar_chart(month_rows[-36:], "Papers per month", vertical=True),
+            tags=bar_chart(tag_rows, "Papers per tag"),
+            orgs=bar_chart(org_rows, "Papers per organization (top 20)"),
+            total=len(self.papers), n_months=len(month_rows),
+        )
+
+    def feed(self) -> str:
+        newest = [p for p in self.papers if p.date][:FEED_SIZE]
+        updated = newest[0].date if newest else date(1970, 1, 1)
+        return self.env.get_template("feed.xml").render(
+            papers=newest, updated=updated, site_url=self.site_url, site_name=self.site_name,
+        )
+
+
+def _is_code(url: str) -> bool:
+    host = url.split("/")[2].lower() if url.count("/") >= 2 else ""
+    return host.endswith(("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org"))
+
+
+def render(archive: Archive, page_size: int = 50, site_url: str | None = None,
+           site_name: str = "Papers Archive") -> dict[str, str]:
+    """Every generated file of the docs dir, by path relative to it."""
+    return Renderer(archive, page_size, site_url, site_name).render()
+
+
+def _generated(docs_dir: Path) -> Iterable[Path]:
+    for name in GENERATED_DIRS:
+        folder = docs_dir / name
+        if folder.is_dir():
+            yield from (p for p in folder.rglob("*") if p.is_file())
+    for name in GENERATED_FILES:
+        if (docs_dir / name).is_file():
+            yield docs_dir / name
+
+
+def write_outputs(docs_dir: Path, outputs: dict[str, str]) -> tuple[int, int, int]:
+    """Write changed files, delete stale generated ones; return (written, unchanged, removed)."""
+    written = unchanged = removed = 0
+    wanted = {docs_dir / k for k in outputs}
+    for stale in list(_generated(docs_dir)):
+        if stale not in wanted:
+            stale.unlink()
+            removed += 1
+    made_dirs: set[Path] = set()
+    for name, text in outputs.items():
+        path = docs_dir / name
+        data = text.encode("utf-8")
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                unchanged += 1
+                continue
+        except FileNotFoundError:
+            pass
+        if path.parent not in made_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(path.parent)
+        path.write_bytes(data)
+        written += 1
+    for name in GENERATED_DIRS:  # folders left empty by removals
+        folder = docs_dir / name
+        if folder.is_dir():
+            for sub in sorted((d for d in folder.rglob("*") if d.is_dir()), reverse=True):
+                if not any(sub.iterdir()):
+                    sub.rmdir()
+    return written, unchanged, removed
