@@ -35,4 +35,4 @@ bench: $(STAMP) ## Run the benchmarks (parse, build, search, scale)
 	$(BIN)/python benchmarks/bench_parse.py
 
 clean: ## Remove the build output and generated pages
-	rm -rf site .cache docs/papers docs/dates docs/tags docs/orgs
+	rm -rf site .cache content/papers content/dates content/tags content/orgs content/stats content/index.md content/search.md content/feed.xml content/papers.json
