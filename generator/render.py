@@ -326,7 +326,7 @@ class Renderer:
             fm=front_matter({"title": "Home", "hide": ["navigation", "toc"]}),
             total=len(self.papers), dated=len(dated), entries=self.archive.entries,
             dumps=len(self.archive.dumps), latest=dated[:HOME_SIZE], top=voted[:HOME_SIZE],
-            tags=self.tag_counts()[:12], orgs=len(self.org_groups()), years=self.year_counts(),
+            tags=self.tag_counts()[:12], n_tags=len(self.tag_counts()), orgs=len(self.org_groups()), years=self.year_counts(),
             span=(dated[-1].date, dated[0].date) if dated else None, path="index.md",
         )
 
