@@ -66,4 +66,4 @@ def related_ids(papers: list[Paper], count: int = RELATED) -> list[tuple[str, ..
 
 def apply_related(papers: list[Paper], count: int = RELATED) -> list[Paper]:
     """Papers with `related` filled in."""
-    return [replace(p, related=ids) for p, ids in zip(papers, related_ids(papers, count))]
+    return [replace(p, related=ids) for p, ids in zip(papers, related_ids(papers, count), strict=True)]

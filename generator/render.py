@@ -12,10 +12,10 @@ import math
 import posixpath
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
 from urllib.parse import quote, quote_plus
 
 import yaml
@@ -74,7 +74,9 @@ def rel(from_path: str, to_path: str) -> str:
 
 def front_matter(data: dict) -> str:
     """YAML front matter written by the YAML emitter, never by string formatting."""
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    # allow_unicode=False: PyYAML writes some characters (NEL, LS, PS) raw, and they read
+    # back as line breaks; escaped, every string survives the round trip.
+    body = yaml.safe_dump(data, allow_unicode=False, sort_keys=False, width=10_000)
     return f"---\n{body}---\n\n"
 
 
@@ -228,14 +230,16 @@ class Renderer:
             shown = listing.papers[start:stop]
             older = page_file(c - 1) if c > 1 else None
             newer = page_file(c + 1) if c < chunks else None
-            title = listing.title if c == chunks else f"{listing.title} (older, page {c} of {chunks})"
+            span = (shown[-1].date, shown[0].date) if shown else (None, None)
+            # Older pages are named by what they hold, not by their count: new papers then
+            # leave them byte-identical.
+            title = listing.title if c == chunks else f"{listing.title}: {_span_text(span)}"
             out[path] = template.render(
                 fm=front_matter({"title": html_text(title), "hide": ["toc"]}),
                 title=title, intro=listing.intro if c == chunks else "", papers=shown, path=path,
-                first=count - stop + 1, last=count - start, count=count,
+                count=count if c == chunks else None, shown_count=len(shown),
                 newer=rel(path, newer) if newer else None,
-                older=rel(path, older) if older else None,
-                span=(shown[-1].date, shown[0].date) if shown else (None, None),
+                older=rel(path, older) if older else None, span=span,
             )
         return out
 
@@ -353,6 +357,15 @@ class Renderer:
         )
 
 
+def _span_text(span: tuple[date | None, date | None]) -> str:
+    low, high = span
+    if low is None or high is None:
+        return "undated"
+    if low == high:
+        return human_date(low)
+    return f"{human_date(high)} back to {human_date(low)}"
+
+
 def _is_code(url: str) -> bool:
     host = url.split("/")[2].lower() if url.count("/") >= 2 else ""
     return host.endswith(("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org"))
@@ -400,7 +413,7 @@ def write_outputs(docs_dir: Path, outputs: dict[str, str]) -> tuple[int, int, in
     for name in GENERATED_DIRS:  # folders left empty by removals
         folder = docs_dir / name
         if folder.is_dir():
-            for sub in sorted((d for d in folder.rglob("*") if d.is_dir()), reverse=True):
+            for sub in sorted((d for d in folder.rglob("*") if d.is_dir()), reverse=True) + [folder]:
                 if not any(sub.iterdir()):
                     sub.rmdir()
     return written, unchanged, removed

@@ -1,0 +1,219 @@
+"""Rendering: Markdown escaping, front matter, pagination, golden pages, incremental writes."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.model import Paper, Source
+from generator.pipeline import Settings, collect
+from generator.render import (
+    Renderer,
+    clean,
+    front_matter,
+    html_text,
+    md_text,
+    paginate,
+    render,
+    write_outputs,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden" / "markdown"
+EXTENSIONS = ["attr_list", "md_in_html", "tables"]  # as in mkdocs.yml
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    "# Not a heading",
+    "> not a quote",
+    "1. not a list",
+    "- not a list either",
+    "+ nor this",
+    "*stars* and _underscores_ and __bold__ and **bold**",
+    "a | table | row",
+    "{{ jinja }} and {% block %} and {# comment #}",
+    r"LaTeX $\alpha_i + \beta^2$ and \emph{x} and \\ double",
+    "[a link](javascript:alert(1)) and ![img](x.png)",
+    "`code` and ``more``",
+    "<img src=x onerror=alert(1)>",
+    "&amp; &lt; &#124; entities stay visible",
+    "ends with a backslash \\",
+    "attr list { .class #id } and {: .x }",
+    "---",
+    "***",
+    "    indented like code",
+    "<!-- an HTML comment -->",
+    "[^1]: footnote",
+    "term\n: definition",
+    "http://example.com/_under_score_",
+    "emoji 🚀 and CJK 大型语言模型 and RTL نموذج",
+]
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def shown(markdown_text: str) -> tuple[str, list[str]]:
+    """The text a browser shows for a Markdown snippet, and the tags it makes."""
+    parser = _Text()
+    parser.feed(markdown.markdown(markdown_text, extensions=EXTENSIONS))
+    return " ".join("".join(parser.parts).split()), parser.tags
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_escaping_shows_text_verbatim(text: str) -> None:
+    as_paragraph, tags = shown(md_text(text))
+    assert as_paragraph == clean(text)
+    assert tags == ["p"]
+    as_heading, tags = shown("# " + md_text(text))
+    assert as_heading == clean(text)
+    assert tags == ["h1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=120))
+def test_any_text_survives_markdown(text: str) -> None:
+    expected = clean(text)
+    got, tags = shown(md_text(text))
+    assert got == expected
+    assert set(tags) <= {"p"}
+
+
+@given(st.text(max_size=200))
+def test_front_matter_is_yaml_that_reads_back(text: str) -> None:
+    block = front_matter({"title": html_text(text), "paper": {"tags": [text]}})
+    assert block.startswith("---\n") and block.endswith("---\n\n")
+    data = yaml.safe_load(block.strip().strip("-"))
+    assert data["title"] == html_text(text)
+    assert data["paper"]["tags"] == [text]
+
+
+def test_html_text_escapes_markup() -> None:
+    assert html_text('<b a="1">&</b>') == "&lt;b a=&quot;1&quot;&gt;&amp;&lt;/b&gt;"
+
+
+def test_pagination_numbers_pages_from_the_oldest() -> None:
+    chunks, bounds = paginate(120, 50)
+    assert chunks == 3
+    assert bounds == [(70, 120), (20, 70), (0, 20)]
+    assert paginate(0, 50) == (1, [(0, 0)])
+    # Adding papers at the newest end leaves the older chunks' contents where they were.
+    _, after = paginate(125, 50)
+    assert [(s + 5, e + 5) for s, e in bounds[:2]] == after[:2]
+
+
+def _paper(n: int, day: date | None) -> Paper:
+    return Paper(
+        id=f"paper-{n}", title=f"Paper {n}", abstract=f"Abstract {n}.", date=day, upvotes=n,
+        authors=None, organization=None, org_id=None, links=(), sources=(Source("x.txt", n),),
+        tags=("T",),
+    )
+
+
+def test_new_papers_leave_older_listing_pages_byte_identical() -> None:
+    from generator.pipeline import Archive
+
+    old = [_paper(n, date(2025, 1, 1 + n % 28)) for n in range(130)]
+    old.sort(key=lambda p: (-p.date.toordinal(), p.title))
+    new = [_paper(1000 + n, date(2025, 3, 1)) for n in range(7)] + old
+    before = Renderer(Archive([], old, []), page_size=50).tag_pages()
+    after = Renderer(Archive([], new, []), page_size=50).tag_pages()
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert "tags/t/page-1.md" not in changed and "tags/t/page-2.md" in before
+    assert changed <= {"tags/t/index.md", "tags/t/page-2.md", "tags/t/page-3.md", "tags/index.md"}
+
+
+@pytest.fixture(scope="module")
+def sample_pages() -> dict[str, str]:
+    archive = collect(Settings(sources=[ROOT / "content" / "raw"], tags=ROOT / "tests" / "fixtures" / "tags-golden.yml"))
+    return render(archive, page_size=50, site_url="https://example.org/archive/")
+
+
+GOLDEN_PAGES = {
+    "index.md": "index.md",
+    "paper.md": "papers/2025/10/distributional-semantics-tracing-a-framework-for-explaining-hallucinations.md",
+    "tag.md": "tags/recommendation/index.md",
+    "dates.md": "dates/index.md",
+    "month.md": "dates/2025/10/index.md",
+    "orgs.md": "orgs/index.md",
+}
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN_PAGES))
+def test_golden_markdown(sample_pages: dict[str, str], golden: str) -> None:
+    """Generated Markdown equals the reviewed copy (PAPERS_REGEN_GOLDEN=1 rewrites it)."""
+    text = sample_pages[GOLDEN_PAGES[golden]]
+    path = GOLDEN / golden
+    if os.environ.get("PAPERS_REGEN_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_every_paper_has_a_page_and_listings_cover_everyone(sample_pages: dict[str, str]) -> None:
+    import json
+
+    data = json.loads(sample_pages["papers.json"])
+    assert data["count"] == len(data["papers"]) == 394
+    for record in data["papers"]:
+        page = sample_pages[record["url"].rstrip("/") + ".md"]
+        assert f"# {md_text(record['title'])}\n" in page
+    listed = set()
+    for path, text in sample_pages.items():
+        if path.startswith("dates/") and re.search(r"dates/(\d{4}/\d{2}|undated)/", path):
+            listed.update(re.findall(r"\]\(\.\./\.\./(?:\.\./)?papers/[^)]+/([^/)]+)\.md\)", text))
+    assert listed == {p["id"] for p in data["papers"]}
+
+
+def test_write_outputs_writes_only_changes(tmp_path: Path) -> None:
+    outputs = {"index.md": "home\n", "papers/2025/01/a.md": "a\n", "tags/t/index.md": "t\n"}
+    assert write_outputs(tmp_path, outputs) == (3, 0, 0)
+    stamp = (tmp_path / "index.md").stat().st_mtime_ns
+    assert write_outputs(tmp_path, outputs) == (0, 3, 0)
+    assert (tmp_path / "index.md").stat().st_mtime_ns == stamp
+    (tmp_path / "notes.md").write_text("mine")  # a user's own page is never touched
+    smaller = {k: v for k, v in outputs.items() if not k.startswith("papers/")}
+    assert write_outputs(tmp_path, smaller) == (0, 2, 1)
+    assert not (tmp_path / "papers").exists()
+    assert (tmp_path / "notes.md").read_text() == "mine"
+
+
+def test_feed_is_valid_atom_with_the_newest_papers(sample_pages: dict[str, str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(sample_pages["feed.xml"].encode("utf-8"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert 0 < len(entries) <= 50
+    links = [e.find("a:link", ns).get("href") for e in entries]
+    assert all(link.startswith("https://example.org/archive/papers/") for link in links)
+    dates = [e.find("a:updated", ns).text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_control_characters_never_reach_html_or_xml() -> None:
+    from generator.pipeline import Archive
+
+    bad = replace(_paper(1, date(2025, 1, 2)), title="Bell\x07 and\x00 nul", abstract="esc\x1b[31m red\x7f")
+    pages = Renderer(Archive([], [bad], [])).render()
+    for name in (f"{bad.folder}/{bad.id}.md", "feed.xml"):
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", pages[name]), name
