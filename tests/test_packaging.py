@@ -1,0 +1,70 @@
+"""`pip install` of the repository gives any Material site the `papers` plugin."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SECOND_SITE = Path(__file__).resolve().parent / "fixtures" / "second_site"
+
+
+def run(*command: str | Path, cwd: Path | None = None, env: dict | None = None) -> str:
+    """Run a command; on failure show its output, not just the exit status."""
+    result = subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{command} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of the committed repository, as `pip install git+https://…` would build it."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    run("git", "clone", "--quiet", ROOT, tmp / "repo")
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", tmp / "dist", tmp / "repo")
+    (built,) = (tmp / "dist").glob("papers_archive-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_plugin_and_its_templates(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    committed = run("git", "ls-files", "generator", cwd=ROOT).split()
+    for path in committed:
+        if path.endswith(".py") or path.startswith("generator/templates/"):
+            assert path in names, f"{path} is committed but not in the wheel"
+    assert not any(n.startswith(("tests/", "content/", "benchmarks/")) for n in names)
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "[mkdocs.plugins]" in text and "papers = generator.plugin:PapersPlugin" in text
+
+
+@pytest.mark.slow
+def test_second_site_builds_with_the_installed_plugin(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv)
+    run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel)
+    site_src = tmp_path / "second_site"
+    shutil.copytree(SECOND_SITE, site_src)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "SITE_URL")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    # Run from the site's folder with the fresh venv's mkdocs: the plugin must come from the wheel.
+    run(venv / "bin" / "mkdocs", "build", "--strict", cwd=site_src, env=env)
+
+    site = site_src / "site"
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    pages = sorted(site.glob("papers/**/index.html"))
+    assert data["count"] == len(data["papers"]) == len(pages) == 12  # 8 + 4 papers in the two dumps
+    for paper in data["papers"]:
+        assert (site / paper["url"] / "index.html").is_file(), paper["url"]
+    assert {s["file"] for p in data["papers"] for s in p["sources"]} == {"2025-11-11-rich.txt", "compact.txt"}
+    assert any("Recommendation" in p["tags"] for p in data["papers"]), "the site's own tags.yml applies"
+    assert (site / "about" / "index.html").is_file(), "the hand-written page is built beside the generated ones"
+    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
