@@ -88,18 +88,26 @@ def resolve_date(record: Record, page: PageYear) -> tuple[date | None, Problem |
 
 def find_links(text: str) -> tuple[str, ...]:
     """URLs in a text, without trailing punctuation or unbalanced closing brackets."""
-    found: list[str] = []
+    # A dict keeps first-seen order and finds duplicates in constant time; the loop moves an
+    # index rather than slicing, so hostile input (thousands of URLs, a URL followed by
+    # thousands of `)`) stays linear.
+    found: dict[str, None] = {}
     for match in URL_RE.finditer(text):
         url = match.group(0)
-        while url:
-            if url[-1] in TRAILING:
-                url = url[:-1]
-            elif url[-1] == ")" and url.count(")") > url.count("("):
-                url = url[:-1]
+        end = len(url)
+        unbalanced = url.count(")") - url.count("(")
+        while end:
+            last = url[end - 1]
+            if last in TRAILING:
+                end -= 1
+            elif last == ")" and unbalanced > 0:
+                end -= 1
+                unbalanced -= 1
             else:
                 break
-        if len(url) > len("https://") and url not in found:
-            found.append(url)
+        url = url[:end]
+        if len(url) > len("https://"):
+            found.setdefault(url)
     return tuple(found)
 
 

@@ -26,7 +26,9 @@ _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 DATE_RE = re.compile(
     rf"^\s*{_MONTH}\s+(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>\d{{4}}))?(?:\s+(?P<upvotes>\d+))?\s*$"
 )
-AUTHORS_RE = re.compile(r"^\s*[•·*-]?\s*(?P<n>\d+)\s+authors?\s*$", re.IGNORECASE)
+# `\s*(?:[•·*-]\s*)?`, not `\s*[•·*-]?\s*`: two adjacent `\s*` take quadratic time on a
+# long run of spaces, and a hostile dump could hang the build with one line.
+AUTHORS_RE = re.compile(r"^\s*(?:[•·*-]\s*)?(?P<n>\d+)\s+authors?\s*$", re.IGNORECASE)
 DOT_RE = re.compile(r"^\s*·\s*$")
 
 # Header lines of both layouts, compared after stripping and case-folding.
@@ -116,11 +118,13 @@ class _Lines:
 def detect_layout(lines: list[str]) -> str | None:
     """`A`, `B`, or None when the text carries neither layout's header."""
     head = [ln.strip().casefold() for ln in lines[:40] if ln.strip()][:12]
+    # The glued `Subscribe<first title>` line is layout B's own: checked first, so that a
+    # paper titled `New` or `Daily Papers` near the top does not pass for layout A's header.
+    if any(h.startswith("subscribe") and len(h) > len("subscribe") for h in head[:4]):
+        return "B"
     if any(h in LAYOUT_A_MARKERS for h in head[:8]):
         return "A"
-    if any(h.startswith("get trending papers") for h in head[:3]) or any(
-        h.startswith("subscribe") and len(h) > len("subscribe") for h in head[:4]
-    ):
+    if any(h.startswith("get trending papers") for h in head[:3]):
         return "B"
     if any(DOT_RE.match(ln) for ln in lines):
         return "A"
