@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .model import Dump, GeneratorError, Problem
 from .parse import parse
