@@ -1,0 +1,205 @@
+"""Shared helpers of the parse/merge tests: dump writers, record views, corpus comparison."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.merge import page_year, resolve_date
+from generator.model import Dump, Paper, Record
+from generator.sources import read_dump
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "content" / "raw"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dumps"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "records"
+CORPUS_SLICE = Path(__file__).resolve().parent / "corpus_slice"
+# A fixed "today" so that nothing depends on the clock (the corpus has 2026 page years).
+TODAY = date(2026, 11, 22)
+
+LAYOUT_A_HEADER = [
+    "new",
+    "Get trending papers in your email inbox!",
+    "Subscribe",
+    "Daily Papers",
+    "byAK and the research community",
+]
+LAYOUT_B_HEADER = [
+    "Get trending papers in your email inbox once a day!",
+    "Get trending papers in your email inbox!",
+]
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def real_corpus() -> Path | None:
+    """The real corpus folder (env PAPERS_CORPUS or ../shared/corpus/real), None when absent."""
+    env = os.environ.get("PAPERS_CORPUS")
+    path = Path(env) if env else REPO.parent / "shared" / "corpus" / "real"
+    return path if (path / "TRUTH.json").is_file() else None
+
+
+@dataclass
+class Entry:
+    """One paper to write into a synthetic dump, with the record it must parse back to."""
+
+    title: str
+    abstract: str
+    authors: int | None = None
+    org: str | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    upvotes: int | None = None
+    """Shown on the date line only when > 0; a metadata block without it parses as 0."""
+
+    @property
+    def has_metadata(self) -> bool:
+        return self.month is not None
+
+
+def date_line(month: int, day: int, year: int | None = None, upvotes: int | None = None) -> str:
+    """`Oct 7`, `Dec 29, 2024`, `Oct 7 2` or `Dec 16, 2024 2`, as Hugging Face shows them."""
+    text = f"{MONTH_NAMES[month - 1]} {day}"
+    if year is not None:
+        text += f", {year}"
+    if upvotes:
+        text += f" {upvotes}"
+    return text
+
+
+def write_layout_a(entries: list[Entry], page: str | None = "Nov 11") -> tuple[str, list[int]]:
+    """A layout-A dump of the entries, and the 1-based line of each title."""
+    lines: list[str] = []
+    for header in LAYOUT_A_HEADER + ([page] if page else []):
+        lines += [header, ""]
+    title_lines = []
+    for e in entries:
+        title_lines.append(len(lines) + 1)
+        lines += [e.title, "", e.abstract, ""]
+        if e.has_metadata:
+            first = e.org if e.org is not None else f"  • {e.authors} authors"
+            lines += [first, "·", date_line(e.month, e.day, e.year, e.upvotes), ""]  # type: ignore[arg-type]
+    return "\n".join(lines), title_lines
+
+
+def write_layout_b(entries: list[Entry]) -> tuple[str, list[int]]:
+    """A layout-B dump (no metadata: only titles and abstracts), and the line of each title."""
+    lines = list(LAYOUT_B_HEADER)
+    title_lines = []
+    for n, e in enumerate(entries):
+        title_lines.append(len(lines) + 1)
+        lines += [("Subscribe" if n == 0 else "") + e.title, e.abstract]
+    if not entries:
+        lines.append("Subscribe")
+    return "\n".join(lines) + "\n", title_lines
+
+
+def expected_record(e: Entry, file: str, line: int) -> dict:
+    """The record view (see `record_view`) that an Entry must parse back to."""
+    meta = e.has_metadata
+    return {
+        "title": e.title,
+        "abstract": e.abstract,
+        "line": line,
+        "month": e.month,
+        "day": e.day,
+        "year": e.year,
+        "upvotes": (e.upvotes or 0) if meta else None,
+        "authors": e.authors if meta and e.org is None else None,
+        "org": e.org if meta else None,
+        "file": file,
+    }
+
+
+def record_view(r: Record) -> dict:
+    """A record as a plain dict, for comparisons with readable diffs."""
+    return {
+        "title": r.title,
+        "abstract": r.abstract,
+        "line": r.source.line,
+        "month": r.month,
+        "day": r.day,
+        "year": r.year,
+        "upvotes": r.upvotes,
+        "authors": r.authors,
+        "org": r.org,
+        "file": r.source.file,
+    }
+
+
+def golden_record(r: Record) -> dict:
+    """A record as kept in the golden files: the abstract shortened to its head and length."""
+    view = record_view(r)
+    del view["file"]
+    view["abstract"] = r.abstract[:80]
+    view["abstract_chars"] = len(r.abstract)
+    return view
+
+
+def golden_paper(p: Paper) -> dict:
+    """A merged paper as kept in the golden file."""
+    return {
+        "id": p.id,
+        "title": p.title,
+        "date": p.date.isoformat() if p.date else None,
+        "upvotes": p.upvotes,
+        "authors": p.authors,
+        "organization": p.organization,
+        "org_id": p.org_id,
+        "links": list(p.links),
+        "sources": [f"{s.file}:{s.line}" for s in p.sources],
+    }
+
+
+def truth_view(dump: Dump, truth_file: dict) -> tuple[dict, list[dict]]:
+    """What the parse says about one corpus file, in TRUTH.json's terms."""
+    page, _ = page_year(dump, {}, TODAY)
+    head = {
+        "layout": dump.layout,
+        "page_year": page.year if dump.layout == "A" else None,
+        "n_papers": len(dump.records),
+        "problems": [str(p) for p in dump.problems],
+    }
+    papers = []
+    for r in dump.records:
+        when, _ = resolve_date(r, page)
+        papers.append({
+            "title": r.title,
+            "date": when.isoformat() if when else None,
+            "upvotes": r.upvotes,
+            "authors": r.authors,
+            "org": r.org,
+        })
+    return head, papers
+
+
+def compare_with_truth(folder: Path, truth: dict) -> tuple[list[Dump], list[str]]:
+    """Parse every file TRUTH.json names and list each difference as `file:#n: field ...`."""
+    diffs: list[str] = []
+    dumps = []
+    for name, expected in sorted(truth["files"].items()):
+        dump = read_dump(folder / name)
+        dumps.append(dump)
+        head, papers = truth_view(dump, expected)
+        want_head = {
+            "layout": expected["layout"],
+            "page_year": expected["page_year"],
+            "n_papers": len(expected["papers"]),
+            "problems": [],
+        }
+        assert expected.get("n_papers", len(expected["papers"])) == len(expected["papers"])
+        for key, value in want_head.items():
+            if head[key] != value:
+                diffs.append(f"{name}: {key}: got {head[key]!r}, expected {value!r}")
+        for n, (got, want) in enumerate(zip(papers, expected["papers"], strict=False), 1):
+            for key, value in got.items():
+                if value != want[key]:
+                    diffs.append(f"{name}:#{n}: {key}: got {value!r}, expected {want[key]!r}")
+    return dumps, diffs
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
