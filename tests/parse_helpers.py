@@ -154,12 +154,15 @@ def golden_paper(p: Paper) -> dict:
     }
 
 
-def truth_view(dump: Dump, truth_file: dict) -> tuple[dict, list[dict]]:
+def truth_view(dump: Dump) -> tuple[dict, list[dict]]:
     """What the parse says about one corpus file, in TRUTH.json's terms."""
     page, _ = page_year(dump, {}, TODAY)
     head = {
         "layout": dump.layout,
         "page_year": page.year if dump.layout == "A" else None,
+        "page_date": (
+            date(page.year, page.month, page.day).isoformat() if dump.layout == "A" and page.month else None
+        ),
         "n_papers": len(dump.records),
         "problems": [str(p) for p in dump.problems],
     }
@@ -183,10 +186,11 @@ def compare_with_truth(folder: Path, truth: dict) -> tuple[list[Dump], list[str]
     for name, expected in sorted(truth["files"].items()):
         dump = read_dump(folder / name)
         dumps.append(dump)
-        head, papers = truth_view(dump, expected)
+        head, papers = truth_view(dump)
         want_head = {
             "layout": expected["layout"],
             "page_year": expected["page_year"],
+            "page_date": expected["page_date"],
             "n_papers": len(expected["papers"]),
             "problems": [],
         }
