@@ -90,7 +90,8 @@ def read_dump(path: Path) -> Dump:
     if text is None:
         return Dump(name, "?", (), problems=tuple(problems))
     dump = parse(text, name)
-    if problems:
+    # A rejected file is reported in one line: a decoding warning would only repeat it.
+    if problems and dump.layout != "?":
         dump = Dump(
             dump.file, dump.layout, dump.records, dump.page_month, dump.page_day,
             dump.page_year, tuple(problems) + dump.problems,
