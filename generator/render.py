@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import math
-import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -67,16 +67,32 @@ def url_target(url: str) -> str:
     return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
 
 
+@lru_cache(maxsize=4096)
+def _dir_parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("/")[:-1])
+
+
 def rel(from_path: str, to_path: str) -> str:
-    """Relative link from one docs file to another."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    """Relative link from one docs file to another (both relative to the docs dir)."""
+    here = _dir_parts(from_path)
+    there = to_path.split("/")
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
+# libyaml's emitter is 50x faster than PyYAML's; PyYAML's writes NEL, LS and PS raw, so that
+# they read back as line breaks: without libyaml, non-ASCII is escaped instead.
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_UNICODE = _Dumper is not yaml.SafeDumper
 
 
 def front_matter(data: dict) -> str:
     """YAML front matter written by the YAML emitter, never by string formatting."""
-    # allow_unicode=False: PyYAML writes some characters (NEL, LS, PS) raw, and they read
-    # back as line breaks; escaped, every string survives the round trip.
-    body = yaml.safe_dump(data, allow_unicode=False, sort_keys=False, width=10_000)
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=_UNICODE, sort_keys=False, width=10_000)
     return f"---\n{body}---\n\n"
 
 
@@ -152,12 +168,25 @@ class Renderer:
             md=md_text, h=html_text, clean=clean, url_target=url_target, human_date=human_date,
             shorten=shorten, tag_slug=tag_slug, org_slug=org_slug,
         )
-        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, rel=rel, paper_path=self.paper_path)
+        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, rel=rel, paper_path=self.paper_path, item=self.item)
+        self._item_template = self.env.get_template("_item.md.j2")
+        self._items: dict[tuple[str, int], str] = {}
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
 
     @staticmethod
     def paper_path(paper: Paper) -> str:
         return f"{paper.folder}/{paper.id}.md"
+
+    def item(self, paper: Paper, path: str) -> str:
+        """A paper's entry in a listing at `path`; listings sit outside papers/, so the
+        entry only depends on the listing's depth and is rendered once per depth."""
+        depth = path.count("/")
+        key = (paper.id, depth)
+        text = self._items.get(key)
+        if text is None:
+            text = self._item_template.render(p=paper, link="../" * depth + self.paper_path(paper))
+            self._items[key] = text
+        return text
 
     def render(self) -> dict[str, str]:
         """Every generated file of the docs dir, by path."""
