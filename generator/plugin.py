@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
+import os
 import time
+from datetime import date
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -14,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 
 from .model import GeneratorError
 from .pipeline import Archive, collect, settings_from_options
+from .postprocess import finish_page
 from .render import render, write_outputs
 
 log = logging.getLogger("mkdocs.plugins.papers")
@@ -43,6 +47,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         super().__init__()
         self.archive: Archive | None = None
         self.is_serve = False
+        self.own_epoch = "SOURCE_DATE_EPOCH" not in os.environ
 
     def on_startup(self, *, command, dirty) -> None:
         self.is_serve = command == "serve"
@@ -69,6 +74,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.archive = collect(settings, progress=log.info)
         except GeneratorError as exc:
             raise PluginError(str(exc)) from None
+        if self.own_epoch:
+            # MkDocs dates the sitemap with the build day; dating it with the newest paper
+            # makes two builds of the same dumps byte-identical.
+            newest = next((p.date for p in self.archive.papers if p.date), date(1970, 1, 1))
+            os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(newest.timetuple()))
         # Problems are warnings: `mkdocs build --strict` fails on them, a plain build goes on.
         for problem in self.archive.problems:
             log.warning(str(problem))
@@ -78,6 +88,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             "papers: %d files written, %d unchanged, %d removed in %.1f s",
             written, unchanged, removed, time.perf_counter() - start,
         )
+
+    def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
+        return finish_page(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.search:

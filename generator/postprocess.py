@@ -1,0 +1,28 @@
+"""Last touches on every built HTML page: security policy, then whitespace."""
+
+from __future__ import annotations
+
+import re
+
+from .csp import apply_csp
+
+# Runs of whitespace that start a line, outside the elements where whitespace is content.
+_KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+def minify(html: str) -> str:
+    """Drop indentation and blank lines; keep <pre>, <textarea>, <script> and <style> as they are."""
+    parts = _KEEP.split(html)
+    out = []
+    # re.split with two groups yields [text, whole, name, text, whole, name, ...].
+    for i in range(0, len(parts), 3):
+        out.append(_INDENT.sub("\n", parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])
+    return "".join(out)
+
+
+def finish_page(html: str) -> str:
+    """A built page as it is written to the site."""
+    return minify(apply_csp(html))
