@@ -177,7 +177,7 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
         click.echo(str(problem), err=True)
     target = Path(docs_dir or cfg.docs_dir)
     written, unchanged, removed = write_outputs(
-        target, render(archive, settings.page_size, cfg.site_url, cfg.site_name)
+        target, render(archive, settings.page_size, cfg.site_url, cfg.site_name, cfg.use_directory_urls)
     )
     click.echo(f"{target}: {written} files written, {unchanged} unchanged, {removed} removed.")
 

@@ -82,7 +82,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # Problems are warnings: `mkdocs build --strict` fails on them, a plain build goes on.
         for problem in self.archive.problems:
             log.warning(str(problem))
-        outputs = render(self.archive, settings.page_size, config.site_url, config.site_name)
+        outputs = render(self.archive, settings.page_size, config.site_url, config.site_name,
+                         config.use_directory_urls)
         written, unchanged, removed = write_outputs(Path(config.docs_dir), outputs)
         log.info(
             "papers: %d files written, %d unchanged, %d removed in %.1f s",

@@ -90,6 +90,15 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _UNICODE = _Dumper is not yaml.SafeDumper
 
 
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a docs file, relative to the site root (`''` for the home)."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[:-3] + ("/" if directory_urls else ".html")
+
+
 def front_matter(data: dict) -> str:
     """YAML front matter written by the YAML emitter, never by string formatting."""
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=_UNICODE, sort_keys=False, width=10_000)
@@ -149,12 +158,13 @@ class Renderer:
     """Holds the templates and the lookups every page needs."""
 
     def __init__(self, archive: Archive, page_size: int = 50, site_url: str | None = None,
-                 site_name: str = "Papers Archive"):
+                 site_name: str = "Papers Archive", directory_urls: bool = True):
         self.archive = archive
         self.papers = archive.papers
         self.page_size = max(1, page_size)
         self.site_url = (site_url or "").rstrip("/") + "/" if site_url else ""
         self.site_name = site_name
+        self.directory_urls = directory_urls
         self.by_id = {p.id: p for p in self.papers}
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
@@ -177,14 +187,22 @@ class Renderer:
     def paper_path(paper: Paper) -> str:
         return f"{paper.folder}/{paper.id}.md"
 
+    def href(self, from_path: str, to_path: str) -> str:
+        """Link between two docs files as the final relative URL (for raw HTML in Markdown)."""
+        here = page_url(from_path, self.directory_urls)
+        here = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
+        link = rel(here + "x", page_url(to_path, self.directory_urls))
+        return link or "./"
+
     def item(self, paper: Paper, path: str) -> str:
         """A paper's entry in a listing at `path`; listings sit outside papers/, so the
-        entry only depends on the listing's depth and is rendered once per depth."""
-        depth = path.count("/")
+        entry only depends on the listing's URL depth and is rendered once per depth."""
+        depth = page_url(path, self.directory_urls).count("/")
         key = (paper.id, depth)
         text = self._items.get(key)
         if text is None:
-            text = self._item_template.render(p=paper, link="../" * depth + self.paper_path(paper))
+            link = "../" * depth + page_url(self.paper_path(paper), self.directory_urls)
+            text = self._item_template.render(p=paper, link=link)
             self._items[key] = text
         return text
 
@@ -228,6 +246,7 @@ class Renderer:
         q = quote_plus(paper.title)
         return self.env.get_template("paper.md.j2").render(
             fm=front_matter(meta), p=paper, path=path, code=code,
+            href=lambda to: self.href(path, to),
             other=[u for u in paper.links if u not in code], related=related,
             find_on=[
                 ("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
@@ -267,8 +286,8 @@ class Renderer:
                 fm=front_matter({"title": html_text(title), "hide": ["toc"]}),
                 title=title, intro=listing.intro if c == chunks else "", papers=shown, path=path,
                 count=count if c == chunks else None, shown_count=len(shown),
-                newer=rel(path, newer) if newer else None,
-                older=rel(path, older) if older else None, span=span,
+                newer=self.href(path, newer) if newer else None,
+                older=self.href(path, older) if older else None, span=span,
             )
         return out
 
@@ -401,9 +420,9 @@ def _is_code(url: str) -> bool:
 
 
 def render(archive: Archive, page_size: int = 50, site_url: str | None = None,
-           site_name: str = "Papers Archive") -> dict[str, str]:
+           site_name: str = "Papers Archive", directory_urls: bool = True) -> dict[str, str]:
     """Every generated file of the docs dir, by path relative to it."""
-    return Renderer(archive, page_size, site_url, site_name).render()
+    return Renderer(archive, page_size, site_url, site_name, directory_urls).render()
 
 
 def _generated(docs_dir: Path) -> Iterable[Path]:
