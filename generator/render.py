@@ -246,7 +246,7 @@ class Renderer:
         q = quote_plus(paper.title)
         return self.env.get_template("paper.md.j2").render(
             fm=front_matter(meta), p=paper, path=path, code=code,
-            href=lambda to: self.href(path, to),
+            href=lambda to: self.href(path, to), heading_id=slugify(paper.title, max_length=80) or "title",
             other=[u for u in paper.links if u not in code], related=related,
             find_on=[
                 ("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
