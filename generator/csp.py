@@ -1,8 +1,44 @@
-"""Content-Security-Policy for the built pages (filled in by the hardening work)."""
+"""Content-Security-Policy for the built pages: only the site's own scripts, styles and wasm.
+
+The policy goes in a `<meta http-equiv>` because GitHub Pages sets no headers. Material's inline
+scripts are moved into files by the partials in overrides/partials/javascripts/, so the policy
+needs neither 'unsafe-inline' nor hashes: an inline script that reached a page (from dump text or
+a template) does not run. `frame-ancestors` is left out, browsers ignore it in a meta element.
+"""
 
 from __future__ import annotations
 
+import re
+
+POLICY = "; ".join([
+    "default-src 'self'",
+    # Pagefind compiles its WebAssembly search engine: 'wasm-unsafe-eval', not 'unsafe-eval'.
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    # Material's icons in its CSS are data: URLs.
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+])
+META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
+
+# The policy applies only to what follows it: right after <meta charset>, else right after <head>.
+_CHARSET = re.compile(r"\s*<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
+# Python-Markdown's tables write column alignment as a style attribute, which style-src 'self'
+# blocks: the same alignment as a class of overrides/assets/csp.css.
+_ALIGN = re.compile(r'<(td|th) style="text-align: (left|right|center);">')
+
 
 def apply_csp(html: str) -> str:
-    """The page with its Content-Security-Policy in place."""
-    return html
+    """The page with its Content-Security-Policy in place (pages without <head> unchanged)."""
+    head = _HEAD.search(html)
+    if head is None:
+        return html
+    charset = _CHARSET.match(html, head.end())
+    at = charset.end() if charset else head.end()
+    html = f"{html[:at]}\n{META}{html[at:]}"
+    return _ALIGN.sub(r'<\1 class="papers-align-\2">', html)

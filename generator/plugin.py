@@ -121,6 +121,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
         return finish_page(output)
 
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        # 404.html is a theme template, not a page: on_post_page never sees it.
+        return finish_page(output_content) if template_name.endswith(".html") else output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
