@@ -129,12 +129,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.config.search:
+            from .reproducible import stabilize
             from .search import index_site
 
             try:
                 self.stats["pagefind s"] = index_site(Path(config.site_dir), log=log.info)
             except GeneratorError as exc:
                 raise PluginError(str(exc)) from None
+            # Pagefind orders some files differently on every run: two builds must be identical.
+            stabilize(Path(config.site_dir))
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
         report = os.environ.get("PAPERS_TIMINGS")
         if report:  # the benchmarks read the stage timings from here
