@@ -172,10 +172,11 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     _mkdocs_logging(False)
     cfg, plugin = _load_mkdocs(config, sources)
     settings = settings_from_options(dict(plugin.config), Path(config).resolve().parent)
+    target = Path(docs_dir or cfg.docs_dir)
+    settings.previous = target / "papers.json"
     archive = collect(settings, progress=lambda m: click.echo(m, err=True))
     for problem in archive.problems:
         click.echo(str(problem), err=True)
-    target = Path(docs_dir or cfg.docs_dir)
     written, unchanged, removed = write_outputs(
         target, render(archive, settings.page_size, cfg.site_url, cfg.site_name, cfg.use_directory_urls)
     )

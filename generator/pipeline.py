@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class Settings:
     """Related papers per paper page."""
     page_size: int = 50
     """Papers per listing page."""
+    previous: Path | None = None
+    """Last build's papers.json: related lists that still hold are kept, so pages stay put."""
 
 
 @dataclass
@@ -98,6 +101,17 @@ def settings_from_options(options: Mapping, base: Path) -> Settings:
     )
 
 
+def previous_related(path: Path | None) -> dict[str, list[str]]:
+    """Related lists by paper id from a previous papers.json; empty when there is none."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {p["id"]: list(p.get("related") or []) for p in data["papers"]}
+    except (ValueError, KeyError, TypeError):
+        return {}  # unreadable: compute afresh
+
+
 def collect(
     settings: Settings,
     today: date | None = None,
@@ -125,7 +139,7 @@ def collect(
         say(f"tagged: {sum(1 for p in papers if p.tags)} of {len(papers)} papers have a tag")
     if with_related and settings.related > 0:
         start = time.perf_counter()
-        papers = apply_related(papers, settings.related)
+        papers = apply_related(papers, settings.related, previous_related(settings.previous))
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
     return Archive(dumps, papers, problems, taxonomy, timings)

@@ -77,6 +77,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.bodies.clear()
         try:
             settings = self._settings(config)
+            settings.previous = Path(config.docs_dir) / "papers.json"
             self.archive = collect(settings, progress=log.info)
         except GeneratorError as exc:
             raise PluginError(str(exc)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -10,11 +11,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .model import Paper
 
 RELATED = 5
-# Rows of the similarity matrix computed at once: bounds memory at CHUNK x papers floats.
-CHUNK = 1024
-# Terms kept per paper: the highest-weighted ones carry the similarity and keep the
-# sparse product cheap on large archives.
-TERMS_PER_PAPER = 48
+# Rows of the similarity product computed at once: bounds memory whatever the archive size.
+CHUNK = 2048
+# Terms kept per paper: its most distinctive ones carry the similarity, and keeping few makes
+# the sparse product cheap (its cost grows with the square of each term's document count).
+TERMS_PER_PAPER = 16
+# Terms in more papers than this say little about relatedness and cost the most.
+def _max_docs(n: int) -> int:
+    return max(200, min(1000, n // 100))
+# Candidates kept per paper when deciding whether last build's list still stands.
+CANDIDATES = 3
 
 
 def _prune(matrix, keep: int):
@@ -33,37 +39,66 @@ def _prune(matrix, keep: int):
     return matrix.astype(np.float32)
 
 
-def related_ids(papers: list[Paper], count: int = RELATED) -> list[tuple[str, ...]]:
-    """For each paper, the ids of the `count` most similar others, most similar first."""
+def _vectors(papers: list[Paper]):
+    """Unit TF-IDF rows over title (counted twice) and abstract, pruned to distinctive terms."""
     n = len(papers)
-    if n < 2:
-        return [() for _ in papers]
     texts = [f"{p.title} {p.title} {p.abstract}" for p in papers]
     vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, dtype=np.float32, max_df=0.5, min_df=1,
+        stop_words="english", sublinear_tf=True, dtype=np.float32, min_df=1,
+        max_df=_max_docs(n),
         token_pattern=r"(?u)\b[^\W\d_][\w-]+\b",
     )
     try:
         matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # no term at all (every text empty or stop words only)
+    except ValueError:  # no term at all (every text empty, or only stop words)
+        return None
+    return _prune(matrix, TERMS_PER_PAPER)
+
+
+def related_ids(
+    papers: list[Paper], count: int = RELATED, previous: Mapping[str, Sequence[str]] | None = None,
+) -> list[tuple[str, ...]]:
+    """For each paper, the ids of the `count` most similar others, most similar first.
+
+    With `previous` (last build's lists), a paper keeps its list while every member is still
+    among its best `CANDIDATES * count` matches: new papers then change the pages they truly
+    belong on, not every page whose ranking moved by a hair.
+    """
+    n = len(papers)
+    matrix = _vectors(papers) if n > 1 else None
+    if matrix is None:
         return [() for _ in papers]
-    matrix = _prune(matrix, TERMS_PER_PAPER)
     transposed = matrix.T.tocsr()
-    k = min(count, n - 1)
+    ids = [p.id for p in papers]
+    wide = count * CANDIDATES if previous else count
     result: list[tuple[str, ...]] = []
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
-        sims = (matrix[start:stop] @ transposed).toarray()
-        rows = np.arange(stop - start)
-        sims[rows, rows + start] = -1.0  # never related to itself
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.argsort(-sims, axis=1)
+        sims = (matrix[start:stop] @ transposed).tocsr()
         for r in range(stop - start):
+            row = start + r
+            cols = sims.indices[sims.indptr[r] : sims.indptr[r + 1]]
+            vals = sims.data[sims.indptr[r] : sims.indptr[r + 1]]
+            keep = (cols != row) & (vals > 0)
+            cols, vals = cols[keep], vals[keep]
+            if len(cols) > wide:
+                top = np.argpartition(-vals, wide - 1)[:wide]
+                cols, vals = cols[top], vals[top]
             # Ties break on archive order, so two builds agree.
-            chosen = sorted(top[r], key=lambda j: (-sims[r, j], j))
-            result.append(tuple(papers[j].id for j in chosen if sims[r, j] > 0))
+            order = np.lexsort((cols, -vals))
+            best = [ids[j] for j in cols[order]]
+            fresh = tuple(best[:count])
+            kept = tuple(previous.get(ids[row], ())) if previous else ()
+            if kept and len(kept) == len(fresh) and set(kept) <= set(best):
+                result.append(kept)
+            else:
+                result.append(fresh)
     return result
 
 
-def apply_related(papers: list[Paper], count: int = RELATED) -> list[Paper]:
+def apply_related(
+    papers: list[Paper], count: int = RELATED, previous: Mapping[str, Sequence[str]] | None = None,
+) -> list[Paper]:
     """Papers with `related` filled in."""
-    return [replace(p, related=ids) for p, ids in zip(papers, related_ids(papers, count), strict=True)]
+    lists = related_ids(papers, count, previous)
+    return [replace(p, related=r) for p, r in zip(papers, lists, strict=True)]
