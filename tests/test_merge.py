@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import string
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from parse_helpers import TODAY, Entry, write_layout_a, write_layout_b
 from slugify import slugify
 
@@ -276,4 +279,15 @@ def test_merged_ids_unique_across_dumps():
     ],
 )
 def test_slug_is_python_slugify(title):
+    assert _slug(title) == slugify(title, max_length=75, word_boundary=True)
+
+
+# Words of every length around the 75-character cut, joined by what slugify turns into `-`.
+_WORDS = st.lists(st.text("ab1", min_size=1, max_size=80), min_size=1, max_size=12)
+_SEPARATORS = st.sampled_from(["-", " ", " - ", "'", ", ", ",", ": "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(string.printable, max_size=200) | st.builds(lambda w, s: s.join(w), _WORDS, _SEPARATORS))
+def test_slug_fast_path_agrees_with_python_slugify(title):
     assert _slug(title) == slugify(title, max_length=75, word_boundary=True)
