@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .model import GeneratorError
+
+# Only paper pages carry `data-pagefind-body`; reading just their folder skips parsing the
+# listing pages, which grow with the archive too.
+PAPER_GLOB = "papers/**/*.html"
+# The date, upvote and tag line under a paper's title duplicates its filters and metadata:
+# kept out of the word index it neither bloats the index nor fills excerpts with chips.
+EXCLUDE_SELECTORS = (".papers-facts", ".papers-tags", "h2#abstract")
 
 
 def pagefind_executable() -> Path:
@@ -19,11 +27,28 @@ def pagefind_executable() -> Path:
     return get_executable()
 
 
+def pagefind_command(site_dir: Path) -> list[str]:
+    """The Pagefind command line that indexes the paper pages of `site_dir`."""
+    command = [
+        str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", "pagefind",
+        "--glob", PAPER_GLOB, "--quiet",
+    ]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    return command
+
+
 def index_site(site_dir: Path, log: Callable[[str], None] = print) -> float:
     """Index the paper pages of `site_dir` into `site_dir/pagefind`; return seconds taken."""
     start = time.perf_counter()
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", "pagefind", "--quiet"]
-    result = subprocess.run(command, capture_output=True, text=True)
+    if not any((site_dir / "papers").glob("**/*.html")):
+        # Pagefind fails on an empty glob; an archive without papers has nothing to search.
+        shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+        log("search index skipped: no paper pages")
+        return time.perf_counter() - start
+    # Pagefind adds to its output folder and never prunes it: start empty, leave no stale files.
+    shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+    result = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise GeneratorError(f"pagefind failed ({result.returncode}): {' '.join(detail[-3:])}")
