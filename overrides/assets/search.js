@@ -1,0 +1,393 @@
+// Papers Archive search: Pagefind (the index in pagefind/, built after every MkDocs build)
+// behind Material's header search box, the search page (search/) and highlighting on paper pages.
+// Everything from the index is set as text or built as nodes, never parsed as HTML, and the
+// file runs as the site's own module: no inline code, no eval, nothing from another host.
+
+// The site root, from this file's own URL (assets/search.js): right at any page depth and
+// when the site is published under a sub-path, as GitHub Pages project sites are.
+const ROOT = new URL("../", import.meta.url);
+const PAGEFIND = new URL("pagefind/", ROOT);
+const SEARCH_PAGE = new URL("search/", ROOT);
+const HIGHLIGHT_PARAM = "highlight";
+const HEADER_RESULTS = 8;
+const PAGE_RESULTS = 20;
+// The filters of the index (data-pagefind-filter in overrides/main.html), as the URL names them.
+const FILTERS = ["tag", "year", "organization"];
+const SORTS = { date: { date: "desc" }, upvotes: { upvotes: "desc" } };
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+let pagefindModule = null;
+
+/** Pagefind's JS API, imported and configured once per page. */
+function pagefind() {
+  pagefindModule ??= import(new URL("pagefind.js", PAGEFIND).href).then(async (pf) => {
+    await pf.options({ baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24 });
+    await pf.init();
+    return pf;
+  });
+  return pagefindModule;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+function plural(n, one, many) {
+  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+}
+
+/** `2025-10-07` as the site writes dates, `Oct 7, 2025`. */
+function humanDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return m ? `${MONTHS[Number(m[2]) - 1]} ${Number(m[3])}, ${m[1]}` : "Undated";
+}
+
+/**
+ * Pagefind's excerpt is the page's text with `<` and `>` escaped and the matched words wrapped
+ * in <mark>: rebuilt as text nodes and <mark> elements, nothing in it can become markup.
+ */
+function excerptNodes(excerpt) {
+  const out = document.createDocumentFragment();
+  let marked = false;
+  for (const part of (excerpt || "").split(/(<\/?mark>)/)) {
+    if (part === "<mark>" || part === "</mark>") {
+      marked = part === "<mark>";
+    } else if (part) {
+      const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      out.append(marked ? el("mark", null, text) : text);
+    }
+  }
+  return out;
+}
+
+/** The date, upvotes and tags of a result, as a line of small facts. */
+function resultFacts(data) {
+  const facts = el("span", "papers-result__facts");
+  facts.append(el("span", "papers-result__date", humanDate(data.meta.date)));
+  if (data.meta.upvotes !== undefined) {
+    facts.append(el("span", "papers-result__upvotes", `▲ ${data.meta.upvotes}`));
+  }
+  for (const tag of data.filters.tag || []) facts.append(el("span", "papers-result__tag", tag));
+  return facts;
+}
+
+function searchPageUrl(query) {
+  const url = new URL(SEARCH_PAGE);
+  if (query) url.searchParams.set("q", query);
+  return url.href;
+}
+
+const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);
+
+/** Whether a key pressed in `target` is typing into it (so `/` is a character, not a shortcut). */
+function isTyping(target) {
+  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
+  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement
+    || (target instanceof HTMLElement && target.isContentEditable);
+}
+
+// The header box -----------------------------------------------------------------------------
+
+function setupHeader() {
+  const box = document.querySelector("[data-papers-search]");
+  if (!box) return null;
+  const form = box.querySelector("form");
+  const input = box.querySelector("[data-papers-search-input]");
+  const meta = box.querySelector("[data-papers-search-meta]");
+  const list = box.querySelector("[data-papers-search-results]");
+  // Material's toggle: checked, its CSS shows the results under the box (and, on small
+  // screens, the whole search layer) and its keyboard shortcuts stand aside.
+  const toggle = document.getElementById("__search");
+  const placeholder = meta.textContent;
+  let seq = 0;
+
+  const open = (on) => {
+    if (toggle && toggle.checked !== on) {
+      toggle.checked = on;
+      toggle.dispatchEvent(new Event("change"));
+    }
+  };
+  toggle?.addEventListener("change", () => {
+    if (toggle.checked) {
+      if (!box.contains(document.activeElement)) input.focus();
+    } else if (box.contains(document.activeElement)) {
+      document.activeElement.blur();
+    }
+  });
+  input.addEventListener("focus", () => {
+    open(true);
+    pagefind().catch(() => {});
+  });
+  // Tabbing out of the box closes it; a click elsewhere lands on Material's overlay, which does.
+  box.addEventListener("focusout", (ev) => {
+    if (ev.relatedTarget && !box.contains(ev.relatedTarget)) open(false);
+  });
+
+  const show = async () => {
+    const mine = ++seq;
+    const query = input.value.trim();
+    if (!query) {
+      meta.textContent = placeholder;
+      list.replaceChildren();
+      return;
+    }
+    let search;
+    try {
+      search = await (await pagefind()).debouncedSearch(query, {}, 120);
+    } catch {
+      meta.textContent = "Search is not available: the index was not found.";
+      return;
+    }
+    if (search === null || mine !== seq) return;
+    const found = search.results.length;
+    const datas = await Promise.all(search.results.slice(0, HEADER_RESULTS).map((r) => r.data()));
+    if (mine !== seq) return;
+    meta.textContent = found ? plural(found, "matching paper", "matching papers") : "No matching papers";
+    const items = datas.map((data) => {
+      const item = el("li", "md-search-result__item");
+      const link = el("a", "md-search-result__link");
+      link.href = data.url;
+      const article = el("article", "md-search-result__article md-typeset");
+      const excerpt = el("p", "papers-result__excerpt");
+      excerpt.append(excerptNodes(data.excerpt));
+      article.append(
+        el("div", "md-search-result__icon md-icon"),
+        el("div", "papers-result__title", data.meta.title),
+        resultFacts(data),
+        excerpt,
+      );
+      link.append(article);
+      item.append(link);
+      return item;
+    });
+    const all = el("li", "md-search-result__item");
+    const allLink = el("a", "md-search-result__link papers-search__all",
+      found > HEADER_RESULTS ? `All ${plural(found, "result", "results")}, with filters and sorting`
+        : "Filters and sorting on the search page");
+    allLink.href = searchPageUrl(query);
+    all.append(allLink);
+    list.replaceChildren(...items, all);
+  };
+
+  input.addEventListener("input", show);
+  form.addEventListener("reset", () => setTimeout(() => {
+    show();
+    input.focus();
+  }));
+  box.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      open(false);
+      return;
+    }
+    if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
+    const links = [...list.querySelectorAll("a")];
+    if (!links.length) return;
+    ev.preventDefault();
+    const at = links.indexOf(document.activeElement);
+    const next = ev.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : at - 1;
+    (next < 0 ? input : links[next]).focus();
+  });
+  return input;
+}
+
+// The search page ----------------------------------------------------------------------------
+
+function setupPage() {
+  const form = document.querySelector("[data-papers-search-page]");
+  if (!form) return null;
+  const input = form.querySelector("[data-papers-search-page-input]");
+  const sort = form.querySelector("[data-papers-search-sort]");
+  const status = form.querySelector("[data-papers-search-status]");
+  const list = form.querySelector("[data-papers-search-list]");
+  const more = form.querySelector("[data-papers-search-more]");
+  const resultsBox = list.parentElement;
+  const groups = Object.fromEntries([...form.querySelectorAll("[data-papers-filter]")]
+    .map((group) => [group.dataset.papersFilter, group]));
+  const intro = status.textContent;
+
+  const params = new URLSearchParams(window.location.search);
+  input.value = params.get("q") || "";
+  sort.value = Object.hasOwn(SORTS, params.get("sort")) ? params.get("sort") : "";
+  const selected = Object.fromEntries(FILTERS.map((key) => [key, new Set(params.getAll(key))]));
+  for (const key of FILTERS) if (selected[key].size) groups[key].open = true;
+  let results = [];
+  let shown = 0;
+  let seq = 0;
+
+  /** The state as URL parameters, in a stable order: what the form would submit. */
+  const stateParams = () => {
+    const out = new URLSearchParams();
+    if (input.value.trim()) out.set("q", input.value.trim());
+    for (const key of FILTERS) for (const value of [...selected[key]].sort()) out.append(key, value);
+    if (sort.value) out.set("sort", sort.value);
+    return out;
+  };
+  /**
+   * Pagefind filters: any of the values chosen in a group, for every group that has a choice
+   * (but `except`). An open group with no choice gets an empty `any`, which narrows nothing but
+   * makes Pagefind load that group's part of the index and count its values.
+   */
+  const pagefindFilters = (except) => {
+    const out = {};
+    for (const key of FILTERS) {
+      if (key !== except && selected[key].size) out[key] = { any: [...selected[key]] };
+      else if (groups[key].open) out[key] = { any: [] };
+    }
+    return out;
+  };
+
+  /** Fill the open filter lists with their values and counts. */
+  const renderFilters = (counts) => {
+    for (const key of FILTERS) {
+      const group = groups[key];
+      const summary = group.querySelector("summary");
+      summary.querySelector(".papers-filter__selected")?.remove();
+      if (selected[key].size) summary.append(el("span", "papers-filter__selected", ` · ${selected[key].size} selected`));
+      if (!counts[key]) continue;
+      const options = group.querySelector("ul");
+      // Re-rendered on every change: keep the keyboard on the checkbox that was just used.
+      const active = options.contains(document.activeElement) ? document.activeElement.value : null;
+      const values = Object.entries(counts[key]);
+      for (const value of selected[key]) if (!counts[key][value]) values.push([value, 0]);
+      // Years newest first ("Undated" last), other values by count.
+      values.sort(key === "year"
+        ? (a, b) => (b[0] === "Undated" ? -1 : a[0] === "Undated" ? 1 : b[0].localeCompare(a[0]))
+        : (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      options.replaceChildren(...values.map(([value, count]) => {
+        const option = el("li", "papers-filter__option");
+        const choice = el("label", "papers-filter__choice");
+        const box = el("input");
+        box.type = "checkbox";
+        box.name = key;
+        box.value = value;
+        box.checked = selected[key].has(value);
+        choice.append(box, el("span", "papers-filter__value", value),
+          el("span", "papers-filter__count", count.toLocaleString("en")));
+        if (!count && !box.checked) option.classList.add("papers-filter__option--empty");
+        option.append(choice);
+        return option;
+      }));
+      if (active !== null) [...options.querySelectorAll("input")].find((box) => box.value === active)?.focus();
+    }
+  };
+
+  /** List items for a batch of results, once their fragments are loaded. */
+  const resultItems = async (batch) => (await Promise.all(batch.map((r) => r.data()))).map((data) => {
+    const item = el("li", "papers-result");
+    const link = el("a", "papers-result__title", data.meta.title);
+    link.href = data.url;
+    const excerpt = el("p", "papers-result__excerpt");
+    excerpt.append(excerptNodes(data.excerpt));
+    item.append(link, resultFacts(data), excerpt);
+    return item;
+  });
+
+  /** Run the search the form describes; a newer run makes an older one stop where it is. */
+  const run = async () => {
+    const mine = ++seq;
+    const state = stateParams().toString();
+    window.history.replaceState(null, "", state ? `?${state}` : window.location.pathname);
+    resultsBox.setAttribute("aria-busy", "true");
+    more.hidden = true;
+    const query = input.value.trim() || null;
+    const browsing = query === null && !FILTERS.some((key) => selected[key].size);
+    let pf;
+    try {
+      pf = await pagefind();
+    } catch {
+      status.textContent = "Search is not available: the index was not found.";
+      resultsBox.setAttribute("aria-busy", "false");
+      return;
+    }
+    for (const key of FILTERS) groups[key].dataset.counted = groups[key].open ? "yes" : "";
+    const options = { filters: pagefindFilters() };
+    if (sort.value) options.sort = SORTS[sort.value];
+    // With nothing to search for, a search runs only to count the values of open filter lists.
+    const search = browsing && !Object.keys(options.filters).length ? null : await pf.search(query, options);
+    const found = browsing || !search ? [] : search.results;
+    const counts = { ...search?.filters };
+    // A group's counts leave out its own choice: they say what choosing a value would add.
+    for (const key of FILTERS) {
+      if (selected[key].size && groups[key].open) {
+        counts[key] = (await pf.search(query, { filters: pagefindFilters(key) })).filters[key];
+      }
+    }
+    const items = await resultItems(found.slice(0, PAGE_RESULTS));
+    if (mine !== seq) return;
+    results = found;
+    shown = items.length;
+    list.replaceChildren(...items);
+    more.hidden = shown >= results.length;
+    if (browsing) status.textContent = intro;
+    else status.textContent = results.length ? plural(results.length, "paper", "papers") : "No matching papers.";
+    renderFilters(counts);
+    resultsBox.setAttribute("aria-busy", "false");
+  };
+
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 150);
+  });
+  form.addEventListener("change", (ev) => {
+    const target = ev.target;
+    if (target instanceof HTMLInputElement && target.type === "checkbox") {
+      if (target.checked) selected[target.name].add(target.value);
+      else selected[target.name].delete(target.value);
+    }
+    if (target !== input) run();
+  });
+  for (const group of Object.values(groups)) {
+    // Opening a list counts its values, unless the run under way does already.
+    group.addEventListener("toggle", () => {
+      if (group.open && !group.dataset.counted) run();
+    });
+  }
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+  more.addEventListener("click", async () => {
+    const mine = seq;
+    more.disabled = true;
+    resultsBox.setAttribute("aria-busy", "true");
+    const items = await resultItems(results.slice(shown, shown + PAGE_RESULTS));
+    more.disabled = false;
+    if (mine !== seq) return;
+    list.append(...items);
+    shown += items.length;
+    more.hidden = shown >= results.length;
+    resultsBox.setAttribute("aria-busy", "false");
+  });
+  run();
+  return input;
+}
+
+// Paper pages: the words of the search that led here ------------------------------------------
+
+async function highlight() {
+  if (!new URLSearchParams(window.location.search).has(HIGHLIGHT_PARAM)) return;
+  const { default: PagefindHighlight } = await import(new URL("pagefind-highlight.js", PAGEFIND).href);
+  // addStyles: false, because the mark's colours come from search.css, not an injected <style>.
+  new PagefindHighlight({ highlightParam: HIGHLIGHT_PARAM, addStyles: false });
+  const first = document.querySelector("mark.pagefind-highlight");
+  if (first && first.getBoundingClientRect().top > window.innerHeight) first.scrollIntoView({ block: "center" });
+}
+
+const headerInput = setupHeader();
+const pageInput = setupPage();
+// `/` focuses the search box, as it does Material's own; the search page's box first.
+document.addEventListener("keydown", (ev) => {
+  if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
+  const target = pageInput || headerInput;
+  if (!target) return;
+  ev.preventDefault();
+  target.focus();
+  target.select();
+});
+highlight();
