@@ -1,0 +1,226 @@
+"""Search in headless Chromium against the built sample site: the header box, the search page,
+filters, sorting, keyboard use, highlighting, both palettes, and a console free of errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+WORD = re.compile(r"[a-z]+")
+
+
+def words(text: str | None) -> set[str]:
+    return set(WORD.findall((text or "").lower()))
+
+
+@pytest.fixture(scope="module")
+def papers(sample_site: Path) -> list[dict]:
+    return json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+
+
+@pytest.fixture(scope="module")
+def by_path(papers) -> dict[str, dict]:
+    """Papers by the path of their page, as result links show it."""
+    return {"/" + p["url"]: p for p in papers}
+
+
+@pytest.fixture(scope="module")
+def unique_word(papers) -> tuple[str, dict]:
+    """A word of one paper's abstract whose first six letters no other paper's text holds.
+
+    Pagefind stems words, so the prefix, not just the word, has to be unique to one paper.
+    """
+    texts = [f"{p['title']} {p['abstract'] or ''}".lower() for p in papers]
+    for paper in papers:
+        for word in sorted(words(paper["abstract"]) - words(paper["title"])):
+            if len(word) >= 8 and sum(word[:6] in text for text in texts) == 1:
+                return word, paper
+    pytest.fail("no sample abstract has a word of its own")
+
+
+def result_paths(locator) -> list[str]:
+    return [urlsplit(href).path for href in locator.evaluate_all("els => els.map(e => e.href)")]
+
+
+def assert_no_console_errors(page) -> None:
+    assert page.console_errors == [], "\n".join(page.console_errors)
+
+
+def settled(page) -> None:
+    """Wait until the search page has shown the results of its latest change."""
+    page.locator(".papers-search-page__results[aria-busy=false]").wait_for()
+
+
+def search_page(page, site_url: str, query: str = "") -> None:
+    page.goto(f"{site_url}search/{query}")
+    settled(page)
+
+
+def header_search(page, query: str, expect_path: str) -> None:
+    """Focus the header box with `/`, type, and wait until `expect_path` is among the results."""
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.matches('[data-papers-search-input]')")
+    page.keyboard.type(query)
+    page.locator(f"[data-papers-search-results] a[href^='{expect_path}']").first.wait_for()
+
+
+def test_unique_abstract_word_finds_its_paper_first(page, site_url, unique_word):
+    word, paper = unique_word
+    search_page(page, site_url, f"?q={word}")
+    first = page.locator("[data-papers-search-list] .papers-result__title").first
+    assert urlsplit(first.get_attribute("href")).path == "/" + paper["url"]
+    assert first.text_content() == paper["title"]
+    assert page.locator("[data-papers-search-list] mark").first.text_content().lower().startswith(word[:6])
+    assert_no_console_errors(page)
+
+
+def test_title_match_ranks_above_abstract_match(page, site_url, papers):
+    """A word in one paper's title and in other papers' abstracts finds the title first."""
+    title_count = Counter(w for p in papers for w in words(p["title"]))
+    text_count = Counter(w for p in papers for w in words(f"{p['title']} {p['abstract']}"))
+    for paper in papers:
+        candidates = [
+            w for w in sorted(words(paper["title"]))
+            if len(w) >= 7 and title_count[w] == 1 and 2 <= text_count[w] <= 4
+        ]
+        if candidates:
+            word = candidates[0]
+            break
+    else:
+        pytest.skip("no word in exactly one sample title and a few abstracts")
+    search_page(page, site_url, f"?q={word}")
+    first = page.locator("[data-papers-search-list] .papers-result__title").first
+    assert page.locator("[data-papers-search-list] li").count() >= 2, word
+    assert urlsplit(first.get_attribute("href")).path == "/" + paper["url"], word
+    assert_no_console_errors(page)
+
+
+def test_tag_filter_narrows_and_upvote_sort_orders(page, site_url, papers, by_path):
+    tag, tagged = Counter(t for p in papers for t in p["tags"]).most_common(3)[-1]
+    search_page(page, site_url)
+    assert page.locator(".papers-filter input").count() == 0  # lists load when opened
+    page.click("details[data-papers-filter=tag] > summary")
+    option = page.locator(f".papers-filter input[name='tag'][value='{tag}']")
+    assert option.locator("xpath=..").locator(".papers-filter__count").text_content() == str(tagged)
+    option.check()
+    settled(page)
+    assert page.locator("[data-papers-search-status]").text_content() == f"{tagged} papers"
+    assert parse_qs(urlsplit(page.url).query) == {"tag": [tag]}
+    page.select_option("[data-papers-search-sort]", "upvotes")
+    settled(page)
+    assert parse_qs(urlsplit(page.url).query) == {"tag": [tag], "sort": ["upvotes"]}
+    list_ = page.locator("[data-papers-search-list] .papers-result__title")
+    while page.locator("[data-papers-search-more]").is_visible():
+        page.click("[data-papers-search-more]")
+        settled(page)
+    assert list_.count() == tagged
+    found = [by_path[path] for path in result_paths(list_)]
+    assert all(tag in p["tags"] for p in found)
+    upvotes = [p["upvotes"] or 0 for p in found]
+    assert upvotes == sorted(upvotes, reverse=True)
+
+    # The same state from a shared URL, with a query narrowing it further.
+    query = "model"
+    search_page(page, site_url, f"?{urlencode({'q': query, 'tag': tag, 'sort': 'upvotes'})}")
+    assert page.input_value("[data-papers-search-page-input]") == query
+    assert page.locator(f".papers-filter input[name='tag'][value='{tag}']").is_checked()
+    found = [by_path[path] for path in result_paths(list_)]
+    assert found and all(tag in p["tags"] for p in found) and len(found) <= tagged
+    upvotes = [p["upvotes"] or 0 for p in found]
+    assert upvotes == sorted(upvotes, reverse=True)
+    assert_no_console_errors(page)
+
+
+def test_search_works_after_clicking_through_the_navigation(page, site_url, papers, by_path):
+    page.goto(site_url)
+    page.locator("a[href$='tags/']:visible").first.click()
+    page.wait_for_url(re.compile(r"/tags/$"))
+    page.locator("article a[href*='/']").filter(has_text=re.compile(r"\w")).first.click()
+    page.wait_for_url(re.compile(r"/tags/[^/]+/"))
+    page.locator("article a[href*='papers/']").first.click()
+    page.wait_for_url(re.compile(r"/papers/"))
+    paper = by_path[urlsplit(page.url).path]
+    word = max(words(paper["title"]), key=len)
+    header_search(page, word, "/" + paper["url"])
+    assert page.locator("[data-papers-search-results] .papers-result__title").first.is_visible()
+    assert_no_console_errors(page)
+
+
+def test_keyboard_opens_a_result_with_the_words_highlighted(page, site_url, unique_word):
+    word, paper = unique_word
+    page.goto(site_url)
+    header_search(page, word, "/" + paper["url"])
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.matches('[data-papers-search-results] a')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(paper["url"]) + r"\?highlight="))
+    mark = page.locator("article mark.pagefind-highlight").first
+    mark.wait_for()
+    assert mark.text_content().lower().startswith(word[:6])
+    assert_no_console_errors(page)
+
+
+def test_enter_in_the_header_box_opens_the_search_page(page, site_url, unique_word):
+    word, paper = unique_word
+    page.goto(site_url)
+    header_search(page, word, "/" + paper["url"])
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    page.keyboard.press("/")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=" + word))
+    page.locator(f"[data-papers-search-list] a[href^='/{paper['url']}']").wait_for()
+    assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_search_in_light_and_dark(page, site_url, unique_word, scheme):
+    word, paper = unique_word
+    page.goto(site_url)
+    if page.evaluate("document.body.dataset.mdColorScheme") != scheme:
+        page.locator("form[data-md-component=palette] label:visible").click()
+    page.wait_for_function("s => document.body.dataset.mdColorScheme === s", arg=scheme)
+    header_search(page, word, "/" + paper["url"])
+    result = page.locator("[data-papers-search-results] .papers-result__title").first
+    assert result.is_visible()
+    colors = page.evaluate("""() => {
+        const title = document.querySelector('[data-papers-search-results] .papers-result__title');
+        const scroll = document.querySelector('.papers-search .md-search__scrollwrap');
+        return [getComputedStyle(title).color, getComputedStyle(scroll).backgroundColor];
+    }""")
+    assert colors[0] != colors[1]
+    assert_no_console_errors(page)
+
+
+def _fragment(payload: dict) -> bytes:
+    return gzip.compress(b"pagefind_dcd" + json.dumps(payload).encode())
+
+
+def test_result_text_is_never_markup(page, site_url, unique_word):
+    """Titles and excerpts from the index are shown as text, whatever they hold."""
+    word, paper = unique_word
+    hostile = '<img src=x onerror="window.__xss=1">'
+
+    def serve_hostile(route):
+        route.fulfill(status=200, body=_fragment({
+            "url": "/" + paper["url"], "content": f"{hostile} <script>window.__xss=2</script> {word}",
+            "word_count": 6, "filters": {"tag": ["<b>bold</b>"]}, "meta": {"title": hostile}, "anchors": [],
+        }), headers={"Content-Type": "application/octet-stream"})
+
+    page.route("**/pagefind/fragment/*.pf_fragment", serve_hostile)
+    search_page(page, site_url, f"?q={word}")
+    title = page.locator("[data-papers-search-list] .papers-result__title").first
+    assert title.text_content() == hostile
+    assert page.locator("[data-papers-search-list] img, [data-papers-search-list] script, "
+                        "[data-papers-search-list] b").count() == 0
+    assert "<script>" in page.locator("[data-papers-search-list] .papers-result__excerpt").first.text_content()
+    assert page.evaluate("window.__xss") is None
+    assert_no_console_errors(page)
