@@ -19,8 +19,9 @@ TERMS_PER_PAPER = 16
 # Terms in more papers than this say little about relatedness and cost the most.
 def _max_docs(n: int) -> int:
     return max(200, min(1000, n // 100))
-# Candidates kept per paper when deciding whether last build's list still stands.
-CANDIDATES = 3
+# Last build's list stands while each member scores at least this share of the fresh
+# list's weakest score: a new paper has to be clearly better to change a page.
+HOLD = 0.85
 
 
 def _prune(matrix, keep: int):
@@ -60,8 +61,8 @@ def related_ids(
 ) -> list[tuple[str, ...]]:
     """For each paper, the ids of the `count` most similar others, most similar first.
 
-    With `previous` (last build's lists), a paper keeps its list while every member is still
-    among its best `CANDIDATES * count` matches: new papers then change the pages they truly
+    With `previous` (last build's lists), a paper keeps its list while every member still
+    scores within `HOLD` of the fresh list: new papers then change the pages they truly
     belong on, not every page whose ranking moved by a hair.
     """
     n = len(papers)
@@ -70,7 +71,7 @@ def related_ids(
         return [() for _ in papers]
     transposed = matrix.T.tocsr()
     ids = [p.id for p in papers]
-    wide = count * CANDIDATES if previous else count
+    index = {pid: i for i, pid in enumerate(ids)} if previous else {}
     result: list[tuple[str, ...]] = []
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
@@ -81,19 +82,29 @@ def related_ids(
             vals = sims.data[sims.indptr[r] : sims.indptr[r + 1]]
             keep = (cols != row) & (vals > 0)
             cols, vals = cols[keep], vals[keep]
-            if len(cols) > wide:
-                top = np.argpartition(-vals, wide - 1)[:wide]
-                cols, vals = cols[top], vals[top]
+            if len(cols) > count:
+                top = np.argpartition(-vals, count - 1)[:count]
+                top_cols, top_vals = cols[top], vals[top]
+            else:
+                top_cols, top_vals = cols, vals
             # Ties break on archive order, so two builds agree.
-            order = np.lexsort((cols, -vals))
-            best = [ids[j] for j in cols[order]]
-            fresh = tuple(best[:count])
+            order = np.lexsort((top_cols, -top_vals))
+            fresh = tuple(ids[j] for j in top_cols[order])
             kept = tuple(previous.get(ids[row], ())) if previous else ()
-            if kept and len(kept) == len(fresh) and set(kept) <= set(best):
+            if kept and len(kept) == len(fresh) and _holds(kept, cols, vals, index, top_vals.min()):
                 result.append(kept)
             else:
                 result.append(fresh)
     return result
+
+
+def _holds(kept: Sequence[str], cols, vals, index: Mapping[str, int], weakest: float) -> bool:
+    """Whether every paper of last build's list still scores within HOLD of `weakest`."""
+    members = [index.get(pid, -1) for pid in kept]
+    if min(members) < 0:
+        return False
+    found = np.isin(cols, members)
+    return int(found.sum()) == len(members) and float(vals[found].min()) >= HOLD * weakest
 
 
 def apply_related(

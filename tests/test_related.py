@@ -53,16 +53,18 @@ def test_chunk_size_does_not_change_the_result(samples: list[Paper], monkeypatch
 
 def test_previous_lists_stay_while_they_still_hold(samples: list[Paper]) -> None:
     fresh = related_ids(samples, count=5)
-    first, second = samples[0].id, samples[1].id
-    # A list made of the paper's 2nd..6th best matches still holds: it is kept as it was.
-    wide = related_ids(samples, count=15)[0]
-    shifted = tuple(wide[1:6])
-    previous = {first: shifted, second: ("no-such-paper", *fresh[1][1:])}
+    wide = related_ids(samples, count=60)
+    # Last build's list in another order: every member still scores as well, so it stays.
+    reordered = tuple(reversed(fresh[0]))
+    # A list holding a far weaker match is computed afresh.
+    weak = (*fresh[2][:4], wide[2][-1])
+    previous = {samples[0].id: reordered, samples[1].id: ("no-such-paper", *fresh[1][1:]),
+                samples[2].id: weak}
     again = related_ids(samples, count=5, previous=previous)
-    assert again[0] == shifted
-    # A list naming a paper that is gone is computed afresh.
-    assert again[1] == fresh[1]
-    assert again[2:] == fresh[2:]
+    assert again[0] == reordered
+    assert again[1] == fresh[1]  # a member is gone
+    assert again[2] == fresh[2]
+    assert again[3:] == fresh[3:]
 
 
 def test_no_text_no_related() -> None:
