@@ -68,3 +68,7 @@ def test_second_site_builds_with_the_installed_plugin(wheel: Path, tmp_path: Pat
     assert any("Recommendation" in p["tags"] for p in data["papers"]), "the site's own tags.yml applies"
     assert (site / "about" / "index.html").is_file(), "the hand-written page is built beside the generated ones"
     assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
+    # With the site's markdown_extensions the generated Markdown turns into HTML, not visible syntax.
+    for page in [site / "index.html", *site.glob("*/index.html")]:
+        html = page.read_text(encoding="utf-8")
+        assert "{ ." not in html and "| ---" not in html, f"Markdown syntax left as text in {page}"
