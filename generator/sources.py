@@ -54,6 +54,8 @@ def find_dumps(paths: Iterable[str | Path]) -> list[Path]:
 def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     """Decode a dump's bytes to text with `\\n` line ends, or None for binary data."""
     problems: list[Problem] = []
+    # Whether the text may hold NULs, known from the bytes for UTF-8 (a faster test on bytes).
+    may_hold_nul = True
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -65,6 +67,7 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         controls = len(sample) - len(sample.translate(None, _CONTROL))
         if b"\x00" in sample or (sample and controls > len(sample) // 100):
             return None, [Problem(name, 0, "not a text dump: binary data", "error")]
+        may_hold_nul = b"\x00" in data
         if data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8):]
         try:
@@ -75,7 +78,7 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
             text = data.decode("utf-8", errors=_CP1252_FALLBACK)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
+    if may_hold_nul and "\x00" in text:
         text = text.replace("\x00", "")
     if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html", "<?xml")):
         return None, [Problem(name, 0, "not a text dump: an HTML page (save the page as text)", "error")]

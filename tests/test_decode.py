@@ -171,3 +171,10 @@ def test_read_dumps_keeps_reading_after_a_bad_file(tmp_path):
     assert [(d.file, len(d.records), len(d.problems)) for d in dumps] == [
         ("a_good.txt", 1, 0), ("b_binary.txt", 0, 1), ("c_good.txt", 1, 0),
     ]
+
+
+def test_nul_bytes_after_the_sampled_start_are_dropped():
+    # Only the first 64 KiB decide "binary"; a stray NUL further on is removed, not kept.
+    text, problems = decode(b"Daily Papers\n" + b"x" * 70_000 + b"\x00y\r\n", "n.txt")
+    assert problems == []
+    assert text is not None and "\x00" not in text and text.endswith("xy\n")
