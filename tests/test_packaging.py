@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,19 +47,25 @@ def test_wheel_ships_the_plugin_and_its_templates(wheel: Path) -> None:
     assert "[mkdocs.plugins]" in text and "papers = generator.plugin:PapersPlugin" in text
 
 
-@pytest.mark.slow
-def test_second_site_builds_with_the_installed_plugin(wheel: Path, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def second_site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/second_site built by the mkdocs of a fresh virtualenv holding only the wheel."""
+    tmp = tmp_path_factory.mktemp("second")
+    venv = tmp / "venv"
     run(sys.executable, "-m", "venv", venv)
     run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel)
-    site_src = tmp_path / "second_site"
+    site_src = tmp / "second_site"
     shutil.copytree(SECOND_SITE, site_src)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "SITE_URL")}
     env["NO_MKDOCS_2_WARNING"] = "1"
     # Run from the site's folder with the fresh venv's mkdocs: the plugin must come from the wheel.
     run(venv / "bin" / "mkdocs", "build", "--strict", cwd=site_src, env=env)
+    return site_src / "site"
 
-    site = site_src / "site"
+
+@pytest.mark.slow
+def test_second_site_builds_with_the_installed_plugin(second_site: Path) -> None:
+    site = second_site
     data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     pages = sorted(site.glob("papers/**/index.html"))
     assert data["count"] == len(data["papers"]) == len(pages) == 12  # 8 + 4 papers in the two dumps
@@ -72,3 +79,23 @@ def test_second_site_builds_with_the_installed_plugin(wheel: Path, tmp_path: Pat
     for page in [site / "index.html", *site.glob("*/index.html")]:
         html = page.read_text(encoding="utf-8")
         assert "{ ." not in html and "| ---" not in html, f"Markdown syntax left as text in {page}"
+
+
+CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"')
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: the plugin adds a CSP that forbids inline scripts to every page, but only this "
+    "repository's overrides/ move Material's inline scripts out; a plain Material site keeps them, "
+    "and browsers block them",
+)
+def test_second_site_pages_obey_their_own_csp(second_site: Path) -> None:
+    for page in [second_site / "index.html", *second_site.glob("*/index.html")]:
+        html = page.read_text(encoding="utf-8")
+        policy = CSP.search(html)
+        if policy is None or "'unsafe-inline'" in policy.group(1):
+            continue
+        assert not INLINE_SCRIPT.search(html), f"{page}: an inline script its own CSP blocks"
