@@ -3,14 +3,21 @@ filters, sorting, keyboard use, highlighting, both palettes, and a console free 
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
+import shutil
+import threading
 from collections import Counter
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from conftest import QuietHandler
+
+from generator import search
 
 pytestmark = pytest.mark.browser
 
@@ -223,4 +230,36 @@ def test_result_text_is_never_markup(page, site_url, unique_word):
                         "[data-papers-search-list] b").count() == 0
     assert "<script>" in page.locator("[data-papers-search-list] .papers-result__excerpt").first.text_content()
     assert page.evaluate("window.__xss") is None
+    assert_no_console_errors(page)
+
+
+@pytest.fixture(scope="module")
+def parts_site_url(sample_site, tmp_path_factory):
+    """The sample site indexed in three parts, as an archive of more than SHARD_PAGES papers is."""
+    site = tmp_path_factory.mktemp("parts") / "site"
+    shutil.copytree(sample_site, site)
+    saved, search.SHARD_PAGES = search.SHARD_PAGES, 150
+    try:
+        search.index_site(site, log=lambda message: None)
+    finally:
+        search.SHARD_PAGES = saved
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_index_in_parts_is_searched_as_one(page, parts_site_url, papers, by_path, unique_word):
+    word, paper = unique_word
+    search_page(page, parts_site_url, f"?q={word}")
+    first = page.locator("[data-papers-search-list] .papers-result__title").first
+    assert urlsplit(first.get_attribute("href")).path == "/" + paper["url"]
+    # Every part answers: filter-only results count every paper of the year, sorted newest first.
+    year = Counter(p["date"][:4] for p in papers if p["date"]).most_common(1)[0][0]
+    search_page(page, parts_site_url, f"?{urlencode({'year': year, 'sort': 'date'})}")
+    expected = sum(1 for p in papers if (p["date"] or "").startswith(year))
+    assert page.locator("[data-papers-search-status]").text_content() == f"{expected} papers"
+    dates = [by_path[path]["date"] for path in result_paths(page.locator("[data-papers-search-list] .papers-result__title"))]
+    assert dates == sorted(dates, reverse=True)
     assert_no_console_errors(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +29,13 @@ def read_fragments(site: Path) -> dict[str, dict]:
         fragment = json.loads(data[len(b"pagefind_dcd"):])
         fragments[fragment["url"]] = fragment
     return fragments
+
+
+def newest_first(papers: list[dict]) -> list[dict]:
+    """Papers in the order of the "Newest" sort: by date, newest first, undated last, ties by URL."""
+    ordered = sorted(papers, key=lambda p: p["url"])
+    ordered.sort(key=lambda p: p["date"] or "", reverse=True)
+    return ordered
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +78,35 @@ def test_indexed_text_is_title_and_abstract_only(papers, fragments):
             assert paper["abstract"][:60] in content
         for absent in ("▲", "upvote", "Find it on", "Related papers", "Read from", "0000-00-00"):
             assert absent not in content, (paper["id"], absent)
+
+
+def test_sort_orders_follow_papers_json(sample_site, papers):
+    bundle = sample_site / "pagefind"
+    assert json.loads((bundle / search.MANIFEST).read_text()) == {"bundles": [], "sorts": search.SORTS}
+    sorts = json.loads((bundle / search.SORTS).read_text())
+    url_of = {page_hash: fragment["url"] for page_hash, fragment in search.read_fragments(bundle).items()}
+    assert [url_of[h] for h in sorts["pages"]] == ["/" + p["url"] for p in newest_first(papers)]
+    assert sorts["upvotes"] == [p["upvotes"] or 0 for p in newest_first(papers)]
+    # Pagefind's own sorts would be loaded by every first query: none are built.
+    assert not any("data-pagefind-sort" in page.read_text() for page in list((sample_site / "papers").glob("**/*.html"))[:20])
+
+
+def test_large_archive_is_indexed_in_parts(sample_site, papers, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    monkeypatch.setattr(search, "SHARD_PAGES", 150)
+    search.index_site(site, log=lambda message: None)
+    manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
+    assert manifest["bundles"] == ["part-2/", "part-3/"]
+    urls = []
+    for part in ["", *manifest["bundles"]]:
+        entry = json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text())
+        count = sum(language["page_count"] for language in entry["languages"].values())
+        assert 100 < count <= 150
+        urls += [f["url"] for f in search.read_fragments(site / "pagefind" / part).values()]
+    assert sorted(urls) == sorted("/" + p["url"] for p in papers)
+    assert len(json.loads((site / "pagefind" / search.SORTS).read_text())["pages"]) == len(papers)
+    assert not list(tmp_path.glob(".site.pagefind-*")), "the folders of hard links are removed"
 
 
 def test_command_indexes_paper_pages_only(tmp_path):

@@ -13,19 +13,54 @@ const HEADER_RESULTS = 8;
 const PAGE_RESULTS = 20;
 // The filters of the index (data-pagefind-filter in overrides/main.html), as the URL names them.
 const FILTERS = ["tag", "year", "organization"];
-const SORTS = { date: { date: "desc" }, upvotes: { upvotes: "desc" } };
+const SORTS = ["date", "upvotes"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-let pagefindModule = null;
+const PAGEFIND_OPTIONS = { baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24 };
 
-/** Pagefind's JS API, imported and configured once per page. */
+let pagefindModule = null;
+let sortOrders = null;
+
+/** JSON that generator/search.py writes beside Pagefind's bundle. */
+async function bundleJson(name) {
+  const response = await fetch(new URL(name, PAGEFIND));
+  if (!response.ok) throw new Error(`${name}: ${response.status}`);
+  return response.json();
+}
+
+/**
+ * Pagefind's JS API, imported and configured once per page. A large archive is indexed in
+ * parts (papers-search.json lists them), merged here into one search.
+ */
 function pagefind() {
-  pagefindModule ??= import(new URL("pagefind.js", PAGEFIND).href).then(async (pf) => {
-    await pf.options({ baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24 });
+  pagefindModule ??= Promise.all([
+    import(new URL("pagefind.js", PAGEFIND).href),
+    bundleJson("papers-search.json"),
+  ]).then(async ([pf, manifest]) => {
+    await pf.options(PAGEFIND_OPTIONS);
     await pf.init();
+    for (const part of manifest.bundles) await pf.mergeIndex(new URL(part, PAGEFIND).pathname, PAGEFIND_OPTIONS);
     return pf;
   });
   return pagefindModule;
+}
+
+/**
+ * Results in the order of a sort: `date` newest first, `upvotes` most first (then newest).
+ * The orders come from papers-sorts.json, fetched on the first sorted search only, so that
+ * they cost nothing to a search in the order of relevance.
+ */
+async function sortResults(results, sort) {
+  sortOrders ??= bundleJson("papers-sorts.json").then(({ pages, upvotes }) => {
+    const newest = new Map(pages.map((hash, i) => [hash, i]));
+    return { newest, upvotes: new Map(pages.map((hash, i) => [hash, upvotes[i]])) };
+  });
+  const { newest, upvotes } = await sortOrders;
+  const last = newest.size;
+  const byDate = (a, b) => (newest.get(a.id) ?? last) - (newest.get(b.id) ?? last);
+  return [...results].sort(sort === "upvotes"
+    ? (a, b) => (upvotes.get(b.id) ?? 0) - (upvotes.get(a.id) ?? 0) || byDate(a, b)
+    : byDate);
 }
 
 function el(tag, className, text) {
@@ -211,7 +246,7 @@ function setupPage() {
 
   const params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
-  sort.value = Object.hasOwn(SORTS, params.get("sort")) ? params.get("sort") : "";
+  sort.value = SORTS.includes(params.get("sort")) ? params.get("sort") : "";
   const selected = Object.fromEntries(FILTERS.map((key) => [key, new Set(params.getAll(key))]));
   for (const key of FILTERS) if (selected[key].size) groups[key].open = true;
   let results = [];
@@ -304,11 +339,11 @@ function setupPage() {
       return;
     }
     for (const key of FILTERS) groups[key].dataset.counted = groups[key].open ? "yes" : "";
-    const options = { filters: pagefindFilters() };
-    if (sort.value) options.sort = SORTS[sort.value];
+    const filters = pagefindFilters();
     // With nothing to search for, a search runs only to count the values of open filter lists.
-    const search = browsing && !Object.keys(options.filters).length ? null : await pf.search(query, options);
-    const found = browsing || !search ? [] : search.results;
+    const search = browsing && !Object.keys(filters).length ? null : await pf.search(query, { filters });
+    let found = browsing || !search ? [] : search.results;
+    if (sort.value && found.length) found = await sortResults(found, sort.value);
     const counts = { ...search?.filters };
     // A group's counts leave out its own choice: they say what choosing a value would add.
     for (const key of FILTERS) {
