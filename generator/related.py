@@ -21,7 +21,7 @@ def _max_docs(n: int) -> int:
     return max(200, min(1000, n // 100))
 # Last build's list stands while each member scores at least this share of the fresh
 # list's weakest score: a new paper has to be clearly better to change a page.
-HOLD = 0.85
+HOLD = 0.8
 
 
 def _prune(matrix, keep: int):
