@@ -134,11 +134,14 @@ def _stable_order(order: list[int], keys: list[bytes | None]) -> list[int]:
 
 
 def stabilize(site_dir: Path) -> None:
-    """Rewrite the unstable files of `site_dir/pagefind` in one order, named by content."""
-    pagefind = site_dir / "pagefind"
+    """Rewrite the unstable files of every Pagefind bundle under `site_dir/pagefind` (a large
+    archive is indexed in parts, each a bundle) in one order, named by content."""
+    for entry_path in sorted((site_dir / "pagefind").rglob("pagefind-entry.json")):
+        _stabilize_bundle(site_dir, entry_path.parent)
+
+
+def _stabilize_bundle(site_dir: Path, pagefind: Path) -> None:
     entry_path = pagefind / "pagefind-entry.json"
-    if not entry_path.is_file():
-        return
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for lang, info in entry["languages"].items():
         meta_path = pagefind / f"pagefind.{info['hash']}.pf_meta"
