@@ -15,7 +15,10 @@ import codecs
 import json
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,6 +35,8 @@ from test_invariants import (
 
 REPO = Path(__file__).resolve().parents[1]
 GOOD_SAMPLE = REPO / "content" / "raw" / "003_390887510c10aacd.txt"
+# Every test here reads the hostile site, built (three times in all) by the module's fixture.
+pytestmark = pytest.mark.slow
 
 # Abstracts are long, as real ones are (the parser tells a lost abstract by length).
 FILLER = (
@@ -466,7 +471,15 @@ def test_every_problem_names_a_file_and_line(built: Built) -> None:
             assert re.search(r"(2025-11-11-[\w-]+\.txt)", line).group(1) in files, line
 
 
-@pytest.mark.slow
+def test_feed_and_sitemap_stay_well_formed_xml(built: Built) -> None:
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(built.site / "feed.xml").getroot()
+    shown = {normal(e.find("a:title", ns).text or "") for e in feed.findall("a:entry", ns)}
+    hostile = {normal(p.title) for kind in KINDS for p in kind.papers if p.date not in (None, ...)}
+    assert hostile & shown, "no hostile paper made it into the feed: the check checks nothing"
+    assert ET.parse(built.site / "sitemap.xml").getroot() is not None
+
+
 def test_the_hostile_site_keeps_the_invariants(built: Built) -> None:
     counts = check_invariants(built.site, [built.sources])
     # Nothing read is lost and nothing is made up: the hostile papers and the good sample's.
@@ -474,7 +487,6 @@ def test_the_hostile_site_keeps_the_invariants(built: Built) -> None:
     assert counts["read"] == len(expected) + papers_read([GOOD_SAMPLE])
 
 
-@pytest.mark.slow
 def test_a_second_build_of_the_hostile_dumps_is_byte_identical(built: Built, tmp_path: Path) -> None:
     again = tmp_path / "site"
     result = run_build("--sources", str(built.sources), "--site-dir", str(again))
@@ -482,7 +494,6 @@ def test_a_second_build_of_the_hostile_dumps_is_byte_identical(built: Built, tmp
     assert_same_bytes(built.site, again)
 
 
-@pytest.mark.slow
 def test_strict_fails_on_the_hostile_dumps_and_keeps_the_previous_site(built: Built) -> None:
     before = tree_state(built.site)
     result = run_build("--sources", str(built.sources), "--site-dir", str(built.site), "--strict")
@@ -495,9 +506,6 @@ def test_strict_fails_on_the_hostile_dumps_and_keeps_the_previous_site(built: Bu
 
 @pytest.mark.parametrize("name", ["empty-file", "binary-png", "html-page", "meta-month-foo", "windows-1252"])
 def test_check_strict_exits_1_on_each_problem_input(name: str, tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     kind = next(k for k in KINDS if k.name == name)
     for file, data in kind.files.items():
         (tmp_path / file).write_bytes(data)

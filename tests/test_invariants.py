@@ -4,7 +4,8 @@
    finds in the sources = paper pages = `papers.json` entries = Pagefind records.
 2. No executable markup: only the site's own scripts, no event-handler attributes, no
    `javascript:` URLs, no element that the site's templates never write.
-3. Two builds of the same input are byte-identical.
+3. Two builds of the same input are byte-identical (`assert_same_bytes`, used on the hostile
+   dumps of test_hardening.py, whose build includes a good sample).
 4. A failed build leaves the previous site untouched and no staging folder behind.
 """
 
@@ -24,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from generator.pipeline import Settings, collect
+from generator.render import GENERATED_DIRS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "content" / "raw"
@@ -74,8 +76,11 @@ def executable_markup(site_dir: Path, page: Path, html: str) -> list[str]:
     found: list[str] = []
     where = page.relative_to(site_dir).as_posix()
     page_url = "https://site.invalid/" + where
+    # Pages the generator writes from dump text; others (a user's own Markdown page) may hold
+    # any element, but no page may hold executable markup.
+    from_dumps = where.split("/")[0] in GENERATED_DIRS or where in ("index.html", "search/index.html")
     for tag, attrs in _Scan(html).tags:
-        if tag not in SITE_ELEMENTS:
+        if from_dumps and tag not in SITE_ELEMENTS:
             found.append(f"{where}: <{tag}> is not an element of the site")
         if tag == "script":
             src = attrs.get("src")
@@ -112,13 +117,13 @@ def papers_read(sources: list[Path]) -> int:
 
 
 def pagefind_records(site_dir: Path) -> int:
-    """Pages in the Pagefind index for the site's language (0 without an index)."""
-    entry = site_dir / "pagefind" / "pagefind-entry.json"
-    if not entry.is_file():
-        return 0
-    languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+    """Pages in the Pagefind index for the site's language, over every bundle (0 without one)."""
     lang = re.search(r'<html lang="([^"]+)"', (site_dir / "index.html").read_text(encoding="utf-8"))
-    return languages[lang.group(1) if lang else "en"]["page_count"]
+    total = 0
+    for entry in (site_dir / "pagefind").rglob("pagefind-entry.json"):
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        total += languages[lang.group(1) if lang else "en"]["page_count"]
+    return total
 
 
 def check_invariants(site_dir: Path, sources: list[Path] | Path) -> dict[str, int]:
@@ -186,14 +191,6 @@ def test_sample_site_keeps_the_invariants(sample_site: Path) -> None:
     counts = check_invariants(sample_site, [SAMPLES])
     assert counts["read"] == 394
     assert counts["html pages"] > counts["pages"]
-
-
-@pytest.mark.slow
-def test_two_builds_of_the_samples_are_byte_identical(sample_site: Path, tmp_path: Path) -> None:
-    again = tmp_path / "site"
-    result = run_build("--site-dir", str(again))
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert assert_same_bytes(sample_site, again) > 500
 
 
 def _project_copy(root: Path) -> Path:
