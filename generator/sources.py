@@ -87,7 +87,9 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
 
 def read_dump(path: Path) -> Dump:
     """Read, decode and parse one file; unreadable files become a Dump with one error."""
-    name = path.name
+    # A name that is not UTF-8 reaches Python with surrogates, which no output can encode
+    # (papers.json, pages): shown with U+FFFD instead.
+    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     try:
         data = path.read_bytes()
     except OSError as exc:

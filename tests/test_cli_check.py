@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -136,3 +137,16 @@ def test_no_traceback_from_the_real_command(tmp_path):
     assert missing.returncode == 1
     assert "Traceback" not in missing.stdout + missing.stderr
     assert missing.stderr.strip() == f"Error: no such file or folder: {tmp_path / 'missing'}"
+
+
+def test_json_with_a_file_name_that_is_not_utf8(tmp_path):
+    folder = folder_with(tmp_path)
+    try:
+        (folder / os.fsdecode(b"\xff\xfebad.txt")).write_bytes((FIXTURES / "crlf.txt").read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system only takes UTF-8 names")
+    out = tmp_path / "papers.json"
+    result = run_check(tmp_path, str(folder), "--json", str(out), "--no-related")
+    assert result.exit_code == 0, result.output
+    files = {s["file"] for p in json.loads(out.read_text(encoding="utf-8"))["papers"] for s in p["sources"]}
+    assert files == {GOOD, "\ufffd\ufffdbad.txt"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+from pathlib import Path
 
 import pytest
 from parse_helpers import FIXTURES
@@ -178,3 +180,16 @@ def test_nul_bytes_after_the_sampled_start_are_dropped():
     text, problems = decode(b"Daily Papers\n" + b"x" * 70_000 + b"\x00y\r\n", "n.txt")
     assert problems == []
     assert text is not None and "\x00" not in text and text.endswith("xy\n")
+
+
+def test_file_name_that_is_not_utf8(tmp_path):
+    try:
+        path = Path(os.fsdecode(bytes(tmp_path) + b"/\xff\xfebad.txt"))
+        path.write_bytes((FIXTURES / "bom.txt").read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system only takes UTF-8 names")
+    dump = read_dump(path)
+    assert dump.file == "\ufffd\ufffdbad.txt"
+    assert [r.source.file for r in dump.records] == ["\ufffd\ufffdbad.txt"]
+    # Every name that reaches papers.json and the pages can be written as UTF-8.
+    dump.file.encode("utf-8")
