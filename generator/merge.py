@@ -20,7 +20,7 @@ SLUG_LENGTH = 75
 URL_RE = re.compile(r"""https?://[^\s<>"'`{}|\\^\[\]]+""", re.IGNORECASE)
 TRAILING = ".,;:!?*'\"”’»…"
 # For the ASCII fast path of `_slug`: what python-slugify does to ASCII text without `&`.
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
@@ -130,7 +130,7 @@ def _slug(title: str) -> str:
 
     slugify costs 30 µs a title, the most of parse + merge. For ASCII without `&` (nothing to
     transliterate, no HTML entities) its pipeline comes down to: lower case, drop commas between
-    digits, each run of other characters one `-`, trim, truncate at a word boundary.
+    digits, join the runs of letters and digits with `-`, truncate at a word boundary.
     tests/test_merge.py checks that the two agree.
     """
     if not title.isascii() or "&" in title:
@@ -138,7 +138,7 @@ def _slug(title: str) -> str:
     text = title.lower()
     if "," in text:
         text = _DIGIT_COMMA.sub("", text)
-    text = _NOT_ALNUM.sub("-", text).strip("-")
+    text = "-".join(_ALNUM_RUN.findall(text))
     if len(text) < SLUG_LENGTH:
         return text
     if len(text) == SLUG_LENGTH or text[SLUG_LENGTH] == "-" or "-" not in text:
