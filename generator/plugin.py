@@ -57,6 +57,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_startup(self, *, command, dirty) -> None:
         self.is_serve = command == "serve"
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).
+        if "attr_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("attr_list")
+        return config
+
     def _base(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or "mkdocs.yml").resolve().parent
 

@@ -86,12 +86,6 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/js
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: the plugin adds a CSP that forbids inline scripts to every page, but only this "
-    "repository's overrides/ move Material's inline scripts out; a plain Material site keeps them, "
-    "and browsers block them",
-)
 def test_second_site_pages_obey_their_own_csp(second_site: Path) -> None:
     for page in [second_site / "index.html", *second_site.glob("*/index.html")]:
         html = page.read_text(encoding="utf-8")
