@@ -72,6 +72,8 @@ class _Entry:
     abstract: str = ""
     has_abstract: bool = False
     meta: _Meta | None = None
+    skipped: bool = False
+    """Read to keep the lines after it in step, not published (an over-long title line)."""
 
 
 @contextmanager
@@ -168,16 +170,20 @@ def _header_end(lines: list[str], layout: str, file: str, problems: list[Problem
 
 
 def _metadata(body: list[tuple[int, str]], i: int, file: str, problems: list[Problem]) -> tuple[_Meta | None, int]:
-    """Read a metadata block at body[i], if one starts there; return it and the next index."""
+    """Read a metadata block at body[i], if one starts there; return it and the next index.
+
+    The body lines are stripped, so a `·` line is exactly `·`.
+    """
     no, text = body[i]
-    nxt = body[i + 1] if i + 1 < len(body) else None
-    after = body[i + 2] if i + 2 < len(body) else None
-    is_dot = bool(DOT_RE.match(text))
+    end = len(body)
+    nxt = body[i + 1] if i + 1 < end else None
+    is_dot = text == "·"
     authors = AUTHORS_RE.match(text)
-    next_is_dot = nxt is not None and nxt[0] == no + 1 and DOT_RE.match(nxt[1])
-    if not (is_dot or authors or (next_is_dot and len(text.strip()) <= MAX_ORG_LINE)):
+    next_is_dot = nxt is not None and nxt[0] == no + 1 and nxt[1] == "·"
+    if not (is_dot or authors or (next_is_dot and len(text) <= MAX_ORG_LINE)):
         return None, i
     meta = _Meta(line=no)
+    fields = meta.fields
     if is_dot:
         problems.append(Problem(file, no, "metadata block without an authors or organization line"))
         i += 1
@@ -185,29 +191,33 @@ def _metadata(body: list[tuple[int, str]], i: int, file: str, problems: list[Pro
     else:
         if authors:
             value, problem = FIELD_CHECKS["authors"](int(authors["n"]))
-            meta.fields["authors"] = value
+            fields["authors"] = value
             if problem:
                 problems.append(Problem(file, no, problem))
         else:
-            meta.fields["org"] = text.strip()
+            fields["org"] = text
         i += 1
         if not next_is_dot:
-            problems.append(Problem(file, no, f"metadata block cut short after {text.strip()!r}"))
+            problems.append(Problem(file, no, f"metadata block cut short after {text!r}"))
             return meta, i
         i += 1
+        after = body[i] if i < end else None
         date_line = after if after is not None and after[0] == no + 2 else None
     d = match_date(date_line[1]) if date_line else None
     if d is None:
         where = date_line[0] if date_line else no
-        shown = date_line[1].strip() if date_line else "·"
+        shown = date_line[1] if date_line else "·"
+        if date_line and DATE_RE.match(date_line[1]):
+            # Shaped like a date (`Foo 12`) but not one: it is the block's date slot, not a title.
+            problems.append(Problem(file, where, f"not a date: {shown!r}"))
+            return meta, i + 1
         problems.append(Problem(file, where, f"metadata block without a date: {shown!r}"))
         return meta, i
     i += 1
-    meta.fields["line_date"] = date_line[0]
-    for key in ("month", "day", "year"):
-        meta.fields[key] = d[key]
+    fields["line_date"] = date_line[0]
+    fields["month"], fields["day"], fields["year"] = d["month"], d["day"], d["year"]
     value, problem = FIELD_CHECKS["upvotes"](d["upvotes"])
-    meta.fields["upvotes"] = value
+    fields["upvotes"] = value
     if problem:
         problems.append(Problem(file, date_line[0], problem))
     return meta, i
@@ -274,7 +284,7 @@ def parse(text: str, file: str) -> Dump:
             if current is None or current.meta is not None:
                 problems.append(Problem(file, no, "metadata block without a paper before it"))
                 continue
-            if not current.has_abstract:
+            if not current.has_abstract and not current.skipped:
                 problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
             current.meta = value  # type: ignore[assignment]
             current = None
@@ -294,21 +304,22 @@ def parse(text: str, file: str) -> Dump:
                 current.abstract = text_value
                 current.has_abstract = True
                 continue
-            problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+            if not current.skipped:
+                problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+        current = _Entry(title=text_value, line=no)
         if len(text_value) > MAX_TITLE:
             problems.append(
                 Problem(file, no, f"line of {len(text_value)} characters where a title was expected; skipped", "error")
             )
-            current = None
-            continue
-        current = _Entry(title=text_value, line=no)
+            # Kept as a hidden entry so that its abstract and metadata are not read as a paper.
+            current.skipped = True
         entries.append(current)
-    if current is not None and not current.has_abstract:
+    if current is not None and not current.has_abstract and not current.skipped:
         problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
 
     if not entries and not any(p.severity == "error" for p in problems):
         problems.append(Problem(file, 0, "no papers found (header only?)"))
-    records = tuple(_record(e, file) for e in entries)
+    records = tuple(_record(e, file) for e in entries if not e.skipped)
     problems.sort(key=lambda p: p.line)
     return Dump(
         file=file,
