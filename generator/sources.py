@@ -9,7 +9,9 @@ from pathlib import Path
 from .model import Dump, GeneratorError, Problem
 from .parse import parse, paused_gc
 
-DUMP_SUFFIXES = {".txt", ".text", ".md", ""}
+# Files of a folder that are read as dumps; a file named on the command line is read whatever
+# its name. `.md` is not among them: a folder's README.md is not a dump.
+DUMP_SUFFIXES = {".txt", ".text", ""}
 # Bytes that never occur in text: NUL and the C0 controls other than tab, LF, FF, CR.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
