@@ -15,7 +15,9 @@ content/ is left alone), then:
   cache, types a query and sums the bytes of every response, counted as GitHub Pages serves
   them: text files (html, js, css, json, xml, svg) gzip-compressed, Pagefind's index files
   (.pf_meta, .pf_index, .pf_fragment, .pf_filter, .pagefind) as they are, since they are
-  compressed already. The same for the header search box on the home page.
+  compressed already. The same for the header search box on the home page. Each total counts
+  every response, the page itself too; "(search files)" is the search's own share: pagefind/
+  and assets/search.js and search.css.
 
     .venv/bin/python benchmarks/bench_search.py --papers 10000 100000
 
@@ -29,6 +31,7 @@ import argparse
 import functools
 import gzip
 import json
+import math
 import os
 import random
 import re
@@ -212,15 +215,18 @@ def first_query(site: Path, query: str) -> dict[str, dict]:
             for url, size in sizes.items():
                 suffix = Path(urlsplit(url).path).suffix or ".html"
                 by_kind[suffix] = by_kind.get(suffix, 0) + size
-            out[name] = {"total": sum(sizes.values()), "page_load": page_load, "requests": len(urls),
-                         "by_kind": by_kind}
+            # The search's own share: Pagefind's bundle and our search script and styles.
+            search_files = sum(size for url, size in sizes.items()
+                               if re.search(r"/pagefind/|/assets/search\.(js|css)$", urlsplit(url).path))
+            out[name] = {"total": sum(sizes.values()), "page_load": page_load, "search": search_files,
+                         "requests": len(urls), "by_kind": by_kind}
             context.close()
         browser.close()
     server.shutdown()
     return out
 
 
-def run(papers: int, query: str, keep: Path | None, reuse: bool) -> dict:
+def run(papers: int, query: str, keep: Path | None, reuse: bool, skip_index: bool = False) -> dict:
     work = keep / f"papers-{papers}" if keep else Path(tempfile.mkdtemp(prefix=f"bench-search-{papers}-"))
     site = work / "site"
     try:
@@ -236,7 +242,7 @@ def run(papers: int, query: str, keep: Path | None, reuse: bool) -> dict:
             print(f"{papers:,} papers: {files} dumps written; building…", file=sys.stderr, flush=True)
             build_seconds = build(work, dumps, site)
             print(f"  built in {build_seconds:.0f} s; indexing…", file=sys.stderr, flush=True)
-        indexed = index(site)
+        indexed = {"seconds": float("nan"), "maxrss_kib": float("nan")} if skip_index else index(site)
         size = bundle_size(site)
         print("  measuring a first query in Chromium…", file=sys.stderr, flush=True)
         fetched = first_query(site, query)
@@ -245,6 +251,11 @@ def run(papers: int, query: str, keep: Path | None, reuse: bool) -> dict:
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def figure(value: float, form: str) -> str:
+    """`value` in `form`, or "-" when it was not measured (NaN)."""
+    return "-" if math.isnan(value) else form.format(value)
 
 
 def kb(n: int) -> str:
@@ -258,6 +269,7 @@ def main() -> None:
     parser.add_argument("--query", default="reasoning", help="the word typed for the first query (default: reasoning)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR/papers-N and keep the corpora and sites")
     parser.add_argument("--reuse", action="store_true", help="with --keep: measure a site built there before")
+    parser.add_argument("--skip-index", action="store_true", help="with --reuse: measure the bytes only, not the index again")
     parser.add_argument("--build-only", action="store_true", help="with --keep: build the sites, measure nothing")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args()
@@ -274,19 +286,20 @@ def main() -> None:
             make_corpus(work / "dumps", n)
             print(f"{n:,} papers built in {build(work, work / 'dumps', work / 'site'):.0f} s")
         return
-    results = [run(n, args.query, args.keep, args.reuse) for n in args.papers]
+    results = [run(n, args.query, args.keep, args.reuse, args.skip_index) for n in args.papers]
 
     header = ("papers", "build", "index", "index peak mem", "pagefind/ on disk", "first query: search page",
-              "(page load)", "header box", "target")
+              "(search files)", "header box", "(search files)", "target")
     rows = []
     for r in results:
         page, box = r["fetched"]["search page"], r["fetched"]["header box"]
         target = TARGET_KB.get(r["papers"])
         memory_target = TARGET_INDEX_MEMORY_GB.get(r["papers"])
         rows.append((
-            f"{r['papers']:,}", "-" if r["build_s"] != r["build_s"] else f"{r['build_s']:.0f} s", f"{r['index_s']:.1f} s", f"{r['index_peak_mib']:,.0f} MiB",
+            f"{r['papers']:,}", figure(r["build_s"], "{:.0f} s"), figure(r["index_s"], "{:.1f} s"),
+            figure(r["index_peak_mib"], "{:,.0f} MiB"),
             f"{r['bundle']['total'] / 1e6:,.1f} MB ({r['bundle']['files']:,} files)",
-            kb(page["total"]), kb(page["page_load"]), kb(box["total"]),
+            kb(page["total"]), kb(page["search"]), kb(box["total"]), kb(box["search"]),
             (f"≤ {target} KB" if target else "-") + (f", ≤ {memory_target} GB" if memory_target else ""),
         ))
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
