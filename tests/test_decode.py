@@ -152,10 +152,10 @@ def test_unreadable_file_is_one_error(tmp_path):
 # Finding dumps -----------------------------------------------------------------------------------
 
 def test_find_dumps_sorts_and_filters(tmp_path):
-    for name in ["b.txt", "a.md", "c", ".hidden.txt", "image.png", "notes.TXT"]:
+    for name in ["b.txt", "README.md", "c", ".hidden.txt", "image.png", "notes.TXT"]:
         (tmp_path / name).write_text("x")
     (tmp_path / "sub").mkdir()
-    assert [p.name for p in find_dumps([tmp_path])] == ["a.md", "b.txt", "c", "notes.TXT"]
+    assert [p.name for p in find_dumps([tmp_path])] == ["b.txt", "c", "notes.TXT"]  # README.md-like files are not dumps
     # A file named explicitly is read whatever its name.
     assert [p.name for p in find_dumps([tmp_path / "image.png"])] == ["image.png"]
 
