@@ -96,9 +96,11 @@ def find_links(text: str) -> tuple[str, ...]:
     # index rather than slicing, so hostile input (thousands of URLs, a URL followed by
     # thousands of `)`) stays linear.
     found: dict[str, None] = {}
-    if "://" not in text:
+    first = text.find("://")
+    if first < 0:
         return ()
-    for match in URL_RE.finditer(text):
+    # No URL starts more than `https` before the first `://`: the scan starts there.
+    for match in URL_RE.finditer(text, max(first - len("https"), 0)):
         url = match.group(0)
         end = len(url)
         unbalanced = url.count(")") - url.count("(")
