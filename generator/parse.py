@@ -88,6 +88,12 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        # Move what was built straight to the oldest generation (freeze, then unfreeze), or the
+        # first young collection would walk all of it once more. Nothing is exempt from later
+        # full collections. Skipped when the host process keeps objects frozen on purpose.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 

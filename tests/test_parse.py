@@ -276,3 +276,29 @@ def test_every_problem_prints_as_file_line_message():
             text = str(problem)
             where = f"{path.name}:{problem.line}: " if problem.line else f"{path.name}: "
             assert text == where + problem.message
+
+
+def test_paused_gc_restores_the_collector_and_respects_frozen_objects():
+    import gc
+
+    from generator.parse import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_gc():
+            [object() for _ in range(10)]
+        assert gc.get_freeze_count() == frozen  # the host's frozen objects stay frozen
+    finally:
+        gc.unfreeze()
