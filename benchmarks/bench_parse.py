@@ -47,20 +47,31 @@ def sample_papers() -> list[tuple[str, str, str | None]]:
 
 
 def make_corpus(folder: Path, papers: int, seed: int = 20261122) -> int:
-    """Write `papers` distinct papers as dumps in both layouts (a tenth repeated); return files."""
+    """Write `papers` distinct papers as dumps in both layouts; return the number of files.
+
+    As in the real corpus, about one entry in twenty repeats a paper of the dump before (its
+    title in capitals), so that merging has work to do; the repeats are extra entries.
+    """
     rng = random.Random(seed)
     base = sample_papers()
     files = 0
     n = 0
+    previous: list[tuple[str, str]] = []
     while n < papers:
         layout = "B" if files % 3 == 2 else "A"
         count = min(PER_DUMP, papers - n)
         month, day = rng.randrange(1, 13), rng.randrange(1, 29)
-        parts = []
+        entries = []
         for k in range(count):
             title, abstract, first = base[(n + k) % len(base)]
             # Distinct titles, and distinct slugs (cut at 75 characters): the variant goes first.
             title = f"{SUFFIXES[(n + k) % len(SUFFIXES)].capitalize()} {(n + k) // len(base)}: {title}"
+            entries.append((title, abstract, first))
+            if k % 20 == 10 and previous:
+                again, again_abstract = previous[k % len(previous)]
+                entries.append((again.upper(), again_abstract, None))
+        parts = []
+        for k, (title, abstract, first) in enumerate(entries):
             if layout == "B":
                 parts.append(("Subscribe" if k == 0 else "") + f"{title}\n{abstract}\n")
                 continue
@@ -73,6 +84,7 @@ def make_corpus(folder: Path, papers: int, seed: int = 20261122) -> int:
                     date += f" {rng.randrange(1, 500)}"
                 entry += f"{first or f'  • {rng.randrange(1, 30)} authors'}\n·\n{date}\n\n"
             parts.append(entry)
+        previous = [(title, abstract) for title, abstract, _ in entries[:count]]
         header = HEADER_A + f"{MONTHS[month - 1]} {day}\n\n" if layout == "A" else HEADER_B
         name = f"2025-{month:02d}-{day:02d}-bench_{files:04d}.txt" if layout == "A" else f"bench_{files:04d}.txt"
         (folder / name).write_text(header + "".join(parts), encoding="utf-8")
@@ -126,6 +138,8 @@ def main() -> None:
             ).stdout
             result = json.loads(out.splitlines()[-1])
             results.append(result)
+            if run == 1:
+                print(f"{result['entries']:,} entries (repeats included) merge into {result['papers']:,} papers")
             print(f"run {run}: {result['seconds']:.2f} s ({result['cpu_seconds']:.2f} s CPU), "
                   f"{result['papers'] / result['seconds']:,.0f} papers/s, "
                   f"peak RSS {result['maxrss_kib'] / 1024:.0f} MiB")
