@@ -67,7 +67,9 @@ def _run(command: list[str]) -> None:
 
 def _index_part(site_dir: Path, pages: list[Path], output: Path) -> None:
     """Index some of the paper pages: Pagefind reads a folder of hard links to just those."""
-    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=f".{site_dir.name}.pagefind-") as tmp:
+    # Beside the site, so that hard links work (one file system); else wherever temp files go.
+    parent = site_dir.parent if os.access(site_dir.parent, os.W_OK) else None
+    with tempfile.TemporaryDirectory(dir=parent, prefix=f".{site_dir.name}.pagefind-") as tmp:
         for page in pages:
             link = Path(tmp) / page.relative_to(site_dir)
             link.parent.mkdir(parents=True, exist_ok=True)
