@@ -41,6 +41,18 @@ def real_corpus() -> Path | None:
     return path if (path / "TRUTH.json").is_file() else None
 
 
+def require_corpus() -> Path:
+    """The real corpus; skipped on a developer's machine without it, a failure in CI (which has it)."""
+    import pytest
+
+    folder = real_corpus()
+    if folder is None:
+        if os.environ.get("CI"):
+            pytest.fail("the real corpus is missing: CI has it (../shared/corpus/real or PAPERS_CORPUS)")
+        pytest.skip("real corpus not found (../shared/corpus/real or PAPERS_CORPUS)")
+    return folder
+
+
 @dataclass
 class Entry:
     """One paper to write into a synthetic dump, with the record it must parse back to."""

@@ -8,22 +8,14 @@ every clone tests real data too.
 
 from __future__ import annotations
 
-import os
-
-import pytest
-from parse_helpers import CORPUS_SLICE, TODAY, compare_with_truth, load_json, real_corpus
+from parse_helpers import CORPUS_SLICE, TODAY, compare_with_truth, load_json, require_corpus
 
 from generator.merge import merge, title_key
 from generator.model import Dump
 
 
 def _corpus():
-    folder = real_corpus()
-    if folder is None:
-        if os.environ.get("CI"):
-            pytest.fail("the real corpus is missing: CI has it (../shared/corpus/real or PAPERS_CORPUS)")
-        pytest.skip("real corpus not found (../shared/corpus/real or PAPERS_CORPUS)")
-    return folder
+    return require_corpus()
 
 
 def _assert_no_diffs(diffs: list[str]) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 import yaml
+from parse_helpers import require_corpus
 
 from generator.model import ConfigError, Paper
 from generator.pipeline import Settings, collect
@@ -22,13 +22,6 @@ TOO_COMMON = {
     "attention", "reasoning", "alignment", "knowledge", "memory", "benchmark", "benchmarks", "dataset",
     "datasets", "evaluation", "efficient", "efficiency", "generation", "language",
 }
-
-
-def real_corpus() -> Path | None:
-    """The folder of real dumps: $PAPERS_CORPUS, else ../shared/corpus/real beside the repository."""
-    default = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
-    folder = Path(os.environ.get("PAPERS_CORPUS") or default)
-    return folder if folder.is_dir() else None
 
 
 def coverage(sources: list[Path]) -> tuple[float, int]:
@@ -85,11 +78,7 @@ def test_every_default_tag_tags_some_sample_paper():
 
 
 def test_at_least_90_percent_of_the_real_corpus_gets_a_tag():
-    folder = real_corpus()
-    if folder is None:
-        if os.environ.get("CI"):
-            pytest.fail("the real corpus is missing: set PAPERS_CORPUS to its folder")
-        pytest.skip("no real corpus (set PAPERS_CORPUS to the folder of real dumps)")
+    folder = require_corpus()
     # The folder also holds a README and the expected parse; the dumps are the .txt files.
     share, papers = coverage(sorted(folder.glob("*.txt")))
     assert share >= 0.90, f"only {share:.1%} of {papers} real papers are tagged"
