@@ -130,6 +130,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-parse-") as tmp:
         files = make_corpus(Path(tmp), args.papers)
         size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+        # Flushed to disk before timing, so that no write-back competes with the runs.
+        os.sync()
         print(f"corpus: {args.papers:,} papers in {files} dumps ({size / 1e6:.0f} MB), layouts A and B")
         results = []
         for run in range(1, args.runs + 1):
