@@ -48,14 +48,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.archive: Archive | None = None
-        self.is_serve = False
         self.own_epoch = "SOURCE_DATE_EPOCH" not in os.environ
         self.bodies: dict[str, str] = {}
         self.stats: dict[str, float] = {}
         self._pages_started = 0.0
-
-    def on_startup(self, *, command, dirty) -> None:
-        self.is_serve = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote_plus
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -60,11 +60,6 @@ def md_text(value: object) -> str:
 def html_text(value: object) -> str:
     """Escape text for an HTML attribute or element written into Markdown or front matter."""
     return html.escape(clean(value), quote=True)
-
-
-def url_target(url: str) -> str:
-    """A URL as a Markdown link target: brackets, spaces and quotes percent-encoded."""
-    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
 
 
 @lru_cache(maxsize=4096)
@@ -175,10 +170,10 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            md=md_text, h=html_text, clean=clean, url_target=url_target, human_date=human_date,
+            md=md_text, h=html_text, clean=clean, human_date=human_date,
             shorten=shorten, tag_slug=tag_slug, org_slug=org_slug,
         )
-        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, rel=rel, paper_path=self.paper_path, item=self.item)
+        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, paper_path=self.paper_path, item=self.item)
         self._item_template = self.env.get_template("_item.md.j2")
         self._items: dict[tuple[str, int], str] = {}
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
