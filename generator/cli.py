@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .export import papers_json
-from .merge import page_year
+from .merge import PageYear, page_year
 from .model import GeneratorError
 from .pipeline import Archive, Settings, collect, plugin_options, settings_from_options
 
@@ -29,16 +29,23 @@ def _settings(config: str, sources: tuple[str, ...]) -> Settings:
     return settings
 
 
-def _table(archive: Archive, settings: Settings, today: date) -> list[str]:
+def _page_years(archive: Archive, settings: Settings, today: date) -> dict[str, PageYear]:
+    """The page year of each dump that has dates without a year."""
+    return {
+        d.file: page_year(d, settings.page_years, today)[0]
+        for d in archive.dumps
+        if any(r.month is not None and r.year is None for r in d.records)
+    }
+
+
+def _table(archive: Archive, years: dict[str, PageYear]) -> list[str]:
     header = ("file", "layout", "page year", "papers", "dated", "metadata", "problems")
     rows = []
     per_file = Counter(p.file for p in archive.problems)
     dated_ids = {(s.file, s.line) for p in archive.papers if p.date for s in p.sources}
     for dump in archive.dumps:
-        year = "-"
-        if any(r.month is not None and r.year is None for r in dump.records):
-            py, _ = page_year(dump, settings.page_years, today)
-            year = f"{py.year} ({py.how})"
+        py = years.get(dump.file)
+        year = f"{py.year} ({py.how})" if py else "-"
         rows.append((
             dump.file, dump.layout, year, str(len(dump.records)),
             str(sum(1 for r in dump.records if (r.source.file, r.source.line) in dated_ids)),
@@ -87,7 +94,8 @@ def check(sources: tuple[str, ...], strict: bool, json_path: str | None, config:
         with_related=json_path is not None and not no_related,
     )
     out = sys.stderr if json_path == "-" else sys.stdout
-    for row in _table(archive, settings, today):
+    page_years = _page_years(archive, settings, today)
+    for row in _table(archive, page_years):
         click.echo(row, file=out)
     dated = sum(1 for p in archive.papers if p.date)
     click.echo(
@@ -96,10 +104,7 @@ def check(sources: tuple[str, ...], strict: bool, json_path: str | None, config:
         file=out,
     )
     years = Counter(
-        page_year(d, settings.page_years, today)[0].year
-        for d in archive.dumps
-        for r in d.records
-        if r.month is not None and r.year is None
+        page_years[d.file].year for d in archive.dumps for r in d.records if r.month is not None and r.year is None
     )
     if years:
         resolved = ", ".join(f"{n} to {y}" for y, n in sorted(years.items()))
