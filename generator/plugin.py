@@ -52,6 +52,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.bodies: dict[str, str] = {}
         self.stats: dict[str, float] = {}
         self._pages_started = 0.0
+        self.indexer = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).
@@ -83,6 +84,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.archive = collect(settings, progress=log.info)
         except GeneratorError as exc:
             raise PluginError(str(exc)) from None
+        if self.config.search:
+            from .search import Indexer
+
+            self.indexer = Indexer(log=log.info)
+            self.indexer.start(self.archive.papers, config.use_directory_urls)
         self.stats = {f"{k} s": v for k, v in self.archive.timings.items()}
         self.stats["papers"] = len(self.archive.papers)
         mark = time.perf_counter()
@@ -131,12 +137,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
-        if self.config.search:
+        if self.indexer is not None:
             from .reproducible import stabilize
-            from .search import index_site
 
             try:
-                self.stats["pagefind s"] = index_site(Path(config.site_dir), log=log.info)
+                self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:
                 raise PluginError(str(exc)) from None
             # Pagefind orders some files differently on every run: two builds must be identical.

@@ -100,6 +100,21 @@ def sort_orders(fragments: dict[str, dict]) -> dict[str, list]:
     return {"pages": [h for h, _ in ordered], "upvotes": upvotes}
 
 
+class Indexer:
+    """The search index of one build: `start` runs right after the archive is collected (it may
+    work while MkDocs renders the pages), `finish` after MkDocs has written the site."""
+
+    def __init__(self, log: Callable[[str], None] = print) -> None:
+        self.log = log
+
+    def start(self, papers: list, directory_urls: bool = True) -> None:
+        """Begin indexing `papers` (model.Paper); the index so far reads the built pages instead."""
+
+    def finish(self, site_dir: Path) -> float:
+        """Write the bundle into `site_dir/pagefind`; return the seconds indexing took."""
+        return index_site(site_dir, self.log)
+
+
 def index_site(site_dir: Path, log: Callable[[str], None] = print) -> float:
     """Index the paper pages of `site_dir` into `site_dir/pagefind`; return seconds taken."""
     start = time.perf_counter()
