@@ -137,3 +137,63 @@ class Paper:
         if self.date is None:
             return "papers/undated"
         return f"papers/{self.date.year:04d}/{self.date.month:02d}"
+
+
+# Constructors for the hot paths of parse and merge, which build some 300,000 of these objects
+# per 100,000 papers. The `__init__` that dataclass writes for a frozen class sets each field
+# through `object.__setattr__` (to get past the class's own `__setattr__`), about 0.15 µs a
+# field; filling the new instance's `__dict__` directly builds the same object (equal, same
+# hash and repr) in half the time. Every field is given, none checked: only parse and merge use
+# them, and tests/test_merge.py checks that they cover every field of their class.
+_new = object.__new__
+
+
+def new_source(file: str, line: int) -> Source:
+    """`Source(file, line)`, faster."""
+    source = _new(Source)
+    fields = source.__dict__
+    fields["file"] = file
+    fields["line"] = line
+    return source
+
+
+def new_record(
+    title: str, abstract: str, source: Source, month: int | None, day: int | None, year: int | None,
+    upvotes: int | None, authors: int | None, org: str | None, line_date: int,
+) -> Record:
+    """`Record(...)` with every field given in order, faster."""
+    record = _new(Record)
+    fields = record.__dict__
+    fields["title"] = title
+    fields["abstract"] = abstract
+    fields["source"] = source
+    fields["month"] = month
+    fields["day"] = day
+    fields["year"] = year
+    fields["upvotes"] = upvotes
+    fields["authors"] = authors
+    fields["org"] = org
+    fields["line_date"] = line_date
+    return record
+
+
+def new_paper(
+    id: str, title: str, abstract: str, date: date | None, upvotes: int | None, authors: int | None,
+    organization: str | None, org_id: str | None, links: tuple[str, ...], sources: tuple[Source, ...],
+) -> Paper:
+    """`Paper(...)` before tagging (no tags, no related papers), faster."""
+    paper = _new(Paper)
+    fields = paper.__dict__
+    fields["id"] = id
+    fields["title"] = title
+    fields["abstract"] = abstract
+    fields["date"] = date
+    fields["upvotes"] = upvotes
+    fields["authors"] = authors
+    fields["organization"] = organization
+    fields["org_id"] = org_id
+    fields["links"] = links
+    fields["sources"] = sources
+    fields["tags"] = ()
+    fields["related"] = ()
+    return paper

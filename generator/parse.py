@@ -6,9 +6,10 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import compress, count
 
-from .model import Dump, Problem, Record, Source
+from .model import Dump, Problem, Record, new_record, new_source
 
 MONTHS = {
     name: number
@@ -57,15 +58,25 @@ MAX_AUTHORS = 100_000
 MAX_TITLE = 1000
 
 
-@dataclass
+@dataclass(slots=True)
 class _Meta:
-    """A metadata block as read, before it is attached to a record."""
+    """A metadata block as read, before it is attached to a record: the Record fields it sets."""
 
     line: int
-    fields: dict[str, int | str | None] = field(default_factory=dict)
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    upvotes: int | None = None
+    authors: int | None = None
+    org: str | None = None
+    line_date: int = 0
 
 
-@dataclass
+# The fields of an entry without a metadata block.
+_NO_META = _Meta(0)
+
+
+@dataclass(slots=True)
 class _Entry:
     title: str
     line: int
@@ -175,21 +186,22 @@ def _header_end(lines: list[str], layout: str, file: str, problems: list[Problem
     return i, page, glued
 
 
-def _metadata(body: list[tuple[int, str]], i: int, file: str, problems: list[Problem]) -> tuple[_Meta | None, int]:
-    """Read a metadata block at body[i], if one starts there; return it and the next index.
+def _metadata(
+    nos: list[int], texts: list[str], i: int, file: str, problems: list[Problem]
+) -> tuple[_Meta | None, int]:
+    """Read a metadata block at body line i, if one starts there; return it and the next index.
 
     The body lines are stripped, so a `·` line is exactly `·`.
     """
-    no, text = body[i]
-    end = len(body)
-    nxt = body[i + 1] if i + 1 < end else None
+    no, text = nos[i], texts[i]
+    end = len(texts)
+    nxt = (nos[i + 1], texts[i + 1]) if i + 1 < end else None
     is_dot = text == "·"
     authors = AUTHORS_RE.match(text)
     next_is_dot = nxt is not None and nxt[0] == no + 1 and nxt[1] == "·"
     if not (is_dot or authors or (next_is_dot and len(text) <= MAX_ORG_LINE)):
         return None, i
     meta = _Meta(line=no)
-    fields = meta.fields
     if is_dot:
         problems.append(Problem(file, no, "metadata block without an authors or organization line"))
         i += 1
@@ -197,18 +209,17 @@ def _metadata(body: list[tuple[int, str]], i: int, file: str, problems: list[Pro
     else:
         if authors:
             value, problem = FIELD_CHECKS["authors"](int(authors["n"]))
-            fields["authors"] = value
+            meta.authors = value
             if problem:
                 problems.append(Problem(file, no, problem))
         else:
-            fields["org"] = text
+            meta.org = text
         i += 1
         if not next_is_dot:
             problems.append(Problem(file, no, f"metadata block cut short after {text!r}"))
             return meta, i
         i += 1
-        after = body[i] if i < end else None
-        date_line = after if after is not None and after[0] == no + 2 else None
+        date_line = (nos[i], texts[i]) if i < end and nos[i] == no + 2 else None
     d = match_date(date_line[1]) if date_line else None
     if d is None:
         where = date_line[0] if date_line else no
@@ -220,46 +231,93 @@ def _metadata(body: list[tuple[int, str]], i: int, file: str, problems: list[Pro
         problems.append(Problem(file, where, f"metadata block without a date: {shown!r}"))
         return meta, i
     i += 1
-    fields["line_date"] = date_line[0]
-    fields["month"], fields["day"], fields["year"] = d["month"], d["day"], d["year"]
+    meta.line_date = date_line[0]
+    meta.month, meta.day, meta.year = d["month"], d["day"], d["year"]
     value, problem = FIELD_CHECKS["upvotes"](d["upvotes"])
-    fields["upvotes"] = value
+    meta.upvotes = value
     if problem:
         problems.append(Problem(file, date_line[0], problem))
     return meta, i
 
 
-def _items(body: list[tuple[int, str]], file: str, problems: list[Problem]) -> list[tuple[str, int, object]]:
-    """The body (stripped lines) as ('meta', line, _Meta) and ('text', line, str) items, in order."""
-    items: list[tuple[str, int, object]] = []
-    append = items.append
-    i, end = 0, len(body)
-    while i < end:
-        no, text = body[i]
-        # A block starts at a `·` line, at the line before one, or at an authors line, which
-        # ends in `author(s)`. Tested in constant time before any regex runs: nearly every
-        # line is a title or a long abstract, and this loop is most of the parse time.
-        if text == "·" or (i + 1 < end and body[i + 1][1] == "·") or (
-            text[-1] in "rRsSſ" and AUTHORS_RE.match(text)
-        ):
-            meta, i = _metadata(body, i, file, problems)
-            if meta is not None:
-                append(("meta", meta.line, meta))
-                continue
-        append(("text", no, text))
-        i += 1
-    return items
+def _blocks(nos: list[int], texts: list[str], file: str, problems: list[Problem]) -> list[tuple[int, _Meta, int]]:
+    """The metadata blocks of the body as (first index, block, index after it), in order.
+
+    A block starts at a `·` line, at the line before one, or at an authors line. Those few
+    lines are found first, the `·` lines by `list.index` (a scan in C), and only they are read
+    further: nearly every line is a title or a long abstract, and a Python loop over all of
+    them was most of the parse time. A candidate inside the block before it is no start.
+    """
+    dots = []
+    k = -1
+    try:
+        while True:
+            k = texts.index("·", k + 1)
+            dots.append(k)
+    except ValueError:
+        pass
+    # An authors line ends in `author(s)`, tested in constant time before the regex runs.
+    authors = [k for k, text in enumerate(texts) if text[-1] in "rRsSſ" and AUTHORS_RE.match(text)]
+    blocks: list[tuple[int, _Meta, int]] = []
+    after = 0
+    for start in sorted({*dots, *(k - 1 for k in dots if k), *authors}):
+        if start < after:
+            continue
+        meta, end = _metadata(nos, texts, start, file, problems)
+        if meta is not None:
+            blocks.append((start, meta, end))
+            after = end
+    return blocks
 
 
-_NO_FIELDS: dict[str, int | str | None] = {}
+def _entries(nos: list[int], texts: list[str], file: str, problems: list[Problem]) -> list[_Entry]:
+    """Pair the body's lines into titles and abstracts, and attach each metadata block."""
+    entries: list[_Entry] = []
+    current: _Entry | None = None
+    after = 0
+    end = len(texts)
+    # The text lines come in runs between blocks; the last run ends at the end of the body.
+    for start, meta, block_end in [*_blocks(nos, texts, file, problems), (end, None, end)]:
+        for i in range(after, start):
+            text = texts[i]
+            if current is not None and not current.has_abstract:
+                # A short line followed by a long one: the open title lost its abstract and this
+                # line is the next title (otherwise every pair after it would shift by one).
+                looks_like_next_title = len(text) <= TITLE_MAX and i + 1 < start and len(texts[i + 1]) > TITLE_MAX
+                if not looks_like_next_title:
+                    current.abstract = text
+                    current.has_abstract = True
+                    continue
+                if not current.skipped:
+                    problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+            current = _Entry(text, nos[i])
+            if len(text) > MAX_TITLE:
+                problems.append(
+                    Problem(file, nos[i], f"line of {len(text)} characters where a title was expected; skipped", "error")
+                )
+                # Kept as a hidden entry so that its abstract and metadata are not read as a paper.
+                current.skipped = True
+            entries.append(current)
+        after = block_end
+        if meta is None:
+            continue
+        if current is None or current.meta is not None:
+            problems.append(Problem(file, meta.line, "metadata block without a paper before it"))
+            continue
+        if not current.has_abstract and not current.skipped:
+            problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+        current.meta = meta
+        current = None
+    if current is not None and not current.has_abstract and not current.skipped:
+        problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
+    return entries
 
 
 def _record(entry: _Entry, file: str) -> Record:
-    get = (entry.meta.fields if entry.meta else _NO_FIELDS).get
-    return Record(
-        entry.title, entry.abstract, Source(file, entry.line),
-        get("month"), get("day"), get("year"), get("upvotes"), get("authors"), get("org"),  # type: ignore[arg-type]
-        get("line_date", 0),  # type: ignore[arg-type]
+    meta = entry.meta or _NO_META
+    return new_record(
+        entry.title, entry.abstract, new_source(file, entry.line),
+        meta.month, meta.day, meta.year, meta.upvotes, meta.authors, meta.org, meta.line_date,
     )
 
 
@@ -277,52 +335,17 @@ def parse(text: str, file: str) -> Dump:
         )
         return Dump(file, "?", (), problems=tuple(problems))
     start, page, glued = _header_end(lines, layout, file, problems)
-    # Stripped once here; the metadata patterns allow spaces around their text anyway.
-    body = [(n + 1, stripped) for n, ln in enumerate(lines[start:], start) if (stripped := ln.strip())]
+    # The body: its non-blank lines, stripped once here (the metadata patterns allow spaces
+    # around their text anyway), and their 1-based line numbers; built by map, filter and
+    # compress, which loop in C.
+    stripped = list(map(str.strip, lines[start:]))
+    texts = list(filter(None, stripped))
+    nos = list(compress(count(start + 1), stripped))
     if glued and glued[1]:
-        body.insert(0, glued)
+        nos.insert(0, glued[0])
+        texts.insert(0, glued[1])
 
-    entries: list[_Entry] = []
-    items = _items(body, file, problems)
-    current: _Entry | None = None
-    for k, (kind, no, value) in enumerate(items):
-        if kind == "meta":
-            if current is None or current.meta is not None:
-                problems.append(Problem(file, no, "metadata block without a paper before it"))
-                continue
-            if not current.has_abstract and not current.skipped:
-                problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
-            current.meta = value  # type: ignore[assignment]
-            current = None
-            continue
-        text_value: str = value  # type: ignore[assignment]
-        if current is not None and not current.has_abstract:
-            following = items[k + 1] if k + 1 < len(items) else None
-            # A short line followed by a long one: the open title lost its abstract and this
-            # line is the next title (otherwise every pair after it would shift by one).
-            looks_like_next_title = (
-                len(text_value) <= TITLE_MAX
-                and following is not None
-                and following[0] == "text"
-                and len(following[2]) > TITLE_MAX  # type: ignore[arg-type]
-            )
-            if not looks_like_next_title:
-                current.abstract = text_value
-                current.has_abstract = True
-                continue
-            if not current.skipped:
-                problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
-        current = _Entry(title=text_value, line=no)
-        if len(text_value) > MAX_TITLE:
-            problems.append(
-                Problem(file, no, f"line of {len(text_value)} characters where a title was expected; skipped", "error")
-            )
-            # Kept as a hidden entry so that its abstract and metadata are not read as a paper.
-            current.skipped = True
-        entries.append(current)
-    if current is not None and not current.has_abstract and not current.skipped:
-        problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
-
+    entries = _entries(nos, texts, file, problems)
     if not entries and not any(p.severity == "error" for p in problems):
         problems.append(Problem(file, 0, "no papers found (header only?)"))
     records = tuple(_record(e, file) for e in entries if not e.skipped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from dataclasses import FrozenInstanceError, fields
 from datetime import date
 
 import pytest
@@ -22,7 +23,7 @@ from generator.merge import (
     split_org,
     title_key,
 )
-from generator.model import Paper, Source
+from generator.model import Paper, Record, Source, new_paper, new_record, new_source
 from generator.parse import parse
 
 ABSTRACT = "x" * 260
@@ -291,3 +292,19 @@ _SEPARATORS = st.sampled_from(["-", " ", " - ", "'", ", ", ",", ": "])
 @given(st.text(string.printable, max_size=200) | st.builds(lambda w, s: s.join(w), _WORDS, _SEPARATORS))
 def test_slug_fast_path_agrees_with_python_slugify(title):
     assert _slug(title) == slugify(title, max_length=75, word_boundary=True)
+
+
+def test_fast_constructors_build_the_same_objects_as_the_dataclasses():
+    """new_source, new_record and new_paper set every field, in order, as the classes do."""
+    source = new_source("a.txt", 3)
+    assert source == Source("a.txt", 3) and hash(source) == hash(Source("a.txt", 3))
+    values = ("T", "abstract", source, 10, 7, None, 2, 4, "org Org", 12)
+    record = new_record(*values)
+    assert record == Record(*values) and repr(record) == repr(Record(*values))
+    values = ("t", "T", "abstract", date(2025, 1, 2), 2, 4, "Org", "org", ("https://x.org",), (source,))
+    paper = new_paper(*values)
+    assert paper == Paper(*values) and repr(paper) == repr(Paper(*values)) and hash(paper) == hash(Paper(*values))
+    for made, cls in ((source, Source), (record, Record), (paper, Paper)):
+        assert list(vars(made)) == [f.name for f in fields(cls)]
+        with pytest.raises(FrozenInstanceError):
+            made.line = 1  # type: ignore[misc]
