@@ -6,6 +6,7 @@ import calendar
 import json
 import logging
 import os
+import re
 import resource
 import time
 from datetime import date
@@ -16,13 +17,19 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
 
 from .model import GeneratorError
 from .pipeline import Archive, collect, settings_from_options
 from .postprocess import finish_page
-from .render import render, write_outputs
+from .render import Renderer, page_url, write_outputs
+from .shell import PaperPage, Shell, add_to_sitemap, render_shell, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papers")
+
+# The list of a listing page (templates/listing.md.j2): a raw HTML block from <ul> to </ul>.
+_PAPER_LIST = re.compile(r'^<ul class="papers-list">\n.*?^</ul>$', re.M | re.S)
+_STAND_IN = "<!-- papers: list -->"
 
 
 class PapersConfig(Config):
@@ -40,6 +47,9 @@ class PapersConfig(Config):
     """Papers per listing page."""
     search = opt.Type(bool, default=True)
     """Build the Pagefind index after the site."""
+    fast_pages = opt.Type(bool, default=True)
+    """Render paper pages from one theme render per URL depth (see shell.py) instead of one
+    MkDocs page each; the pages are the same."""
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -50,6 +60,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.archive: Archive | None = None
         self.own_epoch = "SOURCE_DATE_EPOCH" not in os.environ
         self.bodies: dict[str, str] = {}
+        self.lists: dict[str, list[str]] = {}
+        self.paper_pages: list[PaperPage] = []
+        self.env = self.nav = self.files = None
         self.stats: dict[str, float] = {}
         self._pages_started = 0.0
         self.indexer = None
@@ -78,6 +91,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         start = time.perf_counter()
         self.bodies.clear()
+        self.paper_pages = []
         try:
             settings = self._settings(config)
             settings.previous = Path(config.docs_dir) / "papers.json"
@@ -103,9 +117,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # Problems are warnings: `mkdocs build --strict` fails on them, a plain build goes on.
         for problem in self.archive.problems:
             log.warning(str(problem))
-        outputs = render(self.archive, settings.page_size, config.site_url, config.site_name,
-                         config.use_directory_urls)
+        renderer = Renderer(self.archive, settings.page_size, config.site_url, config.site_name,
+                            config.use_directory_urls)
+        outputs = renderer.render(self._keep_paper_page if self.config.fast_pages else None)
         written, unchanged, removed = write_outputs(Path(config.docs_dir), outputs)
+        del outputs
         self.stats.update({"markdown s": time.perf_counter() - mark, "files written": written,
                            "files unchanged": unchanged, "files removed": removed,
                            "rss after markdown MiB": _peak_rss_mib()})
@@ -115,17 +131,80 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         )
         self._pages_started = time.perf_counter()
 
+    def _keep_paper_page(self, path: str, meta: dict, body: str) -> None:
+        self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"], body))
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        # Paper pages are written by on_post_build from one theme render (shell.py): MkDocs
+        # neither reads nor renders them. Nothing links to them in Markdown (listings write
+        # raw HTML links), so MkDocs' link validation does not miss them.
+        for page in self.paper_pages:
+            file = files.get_file_from_path(page.src_uri)
+            if file is not None:
+                files.remove(file)
+        return files
+
+    def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
+        self.env, self.files = env, files
+        return env
+
+    def _write_paper_pages(self, config: MkDocsConfig) -> None:
+        start = time.perf_counter()
+        shells: dict[tuple[str, bool], Shell] = {}
+        docs = self.files.documentation_pages()
+
+        def shell_for(page: PaperPage) -> Shell:
+            # Every paper page of one depth and datedness shares its theme render.
+            folder = page.src_uri.rsplit("/", 1)[0]
+            key = (folder.count("/"), page.date is not None)
+            shell = shells.get(key)
+            if shell is None:
+                stand_in = "/".join(["papers"] + ["0000"] * key[0])
+                try:
+                    shell = shells[key] = render_shell(stand_in, key[1], config, self.env, self.nav, docs)
+                except ValueError as exc:
+                    raise PluginError(f"paper pages: {exc}; set `fast_pages: false`") from None
+            return shell
+
+        site_dir = Path(config.site_dir)
+        written, unchanged = write_pages(self.paper_pages, shell_for, site_dir, config.use_directory_urls)
+        add_to_sitemap(site_dir, (page_url(p.src_uri, config.use_directory_urls) for p in self.paper_pages),
+                       config.site_url)
+        self.stats["paper pages s"] = time.perf_counter() - start
+        log.info("papers: %d paper pages written, %d unchanged in %.1f s", written, unchanged,
+                 time.perf_counter() - start)
+
     def on_page_markdown(self, markdown: str, /, *, page, config: MkDocsConfig, files) -> str:
         # Paper pages are raw HTML blocks, which Markdown passes through unchanged: hand the
         # body straight to the theme instead of running the Markdown engine 100,000 times.
         if page.meta.get("paper") and page.file.src_uri.startswith("papers/"):
             self.bodies[page.file.src_uri] = markdown
             return ""
+        # A listing's list of papers is one raw HTML block too, which Python-Markdown's HTML
+        # parser reads slowly (most of a listing page's time): it stands aside meanwhile.
+        lists = _PAPER_LIST.findall(markdown)
+        if lists:
+            self.lists[page.file.src_uri] = lists
+            markdown = _PAPER_LIST.sub(lambda m: _STAND_IN, markdown)
         return markdown
 
     def on_page_content(self, html: str, /, *, page, config: MkDocsConfig, files) -> str:
         body = self.bodies.pop(page.file.src_uri, None)
-        return html if body is None else body
+        if body is not None:
+            return body
+        lists = self.lists.pop(page.file.src_uri, None)
+        if lists:
+            pieces = html.split(_STAND_IN)
+            out = [pieces[0]]
+            for i, piece in enumerate(pieces[1:]):
+                out += [lists[i] if i < len(lists) else "", piece]
+            out += lists[len(pieces) - 1:]  # lists whose stand-in another plugin removed: at the end
+            html = "".join(out)
+        return html
 
     def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
         return finish_page(output)
@@ -135,6 +214,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return finish_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.paper_pages:
+            self._write_paper_pages(config)
+            self.paper_pages = []
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.indexer is not None:

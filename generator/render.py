@@ -11,7 +11,7 @@ import html
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -175,6 +175,7 @@ class Renderer:
         )
         self.env.globals.update(MONTH_NAMES=MONTH_NAMES, paper_path=self.paper_path, item=self.item)
         self._item_template = self.env.get_template("_item.md.j2")
+        self._paper_template = self.env.get_template("paper.md.j2")
         self._items: dict[tuple[str, int], str] = {}
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
 
@@ -201,11 +202,16 @@ class Renderer:
             self._items[key] = text
         return text
 
-    def render(self) -> dict[str, str]:
-        """Every generated file of the docs dir, by path."""
+    def render(self, keep_paper: Callable[[str, dict, str], None] | None = None) -> dict[str, str]:
+        """Every generated file of the docs dir, by path; `keep_paper(path, meta, body)` also
+        gets each paper page's parts."""
         out: dict[str, str] = {}
         for paper in self.papers:
-            out[self.paper_path(paper)] = self.paper_page(paper)
+            path = self.paper_path(paper)
+            meta, body = self.paper_parts(paper)
+            out[path] = front_matter(meta) + body
+            if keep_paper is not None:
+                keep_paper(path, meta, body)
         out.update(self.date_pages())
         out.update(self.tag_pages())
         out.update(self.org_pages())
@@ -221,6 +227,11 @@ class Renderer:
 
     # Paper pages -----------------------------------------------------------------------
     def paper_page(self, paper: Paper) -> str:
+        meta, body = self.paper_parts(paper)
+        return front_matter(meta) + body
+
+    def paper_parts(self, paper: Paper) -> tuple[dict, str]:
+        """A paper page's front matter (as data) and its body."""
         path = self.paper_path(paper)
         meta = {
             "title": html_text(paper.title),
@@ -239,8 +250,8 @@ class Renderer:
         code = [u for u in paper.links if _is_code(u)]
         related = [self.by_id[r] for r in paper.related if r in self.by_id]
         q = quote_plus(paper.title)
-        return self.env.get_template("paper.md.j2").render(
-            fm=front_matter(meta), p=paper, path=path, code=code,
+        body = self._paper_template.render(
+            p=paper, path=path, code=code,
             href=lambda to: self.href(path, to), heading_id=slugify(paper.title, max_length=80) or "title",
             other=[u for u in paper.links if u not in code], related=related,
             find_on=[
@@ -251,6 +262,7 @@ class Renderer:
             date_page=(f"dates/{paper.date.year:04d}/{paper.date.month:02d}/index.md"
                        if paper.date else "dates/undated/index.md"),
         )
+        return meta, body
 
     # Listings --------------------------------------------------------------------------
     def listing_pages(self, listing: Listing) -> dict[str, str]:

@@ -1,0 +1,159 @@
+"""Paper pages without a theme render each: the theme renders one page, the papers fill it in.
+
+Material renders a page in about 3 ms, most of it the header, navigation and footer that are
+the same on every paper page. A paper page differs from another only in its URL, title,
+description, date and body, and in its depth in the site (which every relative link follows).
+So the theme renders one stand-in page per depth, whose values are placeholders, through the
+same calls MkDocs makes for a page (context, `on_page_context`, template, `on_post_page`); each
+paper page is then that text with the paper's values put back in. tests/test_shell.py builds the
+sample archive both ways and finds every paper page byte-identical.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+from markupsafe import escape
+from mkdocs.commands.build import get_context
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
+
+from .postprocess import minify
+from .render import page_url
+
+# Placeholders: plain ASCII words, which no filter of the theme changes and URL quoting keeps.
+URL = "papersxshellxurl"
+TITLE = "PapersXShellXTitle"
+DESCRIPTION = "PapersXShellXDescription"
+DATE = "PapersXShellXDate"
+BODY = "<h1>PapersXShellXBody</h1>"  # an <h1>, as every body has: Material adds none
+_SLOTS = re.compile("|".join(re.escape(s) for s in (URL, TITLE, DESCRIPTION, DATE, BODY)))
+
+
+@dataclass(frozen=True)
+class PaperPage:
+    """What a paper page needs besides the shell: all text already escaped for HTML."""
+
+    src_uri: str
+    """The paper's Markdown file in the docs dir, e.g. `papers/2025/10/<id>.md`."""
+    title: str
+    description: str
+    date: str | None
+    """ISO date, or None for an undated paper."""
+    body: str
+    """The Markdown file's body (raw HTML), as the theme would get it."""
+
+
+class Shell:
+    """A theme-rendered paper page, split at its placeholders."""
+
+    def __init__(self, html: str, url: str) -> None:
+        # The stand-in's whole URL (in the canonical link) is the slot of the paper's URL.
+        html = html.replace(url, URL)
+        self.parts: list[str] = []
+        self.slots: list[str] = []
+        at = 0
+        for m in _SLOTS.finditer(html):
+            self.parts.append(html[at:m.start()])
+            self.slots.append(m.group(0))
+            at = m.end()
+        self.parts.append(html[at:])
+        if BODY not in self.slots:
+            raise ValueError("the theme left out the page content")
+
+    def fill(self, url: str, page: PaperPage) -> str:
+        values = {URL: url, TITLE: page.title, DESCRIPTION: page.description, DATE: page.date or "",
+                  BODY: minify(page.body).strip()}
+        out = [self.parts[0]]
+        for slot, text in zip(self.slots, self.parts[1:]):
+            out.append(values[slot])
+            out.append(text)
+        return "".join(out)
+
+
+def render_shell(folder: str, dated: bool, config, env, nav, files) -> Shell:
+    """The theme's page for a paper in `folder` (dated or not), with placeholders for its values."""
+    file = File(f"{folder}/{URL}.md", config.docs_dir, config.site_dir, config.use_directory_urls)
+    page = Page(None, file, config)
+    page.title = TITLE
+    page.markdown = ""
+    page.content = BODY
+    page.meta = {
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "paper": {"id": URL, "date": DATE if dated else None},
+        "hide": ["toc"],
+    }
+    config._current_page = page
+    try:
+        context = get_context(nav, files, config, page)
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        html = template.render(context)
+        html = config.plugins.on_post_page(html, page=page, config=config)
+    finally:
+        config._current_page = None
+    return Shell(html, page.url)
+
+
+def output_path(site_dir: Path, url: str, directory_urls: bool) -> Path:
+    return site_dir / (url + "index.html" if directory_urls else url)
+
+
+# What this process last wrote to each paper page: `mkdocs serve` rebuilds in one process, and
+# a page whose text did not change is not written again (its file stays as it was).
+_WRITTEN: dict[Path, bytes] = {}
+
+
+def write_pages(pages: Iterable[PaperPage], shell_for, site_dir: Path, directory_urls: bool) -> tuple[int, int]:
+    """Write every paper page into the site; return (written, unchanged)."""
+    written = unchanged = 0
+    made: set[Path] = set()
+    for page in pages:
+        shell: Shell = shell_for(page)
+        url = page_url(page.src_uri, directory_urls)
+        path = output_path(site_dir, url, directory_urls)
+        data = shell.fill(url, page).encode("utf-8")
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if _WRITTEN.get(path) == digest and path.exists():
+            unchanged += 1
+            continue
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+        _WRITTEN[path] = digest
+        written += 1
+    return written, unchanged
+
+
+def add_to_sitemap(site_dir: Path, urls: Iterable[str], site_url: str | None) -> None:
+    """Add pages to MkDocs' sitemap.xml (and .gz) in the form of its own template: the paper
+    pages are not MkDocs pages, so the sitemap MkDocs wrote does not name them."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.exists():
+        return
+    base = site_url.rstrip("/") + "/" if site_url else "/"
+    lastmod = get_build_date()
+    entries = "".join(
+        f"\n    <url>\n         <loc>{escape(urljoin(base, url) if site_url else base + url)}</loc>"
+        f"\n         <lastmod>{lastmod}</lastmod>\n    </url>"
+        for url in urls
+    )
+    text = sitemap.read_text(encoding="utf-8")
+    at = text.rindex("\n</urlset>")
+    text = text[:at] + entries + text[at:]
+    sitemap.write_text(text, encoding="utf-8")
+    gz_name = f"{sitemap}.gz"
+    # Dated like MkDocs dates it: midnight of the pages' update day.
+    mtime = int(datetime.fromisoformat(lastmod).replace(tzinfo=UTC).timestamp())
+    with open(gz_name, "wb") as f, gzip.GzipFile(fileobj=f, filename=gz_name, mode="wb", mtime=mtime) as gz:
+        gz.write(text.encode("utf-8"))
