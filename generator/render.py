@@ -131,7 +131,9 @@ def front_matter(data: dict) -> str:
 
 def shorten(text: str, limit: int = 200) -> str:
     """First `limit` characters of a text, cut at a word."""
-    text = _WS.sub(" ", text).strip()
+    head = _WS.sub(" ", text[: limit * 4]).strip()
+    # A head that is long enough decides alone (abstracts are long: spare a pass over them).
+    text = head if len(head) > limit + 1 else _WS.sub(" ", text).strip()
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"
@@ -141,10 +143,12 @@ def human_date(when: date | None) -> str:
     return f"{MONTH_NAMES[when.month - 1][:3]} {when.day}, {when.year}" if when else "Undated"
 
 
+@lru_cache(maxsize=65_536)
 def tag_slug(name: str) -> str:
     return slugify(name) or "tag"
 
 
+@lru_cache(maxsize=65_536)
 def org_slug(org_id: str) -> str:
     return slugify(org_id) or "org"
 
