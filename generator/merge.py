@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from slugify import slugify
 
-from .model import Dump, Paper, Problem, Record, Source
+from .model import Dump, Paper, Problem, Record, Source, new_paper
 from .parse import paused_gc
 
 ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -97,7 +98,11 @@ def find_links(text: str) -> tuple[str, ...]:
     # index rather than slicing, so hostile input (thousands of URLs, a URL followed by
     # thousands of `)`) stays linear.
     found: dict[str, None] = {}
-    first = text.find("://")
+    # Found as a `:` followed by `//`, not by `find("://")`: one character is looked for with
+    # memchr, several times faster over the 1,400 characters of a typical abstract.
+    first = text.find(":")
+    while first >= 0 and not text.startswith("//", first + 1):
+        first = text.find(":", first + 1)
     if first < 0:
         return ()
     # No URL starts more than `https` before the first `://`: the scan starts there.
@@ -198,7 +203,10 @@ def _merge(
     configured = page_years or {}
     today = today or date.today()
     problems: list[Problem] = []
-    groups: dict[str, list[tuple[Record, date | None]]] = {}
+    # The first entry of each title key, and all the entries of the few titles seen more than
+    # once: most papers appear once, and a list for each would only be built and walked.
+    first: dict[str, tuple[Record, date | None]] = {}
+    repeated: dict[str, list[tuple[Record, date | None]]] = {}
     for dump in dumps:
         if not dump.records:
             continue
@@ -209,15 +217,23 @@ def _merge(
             when, problem = resolve_date(record, page)
             if problem:
                 problems.append(problem)
-            groups.setdefault(title_key(record.title), []).append((record, when))
+            key = title_key(record.title)
+            seen = first.get(key)
+            if seen is None:
+                first[key] = (record, when)
+            elif key in repeated:
+                repeated[key].append((record, when))
+            else:
+                repeated[key] = [seen, (record, when)]
 
-    ids = assign_ids((key, entries[0][0].title) for key, entries in groups.items())
-    # Sorted as by `paper_order`, reusing the group key (the title key of the paper's title).
+    ids = assign_ids((key, record.title) for key, (record, _) in first.items())
+    # Sorted as by `paper_order`, reusing the group key (the title key of the paper's title);
+    # keys are unique, so the id that `paper_order` adds never decides.
     ordered = []
-    for key, entries in groups.items():
-        paper = _paper(ids[key], entries)
-        ordered.append(((-paper.date.toordinal() if paper.date else 0, key, paper.id), paper))
-    ordered.sort(key=lambda item: item[0])
+    for key, (record, when) in first.items():
+        paper = _paper(ids[key], repeated[key]) if key in repeated else _single_paper(ids[key], record, when)
+        ordered.append(((-paper.date.toordinal() if paper.date else 0, key), paper))
+    ordered.sort(key=itemgetter(0))
     return [paper for _, paper in ordered], problems
 
 
@@ -231,15 +247,17 @@ def _first(values: Iterable):
     return next((v for v in values if v is not None), None)
 
 
+def _single_paper(paper_id: str, record: Record, when: date | None) -> Paper:
+    """The paper of a title seen once (most are): `_paper` without the bookkeeping."""
+    org_id, org_name = split_org(record.org)
+    return new_paper(
+        paper_id, record.title, record.abstract, when, record.upvotes, record.authors,
+        org_name, org_id, find_links(record.abstract), (record.source,),
+    )
+
+
 def _paper(paper_id: str, entries: list[tuple[Record, date | None]]) -> Paper:
-    if len(entries) == 1:
-        # Most papers appear once: the same result as below, without the bookkeeping.
-        record, when = entries[0]
-        org_id, org_name = split_org(record.org)
-        return Paper(
-            paper_id, record.title, record.abstract, when, record.upvotes, record.authors,
-            org_name, org_id, find_links(record.abstract), (record.source,),
-        )
+    """The paper of a title seen more than once."""
     records = [r for r, _ in entries]
     # A date with its year written out beats one whose year was inferred.
     dated = [(r.year is None, n, when) for n, (r, when) in enumerate(entries) if when is not None]
