@@ -39,6 +39,11 @@ class PageYear:
 
 def title_key(title: str) -> str:
     """The merge key of a title: case and spacing ignored."""
+    # Most titles are spaced once already: no run of spaces, no space at either end, and no
+    # other blank (`isprintable` is false for each one but the space). Splitting and joining
+    # them would only copy every word.
+    if "  " not in title and title.isprintable() and title[:1] != " " and title[-1:] != " ":
+        return title.casefold()
     return " ".join(title.casefold().split())
 
 
@@ -214,9 +219,12 @@ def _merge(
         if problem:
             problems.append(problem)
         for record in dump.records:
-            when, problem = resolve_date(record, page)
-            if problem:
-                problems.append(problem)
+            if record.month is None:
+                when = None  # as resolve_date, without the call
+            else:
+                when, problem = resolve_date(record, page)
+                if problem:
+                    problems.append(problem)
             key = title_key(record.title)
             seen = first.get(key)
             if seen is None:

@@ -182,6 +182,11 @@ def test_title_key_ignores_case_and_spacing():
     assert title_key("Straße") == title_key("STRASSE")
 
 
+@given(st.text(alphabet=st.sampled_from(" \t\xa0\u2003\u3000\x1cßſİaZ:-1"), max_size=12) | st.text(max_size=30))
+def test_title_key_fast_path_is_split_and_join(title):
+    assert title_key(title) == " ".join(title.casefold().split())
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
