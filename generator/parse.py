@@ -112,13 +112,17 @@ def paused_gc() -> Iterator[None]:
 def match_date(text: str) -> dict[str, int | None] | None:
     """Return month, day, year and upvotes of a date line, or None if it is not one."""
     m = DATE_RE.match(text)
-    if not m or m["month"].lower() not in MONTHS:
+    if not m:
+        return None
+    name, day, year, upvotes = m.group("month", "day", "year", "upvotes")
+    month = MONTHS.get(name.lower())
+    if month is None:
         return None
     return {
-        "month": MONTHS[m["month"].lower()],
-        "day": int(m["day"]),
-        "year": int(m["year"]) if m["year"] else None,
-        "upvotes": int(m["upvotes"]) if m["upvotes"] else None,
+        "month": month,
+        "day": int(day),
+        "year": int(year) if year else None,
+        "upvotes": int(upvotes) if upvotes else None,
     }
 
 
@@ -201,7 +205,7 @@ def _metadata(
     next_is_dot = nxt is not None and nxt[0] == no + 1 and nxt[1] == "·"
     if not (is_dot or authors or (next_is_dot and len(text) <= MAX_ORG_LINE)):
         return None, i
-    meta = _Meta(line=no)
+    meta = _Meta(no)
     if is_dot:
         problems.append(Problem(file, no, "metadata block without an authors or organization line"))
         i += 1
