@@ -3,7 +3,7 @@
 Writes dumps of about 150 papers each, in both layouts, into a temporary folder, then times
 `read_dumps` + `merge` over it, each run in a fresh child process (so that its peak memory,
 ru_maxrss, is its own). Prints papers/s as the median of the runs (wall clock, and per CPU
-second), and the peak memory.
+second), the time of read + parse and of merge in each run, and the peak memory.
 
     .venv/bin/python benchmarks/bench_parse.py [--papers 100000] [--runs 5]
 """
@@ -102,10 +102,12 @@ def measure(folder: str) -> None:
 
     wall, cpu = time.perf_counter(), time.process_time()
     dumps = read_dumps([folder])
+    read = time.perf_counter() - wall
     papers, problems = merge(dumps, today=date(2026, 1, 1))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(json.dumps({
         "seconds": wall,
+        "read_seconds": read,
         "cpu_seconds": cpu,
         "entries": sum(len(d.records) for d in dumps),
         "papers": len(papers),
@@ -143,7 +145,8 @@ def main() -> None:
             if run == 1:
                 print(f"{result['entries']:,} entries (repeats included) merge into {result['papers']:,} papers")
             print(f"run {run}: {result['seconds']:.2f} s ({result['cpu_seconds']:.2f} s CPU), "
-                  f"{result['papers'] / result['seconds']:,.0f} papers/s, "
+                  f"{result['papers'] / result['seconds']:,.0f} papers/s; read + parse "
+                  f"{result['read_seconds']:.2f} s, merge {result['seconds'] - result['read_seconds']:.2f} s; "
                   f"peak RSS {result['maxrss_kib'] / 1024:.0f} MiB")
     first = results[0]
     if first["papers"] != args.papers or first["problems"]:
