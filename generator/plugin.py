@@ -119,9 +119,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             log.warning(str(problem))
         renderer = Renderer(self.archive, settings.page_size, config.site_url, config.site_name,
                             config.use_directory_urls)
-        outputs = renderer.render(self._keep_paper_page if self.config.fast_pages else None)
+        outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
         written, unchanged, removed = write_outputs(Path(config.docs_dir), outputs)
-        del outputs
         self.stats.update({"markdown s": time.perf_counter() - mark, "files written": written,
                            "files unchanged": unchanged, "files removed": removed,
                            "rss after markdown MiB": _peak_rss_mib()})
@@ -131,8 +130,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         )
         self._pages_started = time.perf_counter()
 
-    def _keep_paper_page(self, path: str, meta: dict, body: str) -> None:
-        self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"], body))
+    def _keep_paper_page(self, path: str, meta: dict) -> None:
+        self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"]))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # Paper pages are written by on_post_build from one theme render (shell.py): MkDocs
@@ -171,7 +170,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             return shell
 
         site_dir = Path(config.site_dir)
-        written, unchanged = write_pages(self.paper_pages, shell_for, site_dir, config.use_directory_urls)
+        written, unchanged = write_pages(self.paper_pages, shell_for, Path(config.docs_dir), site_dir,
+                                         config.use_directory_urls)
         add_to_sitemap(site_dir, (page_url(p.src_uri, config.use_directory_urls) for p in self.paper_pages),
                        config.site_url)
         self.stats["paper pages s"] = time.perf_counter() - start

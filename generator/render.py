@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -235,28 +235,30 @@ class Renderer:
             self._items[key] = text
         return text
 
-    def render(self, keep_paper: Callable[[str, dict, str], None] | None = None) -> dict[str, str]:
-        """Every generated file of the docs dir, by path; `keep_paper(path, meta, body)` also
-        gets each paper page's parts."""
-        out: dict[str, str] = {}
+    def render(self) -> dict[str, str]:
+        """Every generated file of the docs dir, by path."""
+        return dict(self.outputs())
+
+    def outputs(self, keep_paper: Callable[[str, dict], None] | None = None) -> Iterator[tuple[str, str]]:
+        """Every generated file of the docs dir as (path, text), one at a time (100,000 paper
+        pages are 600 MB of text); `keep_paper(path, meta)` also gets each paper's front matter."""
         for paper in self.papers:
             path = self.paper_path(paper)
             meta, body = self.paper_parts(paper)
-            out[path] = front_matter(meta) + body
             if keep_paper is not None:
-                keep_paper(path, meta, body)
-        out.update(self.date_pages())
-        out.update(self.tag_pages())
-        out.update(self.org_pages())
-        out["stats/index.md"] = self.stats_page()
-        out["index.md"] = self.home_page()
-        out["search.md"] = self.env.get_template("search.md.j2").render(
+                keep_paper(path, meta)
+            yield path, front_matter(meta) + body
+        yield from self.date_pages().items()
+        yield from self.tag_pages().items()
+        yield from self.org_pages().items()
+        yield "stats/index.md", self.stats_page()
+        yield "index.md", self.home_page()
+        yield "search.md", self.env.get_template("search.md.j2").render(
             fm=front_matter({"title": "Search", "search": {"exclude": True}, "hide": ["toc"]}),
             tags=self.tag_counts(), years=self.year_counts(),
         )
-        out["feed.xml"] = self.feed()
-        out["papers.json"] = papers_json(self.papers)
-        return out
+        yield "feed.xml", self.feed()
+        yield "papers.json", papers_json(self.papers)
 
     # Paper pages -----------------------------------------------------------------------
     def paper_page(self, paper: Paper) -> str:
@@ -475,17 +477,14 @@ def _generated(docs_dir: Path) -> Iterable[Path]:
             yield docs_dir / name
 
 
-def write_outputs(docs_dir: Path, outputs: dict[str, str]) -> tuple[int, int, int]:
+def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, str]]) -> tuple[int, int, int]:
     """Write changed files, delete stale generated ones; return (written, unchanged, removed)."""
-    written = unchanged = removed = 0
-    wanted = {docs_dir / k for k in outputs}
-    for stale in list(_generated(docs_dir)):
-        if stale not in wanted:
-            stale.unlink()
-            removed += 1
+    written = unchanged = 0
+    wanted: set[Path] = set()
     made_dirs: set[Path] = set()
-    for name, text in outputs.items():
+    for name, text in (outputs.items() if isinstance(outputs, dict) else outputs):
         path = docs_dir / name
+        wanted.add(path)
         data = text.encode("utf-8")
         try:
             if path.stat().st_size == len(data) and path.read_bytes() == data:
@@ -498,6 +497,11 @@ def write_outputs(docs_dir: Path, outputs: dict[str, str]) -> tuple[int, int, in
             made_dirs.add(path.parent)
         path.write_bytes(data)
         written += 1
+    removed = 0
+    for stale in list(_generated(docs_dir)):
+        if stale not in wanted:
+            stale.unlink()
+            removed += 1
     for name in GENERATED_DIRS:  # folders left empty by removals
         folder = docs_dir / name
         if folder.is_dir():

@@ -48,8 +48,13 @@ class PaperPage:
     description: str
     date: str | None
     """ISO date, or None for an undated paper."""
-    body: str
-    """The Markdown file's body (raw HTML), as the theme would get it."""
+
+    def body(self, docs_dir: Path) -> str:
+        """The Markdown file's body (raw HTML) as MkDocs reads it: after the front matter.
+        Read back from the file, so that 100,000 bodies are never in memory at once."""
+        text = (docs_dir / self.src_uri).read_text(encoding="utf-8-sig")
+        end = text.index("\n---\n", 3) if text.startswith("---\n") else -5
+        return text[end + 5:].lstrip("\n")
 
 
 class Shell:
@@ -69,9 +74,9 @@ class Shell:
         if BODY not in self.slots:
             raise ValueError("the theme left out the page content")
 
-    def fill(self, url: str, page: PaperPage) -> str:
+    def fill(self, url: str, page: PaperPage, body: str) -> str:
         values = {URL: url, TITLE: page.title, DESCRIPTION: page.description, DATE: page.date or "",
-                  BODY: minify(page.body).strip()}
+                  BODY: minify(body).strip()}
         out = [self.parts[0]]
         for slot, text in zip(self.slots, self.parts[1:]):
             out.append(values[slot])
@@ -113,7 +118,8 @@ def output_path(site_dir: Path, url: str, directory_urls: bool) -> Path:
 _WRITTEN: dict[Path, bytes] = {}
 
 
-def write_pages(pages: Iterable[PaperPage], shell_for, site_dir: Path, directory_urls: bool) -> tuple[int, int]:
+def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir: Path,
+                directory_urls: bool) -> tuple[int, int]:
     """Write every paper page into the site; return (written, unchanged)."""
     written = unchanged = 0
     made: set[Path] = set()
@@ -121,7 +127,7 @@ def write_pages(pages: Iterable[PaperPage], shell_for, site_dir: Path, directory
         shell: Shell = shell_for(page)
         url = page_url(page.src_uri, directory_urls)
         path = output_path(site_dir, url, directory_urls)
-        data = shell.fill(url, page).encode("utf-8")
+        data = shell.fill(url, page, page.body(docs_dir)).encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).digest()
         if _WRITTEN.get(path) == digest and path.exists():
             unchanged += 1
