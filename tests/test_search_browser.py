@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from conftest import QuietHandler
+from test_search_index import sample_papers
 
 from generator import search
 
@@ -240,7 +241,7 @@ def parts_site_url(sample_site, tmp_path_factory):
     shutil.copytree(sample_site, site)
     saved, search.SHARD_PAGES = search.SHARD_PAGES, 150
     try:
-        search.index_site(site, log=lambda message: None)
+        search.index_papers(sample_papers(), site, log=lambda message: None)
     finally:
         search.SHARD_PAGES = saved
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
