@@ -211,7 +211,10 @@ def compact(bundle: Path, first: int, log: Callable[[str], None] = print) -> lis
     """Rename the pages of a bundle `first`, `first + 1`, … in base 36; return the new ids in
     page order, or None (with a warning) when the bundle is not of the Pagefind we know."""
     entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GeneratorError(f"{entry_path}: not Pagefind's entry file: {exc}") from None
     if entry.get("version") != PAGEFIND_VERSION:
         log(f"search index kept as Pagefind wrote it: version {entry.get('version')}, not {PAGEFIND_VERSION}")
         return None
@@ -238,9 +241,12 @@ def compact(bundle: Path, first: int, log: Callable[[str], None] = print) -> lis
 def read_fragment(path: Path) -> dict:
     """One of Pagefind's fragments (a page's url, content, meta and filters)."""
     data = path.read_bytes()
-    if not data.startswith(FRAGMENT_SIGNATURE):
-        data = gzip.decompress(data)
-    return json.loads(data[len(FRAGMENT_SIGNATURE):])
+    try:
+        if not data.startswith(FRAGMENT_SIGNATURE):
+            data = gzip.decompress(data)
+        return json.loads(data[len(FRAGMENT_SIGNATURE):])
+    except (OSError, ValueError) as exc:
+        raise GeneratorError(f"{path}: not a Pagefind fragment ({len(data)} bytes): {exc}") from None
 
 
 def read_fragments(bundle: Path) -> dict[str, dict]:
