@@ -114,8 +114,10 @@ class _Service:
 
     def __init__(self) -> None:
         self._errors = tempfile.TemporaryFile()
+        # Niced: Pagefind works with the core MkDocs leaves idle, not with MkDocs' own.
         self.process = subprocess.Popen([str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=self._errors)
+                                        stdout=subprocess.PIPE, stderr=self._errors,
+                                        preexec_fn=(lambda: os.nice(10)) if hasattr(os, "nice") else None)
         self._sent = 0
         self._wanted: set[int] = set()
         self._answers: dict[int, dict] = {}
