@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from conftest import QuietHandler
+from test_search_index import sample_papers
 
 from generator import search
 
@@ -240,7 +241,7 @@ def parts_site_url(sample_site, tmp_path_factory):
     shutil.copytree(sample_site, site)
     saved, search.SHARD_PAGES = search.SHARD_PAGES, 150
     try:
-        search.index_site(site, log=lambda message: None)
+        search.index_papers(sample_papers(), site, log=lambda message: None)
     finally:
         search.SHARD_PAGES = saved
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
@@ -262,4 +263,31 @@ def test_an_index_in_parts_is_searched_as_one(page, parts_site_url, papers, by_p
     assert page.locator("[data-papers-search-status]").text_content() == f"{expected} papers"
     dates = [by_path[path]["date"] for path in result_paths(page.locator("[data-papers-search-list] .papers-result__title"))]
     assert dates == sorted(dates, reverse=True)
+    assert_no_console_errors(page)
+
+
+class SubPathHandler(QuietHandler):
+    """The site under /repo/, as GitHub Pages serves a project site."""
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path.removeprefix("/repo") if path.startswith("/repo/") else "/missing")
+
+
+@pytest.fixture(scope="module")
+def sub_path_url(sample_site):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPathHandler, directory=str(sample_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_results_link_under_a_sub_path(page, sub_path_url, unique_word):
+    word, paper = unique_word
+    search_page(page, sub_path_url, f"?q={word}")
+    first = page.locator("[data-papers-search-list] .papers-result__title").first
+    assert urlsplit(first.get_attribute("href")).path == "/repo/" + paper["url"]
+    first.click()
+    page.wait_for_url(re.compile(re.escape("/repo/" + paper["url"]) + r"\?highlight="))
+    page.locator("article mark.pagefind-highlight").first.wait_for()
     assert_no_console_errors(page)

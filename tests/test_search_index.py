@@ -5,17 +5,21 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generator import search
+from generator.model import GeneratorError, Paper
+from generator.pipeline import Settings, collect
+from generator.reproducible import read_pf
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -91,37 +95,107 @@ def test_sort_orders_follow_papers_json(sample_site, papers):
     assert not any("data-pagefind-sort" in page.read_text() for page in list((sample_site / "papers").glob("**/*.html"))[:20])
 
 
-def test_large_archive_is_indexed_in_parts(sample_site, papers, tmp_path, monkeypatch):
+def sample_papers() -> list:
+    """The sample archive's papers (model.Paper), as the build collects them."""
+    settings = Settings(sources=[REPO / "content" / "raw"], tags=REPO / "content" / "tags.yml")
+    return collect(settings, with_related=False).papers
+
+
+def test_pages_are_numbered_in_base_36(sample_site, fragments):
+    bundle = sample_site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    meta = read_pf(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
+    assert meta[0] == search.PAGEFIND_VERSION
+    ids = [page for page, _ in meta[1]]
+    assert ids == [search.base36(n) for n in range(len(fragments))]
+    assert sorted(p.name for p in (bundle / "fragment").iterdir()) == sorted(f"{i}.pf_fragment" for i in ids)
+    # Shortest first, so that neighbouring entries of the table share their word count.
+    counts = [count for _, count in meta[1]]
+    assert sum(b < a for a, b in zip(counts, counts[1:])) < len(counts) // 10
+
+
+def test_base36():
+    assert [search.base36(n) for n in (0, 9, 10, 35, 36, 1295, 1296)] == ["0", "9", "a", "z", "10", "zz", "100"]
+
+
+def test_large_archive_is_indexed_in_parts(papers, tmp_path, monkeypatch):
     site = tmp_path / "site"
-    shutil.copytree(sample_site, site)
+    site.mkdir()
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
     monkeypatch.setattr(search, "SHARD_PAGES", 150)
-    search.index_site(site, log=lambda message: None)
+    search.index_papers(sample_papers(), site, log=lambda message: None)
     manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
     assert manifest["bundles"] == ["part-2/", "part-3/"]
-    urls = []
+    urls, ids = [], []
     for part in ["", *manifest["bundles"]]:
         entry = json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text())
         count = sum(language["page_count"] for language in entry["languages"].values())
         assert 100 < count <= 150
-        urls += [f["url"] for f in search.read_fragments(site / "pagefind" / part).values()]
+        fragments = search.read_fragments(site / "pagefind" / part)
+        urls += [f["url"] for f in fragments.values()]
+        ids += list(fragments)
     assert sorted(urls) == sorted("/" + p["url"] for p in papers)
+    assert sorted(ids, key=lambda i: int(i, 36)) == [search.base36(n) for n in range(len(papers))], "ids unique over parts"
     assert len(json.loads((site / "pagefind" / search.SORTS).read_text())["pages"]) == len(papers)
-    assert not list(tmp_path.glob(".site.pagefind-*")), "the folders of hard links are removed"
+    assert not list(work.iterdir()), "the work folder is removed"
 
 
-def test_command_indexes_paper_pages_only(tmp_path):
-    command = search.pagefind_command(tmp_path)
-    assert command[command.index("--glob") + 1] == "papers/**/*.html"
-    assert ".papers-facts" in command and ".papers-tags" in command
+def test_another_pagefind_version_is_left_as_written(papers, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setattr(search, "PAGEFIND_VERSION", "0.0.0")
+    messages = []
+    search.index_papers(sample_papers(), site, log=messages.append)
+    assert any("kept as Pagefind wrote it" in m for m in messages), messages
+    fragments = search.read_fragments(site / "pagefind")
+    assert all(page.startswith("en_") for page in fragments)
+    sorts = json.loads((site / "pagefind" / search.SORTS).read_text())
+    assert [fragments[page]["url"] for page in sorts["pages"]] == ["/" + p["url"] for p in newest_first(papers)]
+
+
+def test_record_escapes_dump_text_and_carries_filters_and_metadata():
+    paper = Paper(id="x", title='<script>alert(1)</script> & "Tom"', abstract="a <b>bold</b> claim",
+                  date=date(2025, 3, 9), upvotes=7, authors=None, organization="<Org>", org_id="org",
+                  links=(), sources=(), tags=("A & B",))
+    record = search.paper_record(paper)
+    assert "<script>" not in record and "<b>" not in record and "<Org>" not in record
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Tom&quot;</h1>" in record
+    assert '<span data-pagefind-filter="tag">A &amp; B</span>' in record
+    assert '<span data-pagefind-filter="year">2025</span>' in record
+    assert '<span data-pagefind-meta="date">2025-03-09</span>' in record
+    assert '<span data-pagefind-meta="upvotes">7</span>' in record
+    undated = Paper(id="y", title="T", abstract="", date=None, upvotes=None, authors=None, organization=None,
+                    org_id=None, links=(), sources=())
+    assert '<span data-pagefind-filter="year">Undated</span>' in search.paper_record(undated)
+    assert "meta" not in search.paper_record(undated)
+    assert search.paper_url(paper) == "/papers/2025/03/x/"
+    assert search.paper_url(paper, directory_urls=False) == "/papers/2025/03/x.html"
 
 
 def test_archive_without_papers_skips_the_index(tmp_path):
     (tmp_path / "pagefind").mkdir()
     (tmp_path / "index.html").write_text("<html><body>home</body></html>")
     messages = []
-    search.index_site(tmp_path, log=messages.append)
+    indexer = search.Indexer(log=messages.append)
+    indexer.start([])
+    indexer.finish(tmp_path)
     assert not (tmp_path / "pagefind").exists()
-    assert messages == ["search index skipped: no paper pages"]
+    assert messages == ["search index skipped: no papers"]
+
+
+def test_a_failed_index_is_one_line_error(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full\nsecond line")
+
+    monkeypatch.setattr(search, "index_bundle", broken)
+    indexer = search.Indexer(log=lambda message: None)
+    indexer.start(sample_papers()[:5])
+    with pytest.raises(GeneratorError) as failure:
+        indexer.finish(tmp_path)
+    assert str(failure.value) == "search index failed: OSError: disk full"
+    assert not (tmp_path / "pagefind").exists()
 
 
 def _free_port() -> int:

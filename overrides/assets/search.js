@@ -1,4 +1,4 @@
-// Papers Archive search: Pagefind (the index in pagefind/, built after every MkDocs build)
+// Papers Archive search: Pagefind (the index in pagefind/, built with every MkDocs build)
 // behind Material's header search box, the search page (search/) and highlighting on paper pages.
 // Everything from the index is set as text or built as nodes, never parsed as HTML, and the
 // file runs as the site's own module: no inline code, no eval, nothing from another host.
@@ -16,7 +16,11 @@ const FILTERS = ["tag", "year", "organization"];
 const SORTS = ["date", "upvotes"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-const PAGEFIND_OPTIONS = { baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24 };
+// noWorker: Pagefind's wasm runs on the main thread, as it does where workers are missing,
+// instead of fetching pagefind-worker.js (12 KB more for every first query) to run in it.
+const PAGEFIND_OPTIONS = {
+  baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24, noWorker: true,
+};
 
 let pagefindModule = null;
 let sortOrders = null;
@@ -343,7 +347,10 @@ function setupPage() {
     // With nothing to search for, a search runs only to count the values of open filter lists.
     const search = browsing && !Object.keys(filters).length ? null : await pf.search(query, { filters });
     let found = browsing || !search ? [] : search.results;
-    if (sort.value && found.length) found = await sortResults(found, sort.value);
+    // Without words to rank by, filtered papers come newest first: Pagefind's own order is
+    // that of its page table, shortest first (generator/search.py).
+    const order = sort.value || (query === null ? "date" : "");
+    if (order && found.length) found = await sortResults(found, order);
     const counts = { ...search?.filters };
     // A group's counts leave out its own choice: they say what choosing a value would add.
     for (const key of FILTERS) {
