@@ -191,17 +191,17 @@ def _header_end(lines: list[str], layout: str, file: str, problems: list[Problem
 
 
 def _metadata(
-    nos: list[int], texts: list[str], i: int, file: str, problems: list[Problem]
+    nos: list[int], texts: list[str], i: int, authors: re.Match | None, file: str, problems: list[Problem]
 ) -> tuple[_Meta | None, int]:
     """Read a metadata block at body line i, if one starts there; return it and the next index.
 
-    The body lines are stripped, so a `·` line is exactly `·`.
+    The body lines are stripped, so a `·` line is exactly `·`. `authors` is the match of
+    AUTHORS_RE on the line, found beforehand.
     """
     no, text = nos[i], texts[i]
     end = len(texts)
     nxt = (nos[i + 1], texts[i + 1]) if i + 1 < end else None
     is_dot = text == "·"
-    authors = AUTHORS_RE.match(text)
     next_is_dot = nxt is not None and nxt[0] == no + 1 and nxt[1] == "·"
     if not (is_dot or authors or (next_is_dot and len(text) <= MAX_ORG_LINE)):
         return None, i
@@ -261,13 +261,13 @@ def _blocks(nos: list[int], texts: list[str], file: str, problems: list[Problem]
     except ValueError:
         pass
     # An authors line ends in `author(s)`, tested in constant time before the regex runs.
-    authors = [k for k, text in enumerate(texts) if text[-1] in "rRsSſ" and AUTHORS_RE.match(text)]
+    authors = {k: m for k, text in enumerate(texts) if text[-1] in "rRsSſ" and (m := AUTHORS_RE.match(text))}
     blocks: list[tuple[int, _Meta, int]] = []
     after = 0
     for start in sorted({*dots, *(k - 1 for k in dots if k), *authors}):
         if start < after:
             continue
-        meta, end = _metadata(nos, texts, start, file, problems)
+        meta, end = _metadata(nos, texts, start, authors.get(start), file, problems)
         if meta is not None:
             blocks.append((start, meta, end))
             after = end
