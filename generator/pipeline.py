@@ -118,8 +118,12 @@ def collect(
     with_tags: bool = True,
     with_related: bool = True,
     progress: Callable[[str], None] | None = None,
+    tagged: Callable[[list[Paper]], None] | None = None,
 ) -> Archive:
-    """Read every dump and turn it into the archive's papers (no files written)."""
+    """Read every dump and turn it into the archive's papers (no files written).
+
+    `tagged(papers)` is called once the papers are merged and tagged, before the related
+    papers are found: the search index, which needs no related papers, starts there."""
     timings: dict[str, float] = {}
     say = progress or (lambda _msg: None)
 
@@ -137,6 +141,8 @@ def collect(
         papers = apply_tags(papers, taxonomy)
         timings["tags"] = time.perf_counter() - start
         say(f"tagged: {sum(1 for p in papers if p.tags)} of {len(papers)} papers have a tag")
+    if tagged is not None:
+        tagged(papers)
     if with_related and settings.related > 0:
         start = time.perf_counter()
         papers = apply_related(papers, settings.related, previous_related(settings.previous))

@@ -92,17 +92,25 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         start = time.perf_counter()
         self.bodies.clear()
         self.paper_pages = []
-        try:
-            settings = self._settings(config)
-            settings.previous = Path(config.docs_dir) / "papers.json"
-            self.archive = collect(settings, progress=log.info)
-        except GeneratorError as exc:
-            raise PluginError(str(exc)) from None
+        self.indexer = None
+        tagged = None
         if self.config.search:
             from .search import Indexer
 
-            self.indexer = Indexer(log=log.info)
-            self.indexer.start(self.archive.papers, config.use_directory_urls)
+            self.indexer = indexer = Indexer(log=log.info)
+            language = config.theme.get("language") or "en"
+
+            def tagged(papers: list) -> None:
+                # The index needs no related papers: it starts while they are found, and goes
+                # on in the background while MkDocs renders.
+                indexer.start(papers, config.use_directory_urls, language)
+
+        try:
+            settings = self._settings(config)
+            settings.previous = Path(config.docs_dir) / "papers.json"
+            self.archive = collect(settings, progress=log.info, tagged=tagged)
+        except GeneratorError as exc:
+            raise PluginError(str(exc)) from None
         self.stats = {f"{k} s": v for k, v in self.archive.timings.items()}
         self.stats["papers"] = len(self.archive.papers)
         mark = time.perf_counter()
