@@ -236,13 +236,15 @@ def _merge(
 
     ids = assign_ids((key, record.title) for key, (record, _) in first.items())
     # Sorted as by `paper_order`, reusing the group key (the title key of the paper's title);
-    # keys are unique, so the id that `paper_order` adds never decides.
+    # keys are unique, so the id that `paper_order` adds never decides. By key, then (a stable
+    # sort) by date: two sorts on one plain value each take half the time of one on tuples.
     ordered = []
     for key, (record, when) in first.items():
         paper = _paper(ids[key], repeated[key]) if key in repeated else _single_paper(ids[key], record, when)
-        ordered.append(((-paper.date.toordinal() if paper.date else 0, key), paper))
+        ordered.append((-paper.date.toordinal() if paper.date else 0, key, paper))
+    ordered.sort(key=itemgetter(1))
     ordered.sort(key=itemgetter(0))
-    return [paper for _, paper in ordered], problems
+    return [paper for _, _, paper in ordered], problems
 
 
 def paper_order(paper: Paper) -> tuple:
