@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from generator import related
@@ -70,3 +72,85 @@ def test_previous_lists_stay_while_they_still_hold(samples: list[Paper]) -> None
 def test_no_text_no_related() -> None:
     assert related_ids([paper(0, "a", ""), paper(1, "the", "")]) == [(), ()]
     assert related_ids([paper(0, "Only one", "paper here")]) == [()]
+
+
+# The fast paths against what they replace
+
+
+TRICKY = [
+    "State-of-the-art LLM-based agents (GPT-4o, Llama3-8B) beat 4-bit baselines; see arXiv:2401.01234.",
+    "A b c dé x1 _under_score__ snake_case --dash-- -lead trail- 3D-aware 2x faster Ⅻ-fold ²nd",
+    "Ligatures: ﬁne-tuning; Greek ΣΟΦΙΑΣ σοφίας; em—dash en–dash naïve café CAFÉ İstanbul ǅemal",
+    "Tabs\tand\nnewlines\r\nand\u00a0no-break\u2009thin spaces; 日本語のテキスト and 中文 text",
+    "the and of to in a is for on with as by that this we our are be",
+    "",
+    "  42 1984 3.14 ... !!! ###",
+    "model model MODEL Model models modeling re-modeling re—model model-based model_based",
+]
+
+
+def test_term_counts_match_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = TRICKY * 3 + [p.replace(" ", "-") for p in TRICKY]
+    for max_docs in (1, 2, 3, 100):
+        expected = CountVectorizer(stop_words="english", dtype=np.float32, max_df=max_docs,
+                                   token_pattern=related.TOKEN.pattern).fit_transform(texts)
+        got = related._term_counts(texts, len(texts), max_docs)
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(got, part), getattr(expected, part)), (max_docs, part)
+
+
+def test_term_counts_none_without_terms() -> None:
+    assert related._term_counts(["the a", "", "42"], 3, 10) is None
+    assert related._term_counts(["alpha beta", "alpha beta"], 2, 1) is None  # every term in too many texts
+
+
+def row_by_row(papers: list[Paper], count: int, previous: dict | None = None) -> list[tuple[str, ...]]:
+    """Each paper's list selected one row at a time, as related_ids did before it was vectorised."""
+    matrix = related._vectors(papers)
+    sims = (matrix @ matrix.T.tocsr()).tocsr()
+    ids = [p.id for p in papers]
+    index = {pid: i for i, pid in enumerate(ids)} if previous else {}
+    return [related._exact_row(sims, r, r, count, ids, tuple((previous or {}).get(pid, ())), index)
+            for r, pid in enumerate(ids)]
+
+
+@pytest.fixture(scope="module")
+def with_twins(samples: list[Paper]) -> list[Paper]:
+    """The samples and, for a third of them, up to three copies: plenty of equal scores."""
+    twins = [replace(p, id=f"{p.id}-{k}") for i, p in enumerate(samples[:130]) for k in range(i % 4)]
+    return samples + twins
+
+
+@pytest.mark.parametrize("count", [1, 5, 12])
+def test_vectorised_selection_matches_row_by_row(with_twins: list[Paper], count: int, monkeypatch) -> None:
+    redone = []
+    exact_row = related._exact_row
+    monkeypatch.setattr(related, "_exact_row", lambda *args: redone.append(args[2]) or exact_row(*args))
+    monkeypatch.setattr(related, "CHUNK", 100)
+    assert related_ids(with_twins, count=count) == row_by_row(with_twins, count)
+    assert redone, "no row had equal scores at the cut: the test lost its point"
+
+
+def test_previous_lists_hold_as_row_by_row(with_twins: list[Paper], monkeypatch) -> None:
+    monkeypatch.setattr(related, "CHUNK", 100)
+    fresh = row_by_row(with_twins, 5)
+    wide = row_by_row(with_twins, 8)
+    ids = [p.id for p in with_twins]
+    kinds = [
+        lambda i: tuple(reversed(fresh[i])),  # same members: holds
+        lambda i: wide[i][3:8],  # weaker members: holds only when close enough
+        lambda i: (*fresh[i][:4], ids[i]),  # itself
+        lambda i: (*fresh[i][:4], fresh[i][0]),  # a member twice
+        lambda i: (*fresh[i][:4], "gone"),  # a paper no longer there
+        lambda i: fresh[i][:3],  # another length
+        lambda i: wide[i],
+        lambda i: tuple(ids[(i * 7919 + k) % len(ids)] for k in range(5)),  # unrelated papers
+    ]
+    previous = {pid: list(kinds[i % len(kinds)](i)) for i, pid in enumerate(ids)}
+    expected = row_by_row(with_twins, 5, previous)
+    assert related_ids(with_twins, count=5, previous=previous) == expected
+    held = sum(1 for i, pid in enumerate(ids) if expected[i] == tuple(previous[pid]) != fresh[i])
+    assert held > 10, "too few lists held for the test to mean much"
