@@ -111,6 +111,12 @@ def paused_gc() -> Iterator[None]:
 
 def match_date(text: str) -> dict[str, int | None] | None:
     """Return month, day, year and upvotes of a date line, or None if it is not one."""
+    fields = _date_fields(text)
+    return None if fields is None else dict(zip(("month", "day", "year", "upvotes"), fields))
+
+
+def _date_fields(text: str) -> tuple[int, int, int | None, int | None] | None:
+    """`match_date` as a tuple (month, day, year, upvotes): the parser's own, without a dict."""
     m = DATE_RE.match(text)
     if not m:
         return None
@@ -118,12 +124,7 @@ def match_date(text: str) -> dict[str, int | None] | None:
     month = MONTHS.get(name.lower())
     if month is None:
         return None
-    return {
-        "month": month,
-        "day": int(day),
-        "year": int(year) if year else None,
-        "upvotes": int(upvotes) if upvotes else None,
-    }
+    return month, int(day), int(year) if year else None, int(upvotes) if upvotes else None
 
 
 # Field clean-up: one function per metadata kind, each returning the value or a problem text.
@@ -224,7 +225,7 @@ def _metadata(
             return meta, i
         i += 1
         date_line = (nos[i], texts[i]) if i < end and nos[i] == no + 2 else None
-    d = match_date(date_line[1]) if date_line else None
+    d = _date_fields(date_line[1]) if date_line else None
     if d is None:
         where = date_line[0] if date_line else no
         shown = date_line[1] if date_line else "·"
@@ -236,8 +237,8 @@ def _metadata(
         return meta, i
     i += 1
     meta.line_date = date_line[0]
-    meta.month, meta.day, meta.year = d["month"], d["day"], d["year"]
-    value, problem = FIELD_CHECKS["upvotes"](d["upvotes"])
+    meta.month, meta.day, meta.year, upvotes = d
+    value, problem = FIELD_CHECKS["upvotes"](upvotes)
     meta.upvotes = value
     if problem:
         problems.append(Problem(file, date_line[0], problem))
