@@ -202,9 +202,17 @@ def index_bundle(papers: list[Paper], output: Path, directory_urls: bool = True,
         for paper in papers:
             service.send({"type": "AddFile", "index_id": index_id, "url": paper_url(paper, directory_urls),
                           "file_contents": paper_record(paper, language), "file_path": None})
-        service.wait(service.send({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)},
-                                  answer=True))
-        return service.peak_mib()
+        # The files come back in the answer and are written here: Pagefind's WriteFiles answers
+        # before its files are all on disk, and a service that then stops leaves some empty.
+        answer = service.wait(service.send({"type": "GetFiles", "index_id": index_id}, answer=True))
+        peak = service.peak_mib()
+        for file in answer["files"]:
+            path = output / file["path"]
+            if output not in path.parents:
+                raise GeneratorError(f"pagefind returned a file outside its folder: {file['path']!r}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(file["content"]))
+        return peak
     finally:
         service.close()
 

@@ -11,7 +11,7 @@ const SEARCH_PAGE = new URL("search/", ROOT);
 const HIGHLIGHT_PARAM = "highlight";
 const HEADER_RESULTS = 8;
 const PAGE_RESULTS = 20;
-// The filters of the index (data-pagefind-filter in overrides/main.html), as the URL names them.
+// The filters of the index (data-pagefind-filter in generator/search.py's records), as the URL names them.
 const FILTERS = ["tag", "year", "organization"];
 const SORTS = ["date", "upvotes"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
