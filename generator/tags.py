@@ -137,36 +137,107 @@ def load_taxonomy(path: str | Path) -> tuple[Tag, ...]:
 
 
 class Tagger:
-    """Matches phrases by words: one tokenisation per paper, then only the phrases its words can start."""
+    """Finds the taxonomy's phrases with one regular expression over the normalised text.
+
+    The expression is a trie of the phrases: from each word it follows the text's words as far
+    as some phrase goes and captures that stretch; every phrase that ends on the way (`large
+    language` on the way to `large language model`) is found with it.
+    """
 
     def __init__(self, taxonomy: Iterable[Tag]):
         self.taxonomy = tuple(taxonomy)
-        # first word -> (tag index, is an exclusion, the other words, the phrase as " w1 w2 ")
-        self.by_first_word: dict[str, list[tuple[int, bool, frozenset[str], str]]] = {}
+        # phrase -> [bits of the tags it matches, bits of the tags it vetoes]
+        bits: dict[tuple[str, ...], list[int]] = {}
         for index, tag in enumerate(self.taxonomy):
             for exclusion, phrases in ((False, tag.match), (True, tag.exclude)):
                 for phrase in phrases:
-                    entry = (index, exclusion, frozenset(phrase[1:]), f" {' '.join(phrase)} ")
-                    self.by_first_word.setdefault(phrase[0], []).append(entry)
-        self.first_words = set(self.by_first_word)
+                    bits.setdefault(phrase, [0, 0])[exclusion] |= 1 << index
+        trie: dict = {}
+        for phrase in bits:
+            node = trie
+            for word in phrase:
+                node = node.setdefault(word, {})
+            node[_END] = True
+        # A captured stretch stands for every phrase it starts with, itself included.
+        self.by_words: dict[tuple[str, ...], tuple[int, int]] = {}
+        for phrase in bits:
+            matches = vetoes = 0
+            for end in range(1, len(phrase) + 1):
+                more_matches, more_vetoes = bits.get(phrase[:end], (0, 0))
+                matches |= more_matches
+                vetoes |= more_vetoes
+            self.by_words[phrase] = (matches, vetoes)
+        # The same by captured text; stretches spelled with other separators are added as met.
+        self.by_text = {" ".join(words): found for words, found in self.by_words.items()}
+        # In text whose non-word characters are all spaces, a space is fast to find; matching
+        # only it and looking ahead from there lets the next phrase start inside this one.
+        self.pattern = re.compile(f" (?=({_alternatives(trie)}))") if trie else None
+        self.names: dict[int, tuple[str, ...]] = {}  # tag bits -> tag names
 
     def tags_for(self, text: str) -> tuple[str, ...]:
         """Names of the tags whose phrases occur in the text, as whole words."""
-        tokens = _words(text)
-        present = set(tokens)
-        words = present & self.first_words
-        if not words:
+        if self.pattern is None:
             return ()
-        joined = f" {' '.join(tokens)} "
-        found: tuple[set[int], set[int]] = (set(), set())  # matched, vetoed
-        for word in words:
-            for index, exclusion, others, phrase in self.by_first_word[word]:
-                hits = found[exclusion]
-                # Every word present somewhere is a cheap test; only then look for them in order.
-                if index not in hits and others <= present and (not others or phrase in joined):
-                    hits.add(index)
-        matched, vetoed = found
-        return tuple(self.taxonomy[i].name for i in sorted(matched - vetoed))
+        matched = vetoed = 0
+        text = unicodedata.normalize("NFKC", text).casefold().translate(_SPACES)
+        for stretch in set(self.pattern.findall(" " + text)):
+            found = self.by_text.get(stretch)
+            if found is None:
+                found = self.by_text[stretch] = self.by_words[tuple(WORD.findall(stretch))]
+            matched |= found[0]
+            vetoed |= found[1]
+        tags = matched & ~vetoed
+        names = self.names.get(tags)
+        if names is None:
+            names = self.names[tags] = tuple(t.name for i, t in enumerate(self.taxonomy) if tags >> i & 1)
+        return names
+
+
+_END = ""  # marks the end of a phrase in the trie: no word is empty
+
+
+class _Spaces(dict):
+    """A str.translate table that turns each non-word character into a space, filled as met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = char if WORD.fullmatch(char) else " "
+        return self[code]
+
+
+_SPACES = _Spaces()
+
+
+def _alternatives(node: dict) -> str:
+    """A regular expression for the words that continue a trie node, each with what follows it."""
+    return _by_letter(sorted(w for w in node if w != _END), node, 0)
+
+
+def _after(node: dict) -> str:
+    """What follows a word at this node: the words of longer phrases, or the end of the word."""
+    if len(node) == 1 and _END in node:
+        return r"(?!\w)"
+    longer = f" ++{_alternatives(node)}"
+    # The longer phrases first: the capture then reaches the last phrase the text continues to.
+    return rf"(?:{longer}|(?!\w))" if _END in node else longer
+
+
+def _by_letter(words: list[str], node: dict, depth: int) -> str:
+    """Alternatives for sorted `words` that share their first `depth` characters, branching one
+    character at a time: at each step the engine compares a character, not every word."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[depth : depth + 1], []).append(word)
+    branches = []
+    for group in groups.values():
+        if len(group) == 1:
+            branches.append(re.escape(group[0][depth:]) + _after(node[group[0]]))
+            continue
+        shared = depth + 1
+        while all(len(w) > shared for w in group) and len({w[shared] for w in group}) == 1:
+            shared += 1
+        branches.append(re.escape(group[0][depth:shared]) + _by_letter(group, node, shared))
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 def apply_tags(papers: list[Paper], taxonomy: Iterable[Tag]) -> list[Paper]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from parse_helpers import require_corpus
 
 from generator.model import ConfigError, Paper
 from generator.pipeline import Settings, collect
-from generator.tags import Tag, Tagger, apply_tags, load_taxonomy
+from generator.tags import Tag, Tagger, _words, apply_tags, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TAGS = ROOT / "content" / "tags.yml"
@@ -218,3 +219,44 @@ def test_all_errors_are_reported_together(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="tag rules not found"):
         load_taxonomy(tmp_path / "nope.yml")
+
+
+# The one regular expression against the plain rule
+
+
+def by_the_rule(taxonomy: tuple[Tag, ...], text: str) -> tuple[str, ...]:
+    """Tags by the rule as stated: a phrase is there when its words follow one another in the text."""
+    joined = f" {' '.join(_words(text))} "
+    def there(phrases):
+        return any(f" {' '.join(p)} " in joined for p in phrases)
+    return tuple(t.name for t in taxonomy if there(t.match) and not there(t.exclude))
+
+
+def test_tags_follow_the_rule_on_overlapping_phrases(tmp_path):
+    rules = {
+        "LM": ["language model", "language models", "large language model", "LM", "LMs"],
+        "Large": ["large", "large language"],
+        "Chain": ["chain of thought", "chain", "of thought prompting"],
+        "Long": {"match": ["a b c d e", "b c"], "exclude": ["c d e f", "x"]},
+        "Model": {"match": ["model"], "exclude": ["model model"]},
+        "Ünï": ["straße", "naïve bayes", "日本"],
+        "Digits": ["3d", "4-bit", "gpt 4", "a"],
+    }
+    taxonomy = load_taxonomy(write_rules(tmp_path, yaml.safe_dump({"tags": rules}, allow_unicode=True)))
+    t = Tagger(taxonomy)
+    words = ["large", "language", "model", "models", "lm", "lms", "chain", "of", "thought", "prompting",
+             "a", "b", "c", "d", "e", "f", "x", "STRASSE", "naïve", "Bayes", "日本", "3D", "4", "bit", "gpt"]
+    gaps = [" ", "  ", "-", ", ", "\n", "—", "_", "", "’", " (", ") ", "\u00a0", "…"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randrange(1, 12)))
+        assert t.tags_for(text) == by_the_rule(taxonomy, text), text
+
+
+def test_default_tags_follow_the_rule_on_the_samples():
+    taxonomy = load_taxonomy(DEFAULT_TAGS)
+    t = Tagger(taxonomy)
+    archive = collect(Settings(sources=[SAMPLES], tags=None), with_related=False)
+    for p in archive.papers:
+        text = f"{p.title}\n{p.abstract}"
+        assert t.tags_for(text) == by_the_rule(taxonomy, text), p.id
