@@ -112,7 +112,8 @@ def run_size(papers: int, runs: int, work: Path, check_incremental: bool) -> dic
         "runs": runs,
         **{f"{s} s": statistics.median(r.get(f"{s} s", 0.0) for r in results) for s in STAGES},
         "total s": statistics.median(r["total s"] for r in results),
-        "peak MiB": max(max(r.get("rss after mkdocs MiB", 0), r.get("pagefind rss MiB", 0)) for r in results),
+        # Pagefind indexes while MkDocs renders: the build's peak is at most the two peaks together.
+        "peak MiB": max(r.get("rss after mkdocs MiB", 0) + r.get("pagefind rss MiB", 0) for r in results),
         "markdown peak MiB": max(r.get("rss after markdown MiB", 0) for r in results),
         "pagefind MiB": max(r.get("pagefind rss MiB", 0) for r in results),
         "files written": results[-1].get("files written", 0) + site_files,
@@ -173,7 +174,8 @@ title: Performance
 
 How long the whole pipeline takes on synthetic archives made from the sample dumps, on a
 2-core machine with 24 GB of memory. Each stage's time is the median of the runs; peak memory
-is the largest resident set of the build or of Pagefind; the site size counts every file of
+is the peak resident set of the build plus that of the largest Pagefind process (the index is
+built in the background while MkDocs renders); the site size counts every file of
 `site/`, the Pagefind index included.
 
 {table}
@@ -188,8 +190,9 @@ Reproduce it with:
 
 Stages: *parse+merge* reads the dumps and merges titles; *tags* applies `content/tags.yml`;
 *related* finds five similar papers per paper (TF-IDF, in chunks); *markdown* writes the
-pages (only those whose content changed); *mkdocs* is MkDocs and Material rendering the site;
-*pagefind* builds the search index.
+pages (only those whose content changed); *mkdocs* is MkDocs and Material rendering the site
+(the paper pages filled into one theme render per URL depth, see the README); *pagefind* is
+what the search index adds to the build.
 """
 
 
