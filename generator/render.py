@@ -22,7 +22,7 @@ from urllib.parse import quote_plus
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from slugify import slugify
 
-from .export import papers_json
+from .export import papers_json_bytes
 from .merge import title_key
 from .model import Paper
 from .pipeline import Archive
@@ -237,9 +237,9 @@ class Renderer:
 
     def render(self) -> dict[str, str]:
         """Every generated file of the docs dir, by path."""
-        return dict(self.outputs())
+        return {path: text if isinstance(text, str) else text.decode("utf-8") for path, text in self.outputs()}
 
-    def outputs(self, keep_paper: Callable[[str, dict], None] | None = None) -> Iterator[tuple[str, str]]:
+    def outputs(self, keep_paper: Callable[[str, dict], None] | None = None) -> Iterator[tuple[str, str | bytes]]:
         """Every generated file of the docs dir as (path, text), one at a time (100,000 paper
         pages are 600 MB of text); `keep_paper(path, meta)` also gets each paper's front matter."""
         for paper in self.papers:
@@ -258,7 +258,7 @@ class Renderer:
             tags=self.tag_counts(), years=self.year_counts(),
         )
         yield "feed.xml", self.feed()
-        yield "papers.json", papers_json(self.papers)
+        yield "papers.json", papers_json_bytes(self.papers)
 
     # Paper pages -----------------------------------------------------------------------
     def paper_page(self, paper: Paper) -> str:
@@ -477,7 +477,7 @@ def _generated(docs_dir: Path) -> Iterable[Path]:
             yield docs_dir / name
 
 
-def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, str]]) -> tuple[int, int, int]:
+def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, str | bytes]]) -> tuple[int, int, int]:
     """Write changed files, delete stale generated ones; return (written, unchanged, removed)."""
     written = unchanged = 0
     wanted: set[Path] = set()
@@ -485,7 +485,7 @@ def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, 
     for name, text in (outputs.items() if isinstance(outputs, dict) else outputs):
         path = docs_dir / name
         wanted.add(path)
-        data = text.encode("utf-8")
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
         try:
             if path.stat().st_size == len(data) and path.read_bytes() == data:
                 unchanged += 1
