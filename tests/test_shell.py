@@ -1,8 +1,9 @@
 """Paper pages filled into one theme render (generator/shell.py) equal MkDocs' own rendering.
 
-The sample dumps and the hostile dumps of test_hardening are built twice, once with the
-default `fast_pages` and once with `fast_pages: false` (every paper page an MkDocs page): every
-paper page must be byte-identical, and the sitemap must name the same pages.
+The sample dumps (with directory URLs and without) and the hostile dumps of test_hardening are
+built twice, once with the default `fast_pages` and once with `fast_pages: false` (every paper
+page an MkDocs page): every paper page must be byte-identical, and the sitemap must name the
+same pages.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from test_hardening import write_sources
 SAMPLES = REPO / "content" / "raw"
 
 
-def _project(root: Path, fast: bool) -> Path:
+def _project(root: Path, fast: bool, directory_urls: bool = True) -> Path:
     root.mkdir(parents=True)
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if not directory_urls:
+        text = "use_directory_urls: false\n" + text
     option = "      tags: content/tags.yml\n"
     assert option in text
     if not fast:
@@ -53,14 +56,12 @@ def _locs(site: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["samples", "hostile"])
+@pytest.mark.parametrize("kind", ["samples", "hostile", "file URLs"])
 def test_paper_pages_equal_mkdocs_rendering(tmp_path: Path, kind: str) -> None:
-    if kind == "samples":
-        sources = SAMPLES
-    else:
-        sources = write_sources(tmp_path / "sources")
-    fast = _build(_project(tmp_path / "fast", True), sources)
-    slow = _build(_project(tmp_path / "slow", False), sources)
+    sources = write_sources(tmp_path / "sources") if kind == "hostile" else SAMPLES
+    directory_urls = kind != "file URLs"
+    fast = _build(_project(tmp_path / "fast", True, directory_urls), sources)
+    slow = _build(_project(tmp_path / "slow", False, directory_urls), sources)
     fast_pages, slow_pages = _pages(fast), _pages(slow)
     assert len(slow_pages) >= (394 if kind == "samples" else 10)
     assert sorted(fast_pages) == sorted(slow_pages)
