@@ -115,10 +115,14 @@ class _Service:
 
     def __init__(self) -> None:
         self._errors = tempfile.TemporaryFile()
-        # Niced: Pagefind works with the core MkDocs leaves idle, not with MkDocs' own.
         self.process = subprocess.Popen([str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=self._errors,
-                                        preexec_fn=(lambda: os.nice(10)) if hasattr(os, "nice") else None)
+                                        stdout=subprocess.PIPE, stderr=self._errors)
+        # Niced: Pagefind works with the core MkDocs leaves idle, not with MkDocs' own. Set
+        # from here, not by preexec_fn, which is unsafe in a process that runs threads.
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 10)
+        except (AttributeError, OSError):  # not on this system: Pagefind runs at normal priority
+            pass
         self._sent = 0
         self._wanted: set[int] = set()
         self._answers: dict[int, dict] = {}
