@@ -172,7 +172,7 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     Example:
       python -m generator generate --sources content/raw
     """
-    from .render import render, write_outputs
+    from .render import Renderer, write_outputs
 
     _mkdocs_logging(False)
     cfg, plugin = _load_mkdocs(config, sources)
@@ -182,9 +182,9 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     archive = collect(settings, progress=lambda m: click.echo(m, err=True))
     for problem in archive.problems:
         click.echo(str(problem), err=True)
-    written, unchanged, removed = write_outputs(
-        target, render(archive, settings.page_size, cfg.site_url, cfg.site_name, cfg.use_directory_urls)
-    )
+    # Streamed to disk a file at a time, as the plugin does (100,000 papers are 600 MB of text).
+    renderer = Renderer(archive, settings.page_size, cfg.site_url, cfg.site_name, cfg.use_directory_urls)
+    written, unchanged, removed = write_outputs(target, renderer.outputs())
     click.echo(f"{target}: {written} files written, {unchanged} unchanged, {removed} removed.")
 
 

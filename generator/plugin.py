@@ -228,14 +228,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.indexer is not None:
-            from .reproducible import stabilize
-
+            # The indexer leaves each bundle stable already (reproducible.stabilize_bundle).
             try:
                 self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:
                 raise PluginError(str(exc)) from None
-            # Pagefind orders some files differently on every run: two builds must be identical.
-            stabilize(Path(config.site_dir))
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
         report = os.environ.get("PAPERS_TIMINGS")
         if report:  # the benchmarks read the stage timings from here

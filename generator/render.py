@@ -1,8 +1,9 @@
 """Render the collected archive into Markdown pages (and the feed and papers.json).
 
-Rendering is a pure function of the archive: `render(archive, ...)` returns every output
-file as {path: text}; `write_outputs` then writes only the files whose bytes changed, so
-`mkdocs serve` does not rebuild in a loop and `--dirty` rebuilds re-render only what moved.
+Rendering is a pure function of the archive: `Renderer.outputs()` yields every output file as
+(path, text), `render(archive, ...)` returns them as {path: text}; `write_outputs` then writes
+only the files whose bytes changed, so `mkdocs serve` does not rebuild in a loop and `--dirty`
+rebuilds re-render only what moved.
 """
 
 from __future__ import annotations

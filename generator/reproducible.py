@@ -39,13 +39,6 @@ def write_pf(folder: Path, prefix: str, digits: int, suffix: str, item) -> str:
     return name
 
 
-def stabilize(site_dir: Path) -> None:
-    """Rewrite the filter files of every Pagefind bundle under `site_dir/pagefind` (a large
-    archive is indexed in parts, each a bundle) in one order, named by content."""
-    for entry_path in sorted((site_dir / "pagefind").rglob("pagefind-entry.json")):
-        stabilize_bundle(entry_path.parent)
-
-
 def stabilize_bundle(pagefind: Path) -> None:
     """Rewrite the filter files of one bundle in one order; rename them and its metadata file."""
     entry_path = pagefind / "pagefind-entry.json"

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .model import GeneratorError, Paper
 from .render import Renderer, html_text, page_url
-from .reproducible import read_pf, stabilize_bundle, write_pf
+from .reproducible import SIGNATURE, read_pf, stabilize_bundle, write_pf
 
 PAGEFIND_VERSION = "1.5.2"
 """The Pagefind whose index format `compact` rewrites (pinned in pyproject.toml)."""
@@ -54,7 +54,6 @@ SHARD_PAGES = 12_500
 2.1 GB), which leaves room for the build that runs beside it within 4 GB."""
 MANIFEST = "papers-search.json"
 SORTS = "papers-sorts.json"
-FRAGMENT_SIGNATURE = b"pagefind_dcd"
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -257,9 +256,9 @@ def read_fragment(path: Path) -> dict:
     """One of Pagefind's fragments (a page's url, content, meta and filters)."""
     data = path.read_bytes()
     try:
-        if not data.startswith(FRAGMENT_SIGNATURE):
+        if not data.startswith(SIGNATURE):
             data = gzip.decompress(data)
-        return json.loads(data[len(FRAGMENT_SIGNATURE):])
+        return json.loads(data[len(SIGNATURE):])
     except (OSError, ValueError) as exc:
         raise GeneratorError(f"{path}: not a Pagefind fragment ({len(data)} bytes): {exc}") from None
 
