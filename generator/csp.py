@@ -29,7 +29,7 @@ META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
 _CHARSET = re.compile(r"\s*<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
 # Python-Markdown's tables write column alignment as a style attribute, which style-src 'self'
-# blocks: the same alignment as a class of overrides/assets/csp.css.
+# blocks: the same alignment as a class of overrides/assets/papers.css.
 _ALIGN = re.compile(r'<(td|th) style="text-align: (left|right|center);">')
 
 

@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
+from . import chrome
 from .model import GeneratorError
 from .pipeline import Archive, collect, settings_from_options
 from .postprocess import finish_page
@@ -66,8 +67,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.stats: dict[str, float] = {}
         self._pages_started = 0.0
         self.indexer = None
+        self.lean = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Lean pages for papers and listings when the theme has them (see chrome.py).
+        self.lean = chrome.theme_is_lean(config)
         # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
@@ -157,6 +161,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
         self.env, self.files = env, files
+        if self.lean:
+            chrome.setup(env)
         return env
 
     def _write_paper_pages(self, config: MkDocsConfig) -> None:
@@ -172,7 +178,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if shell is None:
                 stand_in = "/".join(["papers"] + ["0000"] * key[0])
                 try:
-                    shell = shells[key] = render_shell(stand_in, key[1], config, self.env, self.nav, docs)
+                    shell = shells[key] = render_shell(stand_in, key[1], config, self.env, self.nav, docs,
+                                                       chrome.LEAN if self.lean else "main.html")
                 except ValueError as exc:
                     raise PluginError(f"paper pages: {exc}; set `fast_pages: false`") from None
             return shell
@@ -189,7 +196,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_page_markdown(self, markdown: str, /, *, page, config: MkDocsConfig, files) -> str:
         # Paper pages are raw HTML blocks, which Markdown passes through unchanged: hand the
         # body straight to the theme instead of running the Markdown engine 100,000 times.
-        if page.meta.get("paper") and page.file.src_uri.startswith("papers/"):
+        generated = page.meta.get("paper") and page.file.src_uri.startswith("papers/")
+        if self.lean and (generated or page.meta.get("listing")):
+            page.meta.setdefault("template", chrome.LEAN)
+        if generated:
             self.bodies[page.file.src_uri] = markdown
             return ""
         # A listing's list of papers is one raw HTML block too, which Python-Markdown's HTML
@@ -222,6 +232,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return finish_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.lean:  # what lean pages leave out, written once (see chrome.py)
+            chrome.write_chrome(config, self.env, self.nav, self.files)
         if self.paper_pages:
             self._write_paper_pages(config)
             self.paper_pages = []

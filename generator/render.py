@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote_plus
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from slugify import slugify
@@ -285,16 +284,10 @@ class Renderer:
         }
         code = [u for u in paper.links if _is_code(u)]
         related = [self.by_id[r] for r in paper.related if r in self.by_id]
-        q = quote_plus(paper.title)
         body = self._paper_template.render(
             p=paper, path=path, code=code,
             href=lambda to: self.href(path, to), heading_id=slugify(paper.title, max_length=80) or "title",
             other=[u for u in paper.links if u not in code], related=related,
-            find_on=[
-                ("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
-                ("Hugging Face", f"https://huggingface.co/papers?q={q}"),
-                ("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}"),
-            ],
             date_page=(f"dates/{paper.date.year:04d}/{paper.date.month:02d}/index.md"
                        if paper.date else "dates/undated/index.md"),
         )
@@ -326,7 +319,7 @@ class Renderer:
             # leave them byte-identical.
             title = listing.title if c == chunks else f"{listing.title}: {_span_text(span)}"
             out[path] = template.render(
-                fm=front_matter({"title": html_text(title), "hide": ["toc"]}),
+                fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
                 title=title, intro=listing.intro if c == chunks else "", papers=shown, path=path,
                 count=count if c == chunks else None, shown_count=len(shown),
                 newer=self.href(path, newer) if newer else None,

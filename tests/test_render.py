@@ -180,7 +180,7 @@ def test_every_paper_has_a_page_and_listings_cover_everyone(sample_pages: dict[s
     listed = set()
     for path, text in sample_pages.items():
         if path.startswith("dates/") and re.search(r"dates/(\d{4}/\d{2}|undated)/", path):
-            listed.update(re.findall(r'class="papers-item" href="(?:\.\./)+papers/[^"]+/([^/"]+)/"', text))
+            listed.update(re.findall(r'href="(?:\.\./)+papers/[^"]+/([^/"]+)/"', text))
     assert listed == {p["id"] for p in data["papers"]}
 
 

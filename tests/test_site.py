@@ -16,6 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE_LIMIT = 40_000  # bytes of HTML per paper page
+CHROME_LIMIT = 2_600  # bytes of a paper page besides its content (the theme's share)
 
 
 class Page(HTMLParser):
@@ -24,6 +25,8 @@ class Page(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
         self.h1: list[str] = []
+        self.title = ""
+        self._in_title = False
         self.meta: dict[str, str] = {}
         self.links: list[dict[str, str]] = []
         self.scripts: list[dict[str, str]] = []
@@ -38,6 +41,8 @@ class Page(HTMLParser):
         if tag == "h1":
             self._in_h1 = True
             self.h1.append("")
+        elif tag == "title":
+            self._in_title = True
         elif tag == "meta":
             key = a.get("name") or a.get("property")
             if key:
@@ -58,12 +63,16 @@ class Page(HTMLParser):
     def handle_endtag(self, tag) -> None:
         if tag == "h1":
             self._in_h1 = False
+        elif tag == "title":
+            self._in_title = False
         elif tag == "nav" and self._nav_depth:
             self._nav_depth -= 1
 
     def handle_data(self, data: str) -> None:
         if self._in_h1:
             self.h1[-1] += data
+        if self._in_title:
+            self.title += data
 
 
 def load(site: Path, url: str) -> Page:
@@ -90,24 +99,42 @@ def test_paper_pages_are_small(sample_site: Path, papers: list[dict]) -> None:
     sizes = {p["url"]: (sample_site / p["url"] / "index.html").stat().st_size for p in papers}
     biggest = max(sizes, key=sizes.get)
     assert sizes[biggest] < PAGE_LIMIT, (biggest, sizes[biggest])
+    # What the theme adds is the same few lines on every paper page: the navigation, the header's
+    # controls and the footer come from assets/papers-chrome.js (100,000 papers in 1 GB).
+    for paper in papers:
+        html = (sample_site / paper["url"] / "index.html").read_text(encoding="utf-8")
+        start = html.index('<div class="papers-paper"')
+        content = html[start:html.index("</article>", start)]
+        chrome = len(html.encode()) - len(content.encode())
+        assert chrome < CHROME_LIMIT, (paper["url"], chrome)
 
 
 def test_paper_page_meta_feed_and_navigation(sample_site: Path, papers: list[dict]) -> None:
     paper = next(p for p in papers if p["date"] and p["tags"] and p["upvotes"])
     page = load(sample_site, paper["url"])
-    assert page.meta["og:title"] and page.meta["og:type"] == "article"
-    assert paper["abstract"][:60] in page.meta["description"]
-    assert page.meta["og:description"] == page.meta["description"]
-    feeds = [link for link in page.links if link.get("type") == "application/atom+xml"]
+    assert " ".join(page.title.split()) == f"{' '.join(paper['title'].split())} - Papers Archive"
+    # A lean page: its navigation, header controls and footer come from one cached script.
+    chrome = [s["src"] for s in page.scripts if s.get("src", "").endswith("assets/papers-chrome.js")]
+    assert chrome == ["../../../../assets/papers-chrome.js"] * 2
+    assert not page.nav_links
+    script = (sample_site / "assets" / "papers-chrome.js").read_text(encoding="utf-8")
+    # The home page keeps the full theme: feed, Open Graph tags, the navigation in the page.
+    home = load(sample_site, "")
+    assert home.meta["og:title"] and home.meta["og:type"] == "website"
+    feeds = [link for link in home.links if link.get("type") == "application/atom+xml"]
     assert feeds and feeds[0]["href"].endswith("feed.xml")
-    # The navigation holds index pages only: never a paper.
-    assert page.nav_links and not any("papers/" in href for href in page.nav_links)
-    assert len(page.nav_links) <= 8
+    # The navigation holds index pages only: never a paper; the script's is the home page's.
+    pages = [href for href in home.nav_links if not href.startswith("#")]  # not the home page's toc
+    assert pages and not any("papers/" in href for href in pages)
+    assert len(pages) <= 8
+    for href in pages:
+        assert f'href=\\"{href}\\"' in script or href == ".", href
     # Nothing is fetched from another host at run time.
-    fetched = [link for link in page.links if link.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")]
-    for tag in fetched + page.scripts:
-        url = tag.get("href") or tag.get("src") or ""
-        assert not re.match(r"(https?:)?//", url), url
+    for each in (page, home):
+        fetched = [link for link in each.links if link.get("rel") in ("stylesheet", "icon", "preload", "modulepreload")]
+        for tag in fetched + each.scripts:
+            url = tag.get("href") or tag.get("src") or ""
+            assert not re.match(r"(https?:)?//", url), url
 
 
 def test_feed_sitemap_and_stats(sample_site: Path, papers: list[dict]) -> None:
@@ -122,17 +149,24 @@ def test_feed_sitemap_and_stats(sample_site: Path, papers: list[dict]) -> None:
     assert stats.svgs == 3
 
 
+def listed(html: str) -> list[str]:
+    """The links of a listing's list of papers."""
+    lists = re.findall(r'<ul class="papers-list">(.*?)</ul>', html, re.S)
+    return [href for block in lists for href in re.findall(r'<li><a href="([^"]+)">', block)]
+
+
 def test_listings_paginate_and_cover_every_paper(sample_site: Path, papers: list[dict]) -> None:
     linked: set[str] = set()
     for listing in (sample_site / "dates").rglob("index.html"):
         text = listing.read_text(encoding="utf-8")
-        assert text.count('class="papers-item"') <= 50
-        for href in re.findall(r'href="([^"]+)" class="papers-item"|class="papers-item" href="([^"]+)"', text):
-            target = (listing.parent / (href[0] or href[1])).resolve()
+        items = listed(text)
+        assert len(items) <= 50
+        for href in items:
+            target = (listing.parent / href).resolve()
             linked.add(target.relative_to(sample_site.resolve()).as_posix() + "/")
     for page in (sample_site / "dates").rglob("page-*/index.html"):
         text = page.read_text(encoding="utf-8")
-        for href in re.findall(r'class="papers-item" href="([^"]+)"', text):
+        for href in listed(text):
             linked.add((page.parent / href).resolve().relative_to(sample_site.resolve()).as_posix() + "/")
     assert linked == {p["url"] for p in papers}
 

@@ -415,7 +415,7 @@ function setupPage() {
 async function highlight() {
   if (!new URLSearchParams(window.location.search).has(HIGHLIGHT_PARAM)) return;
   const { default: PagefindHighlight } = await import(new URL("pagefind-highlight.js", PAGEFIND).href);
-  // addStyles: false, because the mark's colours come from search.css, not an injected <style>.
+  // addStyles: false, because the mark's colours come from papers.css, not an injected <style>.
   new PagefindHighlight({ highlightParam: HIGHLIGHT_PARAM, addStyles: false });
   const first = document.querySelector("mark.pagefind-highlight");
   if (first && first.getBoundingClientRect().top > window.innerHeight) first.scrollIntoView({ block: "center" });

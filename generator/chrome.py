@@ -1,0 +1,68 @@
+"""Lean pages: the pages of papers and listings without what is the same on every page.
+
+Material writes its header (palette toggle, search box), navigation, back-to-top button, footer
+and __config data into every page: about 10 KB, the same on each, which at 100,000 papers is
+more than GitHub Pages' 1 GB on its own. overrides/lean.html leaves them out and loads
+assets/papers-chrome.js, which writes them into the page as it loads. The theme renders that
+script once per build (overrides/papers-chrome.html) in the home page's context, so its markup
+is that of the theme's own partials, with links relative to the site's root.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.commands.build import get_context
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+LEAN = "lean.html"
+TEMPLATE = "papers-chrome.html"
+ASSET = "assets/papers-chrome.js"
+# Material's own files, as its base.html names them (their names carry a hash of their content).
+_MATERIAL = {
+    "main_css": re.compile(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css"),
+    "palette_css": re.compile(r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css"),
+    "bundle_js": re.compile(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"),
+}
+
+
+def theme_is_lean(config) -> bool:
+    """Whether the theme has lean pages (overrides/lean.html): known before the theme's
+    environment exists, which MkDocs makes after it has read the pages."""
+    return any((Path(folder) / LEAN).is_file() for folder in config.theme.dirs)
+
+
+def setup(env) -> None:
+    """Tell lean.html the names of Material's own files."""
+    base = env.loader.get_source(env, "base.html")[0]
+    names = {}
+    for key, pattern in _MATERIAL.items():
+        found = pattern.search(base)
+        if found is None:
+            raise PluginError(f"{LEAN}: Material's base.html names no {pattern.pattern}; "
+                              "is Material for MkDocs 9.x installed?")
+        names[key] = found.group(0)
+    env.globals["papers_material"] = names
+
+
+def render_chrome(config, env, nav, files) -> str:
+    """The script, rendered in the context of the home page (links relative to the root)."""
+    page = nav.homepage
+    if page is None:  # a site without a home page: a stand-in at the root
+        page = Page(None, File("index.md", config.docs_dir, config.site_dir, config.use_directory_urls), config)
+        page.meta = {}
+    context = get_context(nav, files, config, page)
+    return env.get_template(TEMPLATE).render(context)
+
+
+def write_chrome(config, env, nav, files) -> None:
+    """Write the script into the site, unless it is there already as it would be written."""
+    path = Path(config.site_dir) / ASSET
+    data = render_chrome(config, env, nav, files).encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
