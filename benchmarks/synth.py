@@ -1,9 +1,13 @@
 """Synthetic Daily Papers dumps made from the sample dumps, for benchmarks at any size.
 
-Every paper is distinct: a title built from a sample title and a generated method name, an
-abstract that mixes sentences of three sample abstracts, a date over five years, upvotes, and
-either an author count or one of forty organizations. Dumps are layout A files named after
-their capture day (so the year rule needs nothing else), with every tenth file in layout B.
+Every paper is distinct: the title and abstract of one sample paper, the title prefixed with a
+generated method name and one sentence of the abstract replaced by a sentence of another paper,
+a date over five years, upvotes, and either an author count or one of forty organizations. So a
+synthetic paper has one paper's topic, as a real one does: its tags (4.4 a paper) and abstract
+length (about 1,400 characters) are those of the real corpus (4.3 and 1,395 over 9,877 papers);
+mixing three papers' sentences, as this generator once did, gave 6.6 tags a paper. Dumps are
+layout A files named after their capture day (so the year rule needs nothing else), with every
+tenth file in layout B.
 """
 
 from __future__ import annotations
@@ -68,10 +72,11 @@ class Corpus:
     def paper(self, newest: date | None = None) -> tuple[str, str, date, str | None, int]:
         rng, n = self.rng, self.count
         self.count += 1
-        title, _ = self.base[n % len(self.base)]
+        title, sentences = self.base[n % len(self.base)]
         title = f"{_name(rng, n)}: {title}"
-        picks = rng.sample(self.base, 3)
-        sentences = [s for _, ss in picks for s in rng.sample(ss, min(len(ss), 3))]
+        sentences = list(sentences)
+        other = rng.choice(self.base)[1]
+        sentences[rng.randrange(len(sentences))] = rng.choice(other)
         abstract = " ".join(sentences)
         when = newest - timedelta(days=rng.randrange(0, 20)) if newest else \
             self.start + timedelta(days=rng.randrange(self.days))

@@ -286,7 +286,7 @@ class Renderer:
         related = [self.by_id[r] for r in paper.related if r in self.by_id]
         body = self._paper_template.render(
             p=paper, path=path, code=code,
-            href=lambda to: self.href(path, to), heading_id=slugify(paper.title, max_length=80) or "title",
+            href=lambda to: self.href(path, to),
             other=[u for u in paper.links if u not in code], related=related,
             date_page=(f"dates/{paper.date.year:04d}/{paper.date.month:02d}/index.md"
                        if paper.date else "dates/undated/index.md"),

@@ -26,8 +26,10 @@ document.addEventListener('securitypolicyviolation', e =>
 def test_policy_allows_only_the_site_and_pagefinds_wasm() -> None:
     directives = dict(d.split(" ", 1) for d in POLICY.split("; "))
     assert directives["script-src"] == "'self' 'wasm-unsafe-eval'"
-    assert directives["style-src"] == "'self'"
     assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+    # What is not named falls back to default-src: only the site's own styles, fonts, fetches.
+    for kind in ("style-src", "font-src", "connect-src"):
+        assert directives.get(kind, directives["default-src"]) == "'self'", kind
     assert "unsafe-inline" not in POLICY and "sha256-" not in POLICY
     assert "frame-ancestors" not in POLICY  # ignored in a meta element
 
