@@ -24,7 +24,7 @@ from .model import GeneratorError
 from .pipeline import Archive, collect, settings_from_options
 from .postprocess import finish_page
 from .render import Renderer, page_url, write_outputs
-from .shell import PaperPage, Shell, add_to_sitemap, render_shell, write_pages
+from .shell import PaperPage, Shell, render_shell, split_sitemap, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -187,8 +187,6 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         site_dir = Path(config.site_dir)
         written, unchanged = write_pages(self.paper_pages, shell_for, Path(config.docs_dir), site_dir,
                                          config.use_directory_urls)
-        add_to_sitemap(site_dir, (page_url(p.src_uri, config.use_directory_urls) for p in self.paper_pages),
-                       config.site_url)
         self.stats["paper pages s"] = time.perf_counter() - start
         log.info("papers: %d paper pages written, %d unchanged in %.1f s", written, unchanged,
                  time.perf_counter() - start)
@@ -234,9 +232,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.lean:  # what lean pages leave out, written once (see chrome.py)
             chrome.write_chrome(config, self.env, self.nav, self.files)
+        paper_urls = [page_url(p.src_uri, config.use_directory_urls) for p in self.paper_pages]
         if self.paper_pages:
             self._write_paper_pages(config)
             self.paper_pages = []
+        split_sitemap(Path(config.site_dir), paper_urls, config.site_url)
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.indexer is not None:

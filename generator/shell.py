@@ -141,25 +141,50 @@ def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir:
     return written, unchanged
 
 
-def add_to_sitemap(site_dir: Path, urls: Iterable[str], site_url: str | None) -> None:
-    """Add pages to MkDocs' sitemap.xml (and .gz): the paper pages are not MkDocs pages, so the
-    sitemap MkDocs wrote does not name them. One line each, without the template's indentation
-    (at 100,000 papers that alone is 6 MB)."""
+# The sitemap protocol's limit of URLs per file.
+SITEMAP_URLS = 50_000
+_URL_ENTRY = re.compile(r"\n?[ \t]*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+_XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+
+
+def split_sitemap(site_dir: Path, paper_urls: Iterable[str], site_url: str | None) -> int:
+    """Make MkDocs' sitemap.xml (and .gz) an index of two kinds of sitemap: sitemap-pages.xml,
+    the pages MkDocs lists but papers, and sitemap-papers-N.xml.gz, every paper page (the fast
+    ones MkDocs does not know of, `paper_urls`, and any it rendered) in gzipped files of at most
+    50,000 URLs, as the protocol allows. At 100,000 papers one plain sitemap would be 17 MB and
+    over that limit. Returns the number of paper URLs."""
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.exists():
-        return
+        return 0
     base = site_url.rstrip("/") + "/" if site_url else "/"
     lastmod = get_build_date()
-    entries = "".join(
-        f"\n<url><loc>{escape(urljoin(base, url) if site_url else base + url)}</loc><lastmod>{lastmod}</lastmod></url>"
-        for url in urls
-    )
     text = sitemap.read_text(encoding="utf-8")
-    at = text.rindex("\n</urlset>")
-    text = text[:at] + entries + text[at:]
-    sitemap.write_text(text, encoding="utf-8")
-    gz_name = f"{sitemap}.gz"
+    if "<sitemapindex" in text:  # already split (a build that wrote no new sitemap)
+        return 0
+    papers_at = escape(urljoin(base, "papers/") if site_url else base + "papers/")
+    locs = [escape(urljoin(base, url) if site_url else base + url) for url in paper_urls]
+    # Paper pages MkDocs rendered itself (`fast_pages: false`) move to the papers' sitemaps.
+    locs += [m.group(1) for m in _URL_ENTRY.finditer(text) if m.group(1).startswith(papers_at)]
+    pages = _URL_ENTRY.sub(lambda m: "" if m.group(1).startswith(papers_at) else m.group(0), text)
+    (site_dir / "sitemap-pages.xml").write_text(pages, encoding="utf-8")
     # Dated like MkDocs dates it: midnight of the pages' update day.
     mtime = int(datetime.fromisoformat(lastmod).replace(tzinfo=UTC).timestamp())
-    with open(gz_name, "wb") as f, gzip.GzipFile(fileobj=f, filename=gz_name, mode="wb", mtime=mtime) as gz:
+    children = ["sitemap-pages.xml"]
+    for n, at in enumerate(range(0, len(locs), SITEMAP_URLS), 1):
+        name = f"sitemap-papers-{n}.xml.gz"
+        entries = "".join(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>\n"
+                          for loc in locs[at:at + SITEMAP_URLS])
+        _gzip(site_dir / name, f"{_XML}<urlset {_NS}>\n{entries}</urlset>\n", mtime)
+        children.append(name)
+    index = "".join(f"<sitemap><loc>{escape(urljoin(base, name) if site_url else base + name)}</loc>"
+                    f"<lastmod>{lastmod}</lastmod></sitemap>\n" for name in children)
+    text = f"{_XML}<sitemapindex {_NS}>\n{index}</sitemapindex>\n"
+    sitemap.write_text(text, encoding="utf-8")
+    _gzip(site_dir / "sitemap.xml.gz", text, mtime)
+    return len(locs)
+
+
+def _gzip(path: Path, text: str, mtime: int) -> None:
+    with open(path, "wb") as f, gzip.GzipFile(fileobj=f, filename=path.name, mode="wb", mtime=mtime) as gz:
         gz.write(text.encode("utf-8"))

@@ -10,7 +10,9 @@ PAPERS_REQUIRE_BROWSER is set: there they fail instead.
 from __future__ import annotations
 
 import functools
+import gzip
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -104,3 +106,18 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def sitemap_locs(site: Path) -> list[str]:
+    """Every page URL the site's sitemap names: sitemap.xml is an index of the sitemaps in the
+    site's root (generator/shell.py split_sitemap), some of them gzipped."""
+    def read(name: str) -> str:
+        data = (site / name).read_bytes()
+        return (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
+
+    index = read("sitemap.xml")
+    assert "<sitemapindex" in index, "sitemap.xml is not an index"
+    locs: list[str] = []
+    for child in re.findall(r"<loc>([^<]*)</loc>", index):
+        locs += re.findall(r"<loc>([^<]*)</loc>", read(child.rsplit("/", 1)[-1]))
+    return locs

@@ -9,14 +9,13 @@ same pages.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, sitemap_locs
 from test_hardening import write_sources
 
 SAMPLES = REPO / "content" / "raw"
@@ -52,7 +51,7 @@ def _pages(site: Path) -> dict[str, bytes]:
 
 
 def _locs(site: Path) -> list[str]:
-    return sorted(re.findall(r"<loc>([^<]*)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")))
+    return sorted(sitemap_locs(site))
 
 
 @pytest.mark.slow
