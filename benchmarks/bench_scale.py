@@ -32,6 +32,8 @@ sys.path.insert(0, str(HERE))
 from synth import Corpus, make_corpus, write_dump  # noqa: E402
 
 STAGES = ["parse+merge", "tags", "related", "markdown", "mkdocs", "pagefind"]
+# The real-world corpus beside the repository (not in a user's clone): the shape to compare with.
+REAL = REPO.parent / "shared" / "corpus" / "real"
 TARGETS = {100_000: 360.0, 10_000: 45.0}
 SITE_LIMIT = 1 << 30
 MEMORY_LIMIT_MIB = 4096
@@ -120,11 +122,42 @@ def run_size(papers: int, runs: int, work: Path, check_incremental: bool) -> dic
         "markdown files": results[-1].get("files written", 0),
         "site bytes": site_bytes,
         "index bytes": index_bytes,
+        "shape": site_shape(root / "site"),
     }
     if check_incremental:
         written, total = incremental(root, corpus_dir, corpus)
         row["incremental written"], row["incremental total"] = written, total
     return row
+
+
+def shape(papers: list[dict]) -> dict:
+    """What makes a site big, per paper: tags (each a listing entry), abstract and title length."""
+    n = max(len(papers), 1)
+    return {"papers": len(papers), "tags": sum(len(p["tags"]) for p in papers) / n,
+            "abstract": sum(len(p["abstract"] or "") for p in papers) / n,
+            "title": sum(len(p["title"]) for p in papers) / n}
+
+
+def site_shape(site: Path) -> dict:
+    """The shape of a built site's papers (papers.json holds one paper a line)."""
+    with open(site / "papers.json", encoding="utf-8") as f:
+        return shape([json.loads(line.rstrip().rstrip(",")) for line in f if line.startswith('{"id"')])
+
+
+def real_shape() -> dict | None:
+    """The shape of the real corpus, parsed and tagged as a build would, when it is present."""
+    if not REAL.is_dir():
+        return None
+    sys.path.insert(0, str(REPO))
+    from generator.pipeline import Settings, collect
+
+    archive = collect(Settings(sources=[REAL], tags=REPO / "content" / "tags.yml", related=0))
+    return shape([{"tags": p.tags, "abstract": p.abstract, "title": p.title} for p in archive.papers])
+
+
+def shape_line(name: str, s: dict) -> str:
+    return (f"{name} ({s['papers']:,} papers): {s['tags']:.1f} tags, a {s['abstract']:,.0f}-character "
+            f"abstract and a {s['title']:.0f}-character title a paper")
 
 
 def mib(n: float) -> str:
@@ -153,7 +186,8 @@ def verdicts(rows: list[dict]) -> list[str]:
         if n == 100_000:
             out.append(f"100,000 papers: peak memory {r['peak MiB']:,.0f} MiB (target ≤ {MEMORY_LIMIT_MIB:,}): "
                        f"{'met' if r['peak MiB'] <= MEMORY_LIMIT_MIB else 'MISSED'}")
-            out.append(f"100,000 papers: site with index {mib(r['site bytes'])} (target ≤ 1 GiB): "
+            out.append(f"100,000 papers: site with index {mib(r['site bytes'])} = {r['site bytes'] / 1e6:,.0f} MB "
+                       f"(target ≤ 1 GiB): "
                        f"{'met' if r['site bytes'] <= SITE_LIMIT else 'MISSED'}")
         share = r["related s"] / r["total s"] if r["total s"] else 0
         out.append(f"{n:,} papers: related papers take {share:.1%} of the build (target < 10%): "
@@ -181,6 +215,11 @@ built in the background while MkDocs renders); the site size counts every file o
 {table}
 
 {verdicts}
+
+The synthetic papers have the shape of real ones, which is what sizes a site (each tag is an
+entry in a tag listing):
+
+{shapes}
 
 Reproduce it with:
 
@@ -219,8 +258,15 @@ def main() -> None:
     print()
     for line in verdicts(rows):
         print(line)
+    real = real_shape()
+    shapes = [shape_line(f"synthetic, {r['papers']:,}", r["shape"]) for r in rows[-1:]]
+    shapes += [shape_line("real corpus", real)] if real else []
+    print()
+    for line in shapes:
+        print(line)
     if args.write_page:
-        text = PAGE.format(table=table(rows), verdicts="\n".join(f"- {v}" for v in verdicts(rows)))
+        text = PAGE.format(table=table(rows), verdicts="\n".join(f"- {v}" for v in verdicts(rows)),
+                           shapes="\n".join(f"- {s}" for s in shapes))
         (REPO / "content" / "performance.md").write_text(text, encoding="utf-8")
         print("\nwrote content/performance.md")
     (HERE / "out").mkdir(exist_ok=True)

@@ -8,7 +8,9 @@ same pages.
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,3 +70,35 @@ def test_paper_pages_equal_mkdocs_rendering(tmp_path: Path, kind: str) -> None:
     assert differ == [], f"{len(differ)} paper pages differ, e.g. {differ[:3]}"
     assert _locs(fast) == _locs(slow)
     assert len(_locs(fast)) > len(slow_pages)
+
+
+def test_sitemap_is_an_index_with_papers_in_files_of_at_most_50000(tmp_path: Path) -> None:
+    """split_sitemap: MkDocs' pages stay in sitemap-pages.xml, paper pages (given, and any MkDocs
+    listed itself) go to gzipped sitemaps within the protocol's 50,000 URLs, once each."""
+    from generator.shell import SITEMAP_URLS, split_sitemap
+
+    base = "https://example.org/archive/"
+    mkdocs_entry = "\n    <url>\n         <loc>{}</loc>\n         <lastmod>2025-01-02</lastmod>\n    </url>"
+    listed = ["", "dates/", "papers/2025/01/rendered-by-mkdocs/", "tags/a-b/"]
+    (tmp_path / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(mkdocs_entry.format(base + u) for u in listed) + "\n</urlset>", encoding="utf-8")
+    papers = [f"papers/2025/01/p-{n}/" for n in range(2 * SITEMAP_URLS + 1)]
+    assert split_sitemap(tmp_path, papers, base) == len(papers) + 1
+    index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    children = re.findall(r"<loc>([^<]*)</loc>", index)
+    assert children == [base + "sitemap-pages.xml"] + [base + f"sitemap-papers-{n}.xml.gz" for n in (1, 2, 3)]
+    assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()).decode() == index
+    pages = re.findall(r"<loc>([^<]*)</loc>", (tmp_path / "sitemap-pages.xml").read_text(encoding="utf-8"))
+    assert pages == [base, base + "dates/", base + "tags/a-b/"]
+    counts, locs = [], []
+    for n in (1, 2, 3):
+        text = gzip.decompress((tmp_path / f"sitemap-papers-{n}.xml.gz").read_bytes()).decode()
+        found = re.findall(r"<loc>([^<]*)</loc>", text)
+        counts.append(len(found))
+        locs += found
+    assert max(counts) <= SITEMAP_URLS
+    assert sorted(locs) == sorted([base + u for u in papers] + [base + "papers/2025/01/rendered-by-mkdocs/"])
+    # A second call (the sitemap is an index already) changes nothing.
+    assert split_sitemap(tmp_path, papers, base) == 0
+    assert (tmp_path / "sitemap.xml").read_text(encoding="utf-8") == index
