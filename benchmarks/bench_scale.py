@@ -259,7 +259,7 @@ def main() -> None:
     for line in verdicts(rows):
         print(line)
     real = real_shape()
-    shapes = [shape_line(f"synthetic, {r['papers']:,}", r["shape"]) for r in rows[-1:]]
+    shapes = [shape_line("synthetic", r["shape"]) for r in rows[-1:]]
     shapes += [shape_line("real corpus", real)] if real else []
     print()
     for line in shapes:
