@@ -56,7 +56,7 @@ def render_chrome(config, env, nav, files) -> str:
         page = Page(None, File("index.md", config.docs_dir, config.site_dir, config.use_directory_urls), config)
         page.meta = {}
     context = get_context(nav, files, config, page)
-    return env.get_template(TEMPLATE).render(context)
+    return env.get_template(TEMPLATE).render(context).lstrip()
 
 
 def lean_styles(config, env) -> str:
