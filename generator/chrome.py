@@ -18,6 +18,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
+from .render import same_content
+
 LEAN = "lean.html"
 TEMPLATE = "papers-chrome.html"
 ASSET = "assets/papers-chrome.js"
@@ -68,17 +70,16 @@ def lean_styles(config, env) -> str:
     lines = ["/* Papers Archive: the stylesheets of a lean page (overrides/lean.html), in Material's "
              "order. Written by the papers plugin. */"]
     for sheet in sheets:
-        url = sheet if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/)", sheet, re.I) else "../" + sheet.lstrip("./")
+        url = sheet if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/)", sheet, re.I) else "../" + sheet.removeprefix("./")
         lines.append(f'@import url("{url}");')
     return "\n".join(lines) + "\n"
 
 
 def _write(path: Path, text: str) -> None:
     data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return  # `mkdocs serve` rebuilds: an unchanged file stays as it was
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    if not same_content(path, data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def write_chrome(config, env, nav, files) -> None:

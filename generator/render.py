@@ -471,6 +471,14 @@ def _generated(docs_dir: Path) -> Iterable[Path]:
             yield docs_dir / name
 
 
+def same_content(path: Path, data: bytes) -> bool:
+    """Whether the file holds exactly `data` (`mkdocs serve` leaves such files as they are)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
 def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, str | bytes]]) -> tuple[int, int, int]:
     """Write changed files, delete stale generated ones; return (written, unchanged, removed)."""
     written = unchanged = 0
@@ -480,12 +488,9 @@ def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, 
         path = docs_dir / name
         wanted.add(path)
         data = text if isinstance(text, bytes) else text.encode("utf-8")
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                unchanged += 1
-                continue
-        except FileNotFoundError:
-            pass
+        if same_content(path, data):
+            unchanged += 1
+            continue
         if path.parent not in made_dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(path.parent)
