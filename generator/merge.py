@@ -13,7 +13,7 @@ from operator import itemgetter
 from slugify import slugify
 
 from .model import Dump, Paper, Problem, Record, Source, new_paper
-from .parse import paused_gc
+from .parse import nfc, paused_gc
 
 ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 SLUG_LENGTH = 75
@@ -38,30 +38,44 @@ class PageYear:
 
 
 def title_key(title: str) -> str:
-    """The merge key of a title: case and spacing ignored."""
+    """The merge key of a title: Unicode NFC, case and spacing ignored (DESIGN.md)."""
     # Most titles are spaced once already: no run of spaces, no space at either end, and no
     # other blank (`isprintable` is false for each one but the space). Splitting and joining
     # them would only copy every word.
+    if not title.isascii():
+        title = nfc(title)
     if "  " not in title and title.isprintable() and title[:1] != " " and title[-1:] != " ":
         return title.casefold()
     return " ".join(title.casefold().split())
 
 
+def _iso_date(text: str | None) -> date | None:
+    m = ISO_PREFIX.match(text or "")
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
 def page_year(dump: Dump, configured: Mapping[str, int], today: date) -> tuple[PageYear, Problem | None]:
-    """Apply the year rule of DESIGN.md to one dump."""
+    """Apply the year rule of DESIGN.md to one dump: the year (and day) its last page was captured.
+
+    Returns the PageYear and, when it fell back to today's year for dates without one, the
+    problem that says so. Sources, in order: `page_years` of the config, an ISO date starting
+    the file name, a capture tool's `retrieved:` date, a year written on the page date, one more
+    than the latest year written in the dump, the current year.
+    """
     month, day = dump.page_month, dump.page_day
     if dump.file in configured:
         return PageYear(int(configured[dump.file]), "config", month, day), None
-    m = ISO_PREFIX.match(dump.file)
-    if m:
-        try:
-            captured = date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            pass
-        else:
+    for how, captured in (("file name", _iso_date(dump.file)),
+                          ("front matter", _iso_date(next((p.captured for p in reversed(dump.pastes) if p.captured), None)))):
+        if captured is not None:
             if month is None:
                 month, day = captured.month, captured.day
-            return PageYear(captured.year, "file name", month, day), None
+            return PageYear(captured.year, how, month, day), None
     if dump.page_year is not None:
         return PageYear(dump.page_year, "page date", month, day), None
     written = [r.year for r in dump.records if r.year is not None]
@@ -75,6 +89,23 @@ def page_year(dump: Dump, configured: Mapping[str, int], today: date) -> tuple[P
             f"YYYY-MM-DD-….txt or set page_years in mkdocs.yml)",
         )
     return PageYear(today.year, "current year", month, day), problem
+
+
+def paste_years(dump: Dump, file_page: PageYear) -> list[tuple[PageYear, tuple[Record, ...]]]:
+    """Each paste's own page year, with its records: a paste whose page date is later in the
+    year than the file's capture day was captured the year before (FORMATS.md F)."""
+    out = []
+    for paste, records in dump.paste_records():
+        page = file_page
+        if paste.page_month is not None and paste.page_day is not None:
+            year = paste.page_year or file_page.year
+            if paste.page_year is None and file_page.month is not None and file_page.day is not None and (
+                (paste.page_month, paste.page_day) > (file_page.month, file_page.day)
+            ):
+                year -= 1
+            page = PageYear(year, file_page.how, paste.page_month, paste.page_day)
+        out.append((page, records))
+    return out
 
 
 def resolve_date(record: Record, page: PageYear) -> tuple[date | None, Problem | None]:
@@ -215,24 +246,25 @@ def _merge(
     for dump in dumps:
         if not dump.records:
             continue
-        page, problem = page_year(dump, configured, today)
+        file_page, problem = page_year(dump, configured, today)
         if problem:
             problems.append(problem)
-        for record in dump.records:
-            if record.month is None:
-                when = None  # as resolve_date, without the call
-            else:
-                when, problem = resolve_date(record, page)
-                if problem:
-                    problems.append(problem)
-            key = title_key(record.title)
-            seen = first.get(key)
-            if seen is None:
-                first[key] = (record, when)
-            elif key in repeated:
-                repeated[key].append((record, when))
-            else:
-                repeated[key] = [seen, (record, when)]
+        for page, records in paste_years(dump, file_page):
+            for record in records:
+                if record.month is None:
+                    when = None  # as resolve_date, without the call
+                else:
+                    when, problem = resolve_date(record, page)
+                    if problem:
+                        problems.append(problem)
+                key = title_key(record.title)
+                seen = first.get(key)
+                if seen is None:
+                    first[key] = (record, when)
+                elif key in repeated:
+                    repeated[key].append((record, when))
+                else:
+                    repeated[key] = [seen, (record, when)]
 
     ids = assign_ids((key, record.title) for key, (record, _) in first.items())
     # Sorted as by `paper_order`, reusing the group key (the title key of the paper's title);
@@ -259,10 +291,9 @@ def _first(values: Iterable):
 
 def _single_paper(paper_id: str, record: Record, when: date | None) -> Paper:
     """The paper of a title seen once (most are): `_paper` without the bookkeeping."""
-    org_id, org_name = split_org(record.org)
     return new_paper(
-        paper_id, record.title, record.abstract, when, record.upvotes, record.authors,
-        org_name, org_id, find_links(record.abstract), (record.source,),
+        paper_id, record.title, record.abstract, when, record.upvotes, record.comments, record.arxiv_id,
+        record.authors, record.org_name, record.org_id, find_links(record.abstract), (record.source,),
     )
 
 
@@ -273,7 +304,9 @@ def _paper(paper_id: str, entries: list[tuple[Record, date | None]]) -> Paper:
     dated = [(r.year is None, n, when) for n, (r, when) in enumerate(entries) if when is not None]
     when = min(dated)[2] if dated else None
     upvotes = [r.upvotes for r in records if r.upvotes is not None]
-    org_id, org_name = split_org(_first(r.org for r in records))
+    comments = [r.comments for r in records if r.comments is not None]
+    # An organization with an id (layouts A, D, E) beats a display name alone (layout C).
+    org = _first(r for r in records if r.org_id) or _first(r for r in records if r.org_name)
     abstract = max((r.abstract for r in records), key=len)
     return Paper(
         id=paper_id,
@@ -281,9 +314,11 @@ def _paper(paper_id: str, entries: list[tuple[Record, date | None]]) -> Paper:
         abstract=abstract,
         date=when,
         upvotes=max(upvotes) if upvotes else None,
+        comments=max(comments) if comments else None,
+        arxiv_id=_first(r.arxiv_id for r in records),
         authors=_first(r.authors for r in records),
-        organization=org_name,
-        org_id=org_id,
+        organization=org.org_name if org else None,
+        org_id=org.org_id if org else None,
         links=find_links(abstract),
         sources=tuple(sorted({Source(r.source.file, r.source.line) for r in records}, key=lambda s: (s.file, s.line))),
     )

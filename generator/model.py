@@ -62,39 +62,100 @@ class Record:
     """Day of the date line."""
     year: int | None = None
     """Year written on the date line; None when the listing omitted it."""
+    comments: int | None = None
+    """Comment count: the number after the date (`Oct 7 2`); 0 for a date line without one,
+    None when the entry has no date line."""
     upvotes: int | None = None
-    """Upvote count; 0 when a metadata block shows none, None without metadata."""
+    """Upvote count from an upvote line before the title (`101`; `-` is 0; FORMATS.md C, D, E),
+    None when the capture shows none."""
     authors: int | None = None
     """Author count from a `• N authors` line."""
     org: str | None = None
-    """The organization line exactly as written (`tencent Tencent`)."""
+    """The organization as the capture shows it: layout A's line as written (`tencent Tencent`),
+    elsewhere the display name (`Tencent`)."""
+    org_id: str | None = None
+    """Organization id (`tencent`): layout A's first word, or the id a link or avatar gives."""
+    org_name: str | None = None
+    """Organization display name (`Tencent`)."""
+    arxiv_id: str | None = None
+    """arXiv id from a link to the paper (`2510.06107`; FORMATS.md D, E), else None."""
     line_date: int = 0
     """Line of the date in the dump (for problems found when the year is resolved)."""
 
     @property
     def has_metadata(self) -> bool:
-        """True when the entry carried a metadata block."""
-        return self.upvotes is not None or self.authors is not None or self.org is not None
+        """True when the entry carried a metadata block (an authors or organization line, or a date)."""
+        return self.comments is not None or self.authors is not None or self.org is not None
+
+
+@dataclass(frozen=True)
+class Paste:
+    """One pasted page inside a capture file (a file may hold several: FORMATS.md F)."""
+
+    layout: str
+    """Its capture form: `A`, `B`, `C`, `D` or `E` (FORMATS.md)."""
+    line: int
+    """1-based line where its header starts."""
+    count: int
+    """How many of the dump's records, in order, come from this paste."""
+    page_month: int | None = None
+    """Month of the page date under its header (the day the listing shows)."""
+    page_day: int | None = None
+    """Day of that page date."""
+    page_year: int | None = None
+    """Year written on the page date, rare; usually resolved by the year rule."""
+    captured: str | None = None
+    """ISO date a capture tool wrote into its front matter (`retrieved: 2026-10-02`), if any."""
 
 
 @dataclass(frozen=True)
 class Dump:
-    """A parsed dump file: its layout, page date and entries."""
+    """A parsed capture file: its pastes, entries and problems."""
 
     file: str
     """File name."""
     layout: str
-    """`A` (rich, with metadata) or `B` (compact)."""
+    """The capture form of FORMATS.md (`A`, `B`, `C`, `D`, `E`), or the forms of its pastes
+    joined by `+` (`C+C`) for a file of appended pastes; `?` when unreadable."""
     records: tuple[Record, ...]
     """Entries in file order."""
-    page_month: int | None = None
-    """Month of the page date in the header (layout A)."""
-    page_day: int | None = None
-    """Day of the page date in the header (layout A)."""
-    page_year: int | None = None
-    """Year written on the page date, rare; usually resolved by the year rule."""
+    pastes: tuple[Paste, ...] = ()
+    """The pastes in file order; their counts add up to the records."""
     problems: tuple[Problem, ...] = ()
     """Everything that was wrong, in line order."""
+
+    @property
+    def _dated_paste(self) -> Paste | None:
+        return next((p for p in reversed(self.pastes) if p.page_month is not None), None)
+
+    @property
+    def page_month(self) -> int | None:
+        """Month of the last page date (the file's capture day; its name carries it)."""
+        paste = self._dated_paste
+        return paste.page_month if paste else None
+
+    @property
+    def page_day(self) -> int | None:
+        """Day of the last page date."""
+        paste = self._dated_paste
+        return paste.page_day if paste else None
+
+    @property
+    def page_year(self) -> int | None:
+        """Year written on the last page date, if any."""
+        paste = self._dated_paste
+        return paste.page_year if paste else None
+
+    def paste_records(self) -> list[tuple[Paste, tuple[Record, ...]]]:
+        """Each paste with its records, in file order."""
+        out = []
+        start = 0
+        for paste in self.pastes:
+            out.append((paste, self.records[start:start + paste.count]))
+            start += paste.count
+        if start < len(self.records):  # a Dump built by hand, without pastes
+            out.append((Paste(self.layout, 0, len(self.records) - start), self.records[start:]))
+        return out
 
 
 @dataclass(frozen=True)
@@ -110,7 +171,11 @@ class Paper:
     date: date | None
     """Publication date; None when no dump gave one."""
     upvotes: int | None
-    """Highest upvote count seen."""
+    """Highest upvote count seen on an upvote line; None when no capture showed one."""
+    comments: int | None
+    """Highest comment count seen (the number after the date); None without a date line."""
+    arxiv_id: str | None
+    """arXiv id (`2510.06107`) when a capture linked the paper, else None."""
     authors: int | None
     """Author count."""
     organization: str | None
@@ -159,7 +224,8 @@ def new_source(file: str, line: int) -> Source:
 
 def new_record(
     title: str, abstract: str, source: Source, month: int | None, day: int | None, year: int | None,
-    upvotes: int | None, authors: int | None, org: str | None, line_date: int,
+    comments: int | None, upvotes: int | None, authors: int | None, org: str | None,
+    org_id: str | None, org_name: str | None, arxiv_id: str | None, line_date: int,
 ) -> Record:
     """`Record(...)` with every field given in order, faster."""
     record = _new(Record)
@@ -170,16 +236,21 @@ def new_record(
     fields["month"] = month
     fields["day"] = day
     fields["year"] = year
+    fields["comments"] = comments
     fields["upvotes"] = upvotes
     fields["authors"] = authors
     fields["org"] = org
+    fields["org_id"] = org_id
+    fields["org_name"] = org_name
+    fields["arxiv_id"] = arxiv_id
     fields["line_date"] = line_date
     return record
 
 
 def new_paper(
-    id: str, title: str, abstract: str, date: date | None, upvotes: int | None, authors: int | None,
-    organization: str | None, org_id: str | None, links: tuple[str, ...], sources: tuple[Source, ...],
+    id: str, title: str, abstract: str, date: date | None, upvotes: int | None, comments: int | None,
+    arxiv_id: str | None, authors: int | None, organization: str | None, org_id: str | None,
+    links: tuple[str, ...], sources: tuple[Source, ...],
 ) -> Paper:
     """`Paper(...)` before tagging (no tags, no related papers), faster."""
     paper = _new(Paper)
@@ -189,6 +260,8 @@ def new_paper(
     fields["abstract"] = abstract
     fields["date"] = date
     fields["upvotes"] = upvotes
+    fields["comments"] = comments
+    fields["arxiv_id"] = arxiv_id
     fields["authors"] = authors
     fields["organization"] = organization
     fields["org_id"] = org_id

@@ -1,15 +1,31 @@
-"""Parse the text of one Daily Papers dump into records. Pure: no I/O, no clock."""
+"""Parse the text of one capture file into records. Pure: no I/O, no clock.
+
+A file holds one or more pastes of Hugging Face papers pages (../shared/FORMATS.md): A the old
+search page, B compact, C today's search page, D the markdown of capture tools, E trending and
+date listings; F is several of them appended. Each paste starts at its header, wherever that
+stands in the file, and is read in its own form.
+
+Reading goes in three steps:
+1. every non-blank line gets a kind from `LINE_KINDS`, a table of small readers tried in order
+   (Pelican's metadata processors): header, tab, footer, upvote, `·`, date, authors, link, ...;
+   a line none of them takes is text (a title, an abstract or an organization);
+2. the lines are cut into pastes at each header, and each paste's page date is read;
+3. an entry machine assembles each paste's lines into entries: optional upvotes, a title, its
+   text, a metadata block. A line it cannot place is a problem naming `file:line` and the line;
+   a would-be title that is page furniture (a number, `-`, a date, a header or tab word, a
+   widget label) is never published.
+"""
 
 from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import compress, count
+from dataclasses import dataclass, field
 
-from .model import Dump, Problem, Record, new_record, new_source
+from .model import Dump, Paste, Problem, Record, new_record, new_source
 
 MONTHS = {
     name: number
@@ -24,67 +40,114 @@ MONTHS = {
     )
     for name in names
 }
+_MONTH3 = frozenset(name[:3] for name in MONTHS)
 
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+# `Oct 7`, `Dec 29, 2024`, `Oct 7 2` (2 comments); markdown: `Oct 7[2](…#community)`,
+# `Oct 7 [2](…)`, `Mar 8, 2024 [ 6][39]`. The number is the comment count (FORMATS.md).
 DATE_RE = re.compile(
-    rf"^\s*{_MONTH}\s+(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>\d{{4}}))?(?:\s+(?P<upvotes>\d+))?\s*$"
+    rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>\d{{4}}))?"
+    r"(?:\s*(?:(?P<comments>\d+)|\[\s*(?P<md_comments>\d+)\s*\](?:\([^()\s]*\)|\[\w*\])))?$"
 )
-# `\s*(?:[•·*-]\s*)?`, not `\s*[•·*-]?\s*`: two adjacent `\s*` take quadratic time on a
-# long run of spaces, and a hostile dump could hang the build with one line.
-AUTHORS_RE = re.compile(r"^\s*(?:[•·*-]\s*)?(?P<n>\d+)\s+authors?\s*$", re.IGNORECASE)
-DOT_RE = re.compile(r"^\s*·\s*$")
+# E's card date: `· Published on Sep 4, 2026`, `Published on Sep 4, 2026`, `· Sep 4, 2026`.
+PUBLISHED_RE = re.compile(r"^(?:·\s*)?(?:Published on\s+)?(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:\s*,\s*\d{4})?)$")
+# `(?:[•·*-]\s*)?` after the strip, not `\s*[•·*-]?\s*`: two adjacent `\s*` take quadratic
+# time on a long run of spaces, and a hostile dump could hang the build with one line.
+AUTHORS_RE = re.compile(r"^(?:[•·*-]\s*)?(?P<n>\d+)\s+authors?$", re.IGNORECASE)
+UPVOTES_RE = re.compile(r"^(?:\d+|-)$")
+# Markdown links and images as capture tools write them: `[text](url)`, `[text][ref]`, `![alt](src)`.
+IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\](?:\([^()\s]*\)|\[\w*\])")
+LINK_RE = re.compile(r"\[(?P<text>[^\[\]]*)\](?:\((?P<url>[^()\s]*)\)|\[\w*\])")
+URL_LINE_RE = re.compile(r"^<?https?://\S+$")
+# The arXiv id in a link to the paper: huggingface.co/papers/<id>, arxiv.org/abs|pdf/<id>, or
+# the upvote widget's `login?next=%2Fpapers%2F<id>`.
+ARXIV_URL_RE = re.compile(
+    r"(?:huggingface\.co/papers/|arxiv\.org/(?:abs|pdf)/|%2Fpapers%2F)(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})"
+)
+# An organization link: huggingface.co/<org-id>, the id being one path segment.
+ORG_URL_RE = re.compile(r"^https?://huggingface\.co/(?P<id>[A-Za-z0-9][\w.\-]*)/?$")
+NOT_ORGS = frozenset({"papers", "login", "models", "datasets", "spaces", "docs", "pricing", "akhaliq"})
+# A markdown escape: a backslash before punctuation (CommonMark: any ASCII punctuation).
+MD_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# The hard line break of a markdown title: `\` and the indentation after it (FORMATS.md D).
+MD_TITLE_BREAK_RE = re.compile(r"\\\s+")
+SPACES_RE = re.compile(r"\s+")
 
-# Header lines of both layouts, compared after stripping and case-folding.
-HEADER_LINES = {
+# Header lines, compared stripped and case-folded after markdown is taken off.
+HEADER_LINES = frozenset({
     "new",
     "get trending papers in your email inbox!",
     "get trending papers in your email inbox once a day!",
     "subscribe",
     "daily papers",
     "byak and the research community",
-}
-LAYOUT_A_MARKERS = {"daily papers", "byak and the research community", "new"}
-SUBSCRIBE = "Subscribe"
+    "by ak and the research community",
+})
+# The lines that start a paste: a lone `new` could be a title, these cannot.
+STRONG_HEADER_LINES = HEADER_LINES - {"new"}
+# The view tabs of today's pages.
+TAB_LINES = frozenset({"daily", "weekly", "monthly", "trending papers", "trending"})
+# Page furniture that is no paper: footers, widgets, the site's navigation (web-page exports).
+FURNITURE_LINES = frozenset({
+    "previous", "next", "trending papers ranked by github stars activity", "upvote", "submitted by",
+    "arxiv page", "view arxiv page", "view pdf", "add to collection", "community", "search",
+    "models", "datasets", "spaces", "docs", "enterprise", "pricing", "log in", "sign up",
+    "system theme", "tos", "privacy", "about", "jobs", "careers", "blog", "forum", "status",
+    "hugging face", "website", "company", "resources", "learn", "discord", "github", "twitter",
+    "linkedin", "changelog", "posts", "collections", "papers", "daily papers - hugging face",
+})
+NOT_TITLES = HEADER_LINES | TAB_LINES | FURNITURE_LINES
 
-# A metadata org line longer than this is taken for text (an abstract glued to a `·`).
-MAX_ORG_LINE = 200
 # Titles in the real corpus are at most 175 characters, abstracts almost always over 250:
 # used only to re-synchronise after a title that lost its abstract.
 TITLE_MAX = 200
-# Upvotes beyond this are not real counts (and lose precision in JavaScript).
-MAX_UPVOTES = 10**9
+# A metadata org line longer than this is taken for text (an abstract glued to a `·`).
+MAX_ORG_LINE = 200
+# Upvotes and comments beyond this are not real counts (and lose precision in JavaScript).
+MAX_COUNT = 10**9
 MAX_AUTHORS = 100_000
 # Lines longer than this are not published as titles (a dump glued onto one line).
 MAX_TITLE = 1000
 
+# Line kinds.
+TEXT, HEADER, TAB, FURNITURE, UPVOTES, UPVOTE_LABEL, SUBMITTER_LABEL, DOT, DATE, AUTHORS, ORG, TITLE, \
+    LINKS, FRONT = range(14)
+KIND_NAMES = ("text", "header", "tab", "furniture", "upvotes", "upvote label", "submitter label", "·",
+              "date", "authors", "organization", "title", "links", "front matter")
+
 
 @dataclass(slots=True)
-class _Meta:
-    """A metadata block as read, before it is attached to a record: the Record fields it sets."""
+class Line:
+    """One non-blank line of a paste, with what its kind says."""
 
-    line: int
-    month: int | None = None
-    day: int | None = None
-    year: int | None = None
-    upvotes: int | None = None
-    authors: int | None = None
-    org: str | None = None
-    line_date: int = 0
-
-
-# The fields of an entry without a metadata block.
-_NO_META = _Meta(0)
+    no: int
+    """1-based line number in the file."""
+    text: str
+    """The line, stripped (and, in markdown, with its continuation lines joined)."""
+    kind: int = TEXT
+    value: object = None
+    """What the kind reads: upvotes int, date tuple, authors int, (org name, org id), title, arXiv id."""
+    arxiv_id: str | None = None
 
 
 @dataclass(slots=True)
 class _Entry:
     title: str
     line: int
-    abstract: str = ""
-    has_abstract: bool = False
-    meta: _Meta | None = None
-    skipped: bool = False
-    """Read to keep the lines after it in step, not published (an over-long title line)."""
+    upvotes: int | None = None
+    texts: list[str] = field(default_factory=list)
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    comments: int | None = None
+    authors: int | None = None
+    org: str | None = None
+    org_id: str | None = None
+    org_name: str | None = None
+    arxiv_id: str | None = None
+    line_date: int = 0
+    has_meta: bool = False
+    """A metadata block (authors/org line, `·` or date) was read: text after it is another paper."""
 
 
 @contextmanager
@@ -110,257 +173,677 @@ def paused_gc() -> Iterator[None]:
 
 
 def match_date(text: str) -> dict[str, int | None] | None:
-    """Return month, day, year and upvotes of a date line, or None if it is not one."""
-    fields = _date_fields(text)
-    return None if fields is None else dict(zip(("month", "day", "year", "upvotes"), fields))
+    """Month, day, year (None when not written) and comments (None when not shown) of a date
+    line such as `Oct 7 2` or `Dec 29, 2024`, or None if the text is not one."""
+    fields = _date_fields(text.strip())
+    return None if fields is None else dict(zip(("month", "day", "year", "comments"), fields))
 
 
 def _date_fields(text: str) -> tuple[int, int, int | None, int | None] | None:
-    """`match_date` as a tuple (month, day, year, upvotes): the parser's own, without a dict."""
+    """`match_date` as a tuple (month, day, year, comments), for a stripped line."""
     m = DATE_RE.match(text)
     if not m:
         return None
-    name, day, year, upvotes = m.group("month", "day", "year", "upvotes")
+    name, day, year, comments, md_comments = m.group("month", "day", "year", "comments", "md_comments")
     month = MONTHS.get(name.lower())
     if month is None:
         return None
-    return month, int(day), int(year) if year else None, int(upvotes) if upvotes else None
+    comments = comments or md_comments
+    return month, int(day), int(year) if year else None, int(comments) if comments is not None else None
 
 
-# Field clean-up: one function per metadata kind, each returning the value or a problem text.
-def _check_upvotes(value: int | None) -> tuple[int | None, str | None]:
-    if value is None:
-        return 0, None
-    if value > MAX_UPVOTES:
-        return None, f"upvote count out of range: {value}"
-    return value, None
+def nfc(text: str) -> str:
+    """Text in Unicode normalization form C (a title that passed through macOS is NFD)."""
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def _check_authors(value: int) -> tuple[int | None, str | None]:
-    if value > MAX_AUTHORS:
-        return None, f"author count out of range: {value}"
-    return value, None
+def unescape_markdown(text: str) -> str:
+    """Undo the backslash escapes a capture tool writes (`\\[`, `\\_`, `\\-` …)."""
+    return MD_ESCAPE_RE.sub(r"\1", text) if "\\" in text else text
 
 
-FIELD_CHECKS: dict[str, Callable] = {"upvotes": _check_upvotes, "authors": _check_authors}
+def _link_parts(text: str) -> tuple[str, str | None] | None:
+    """(link text, url) of a line that is one markdown link `[…](url)` or `[…][ref]`, else None.
 
-
-def detect_layout(lines: list[str]) -> str | None:
-    """`A`, `B`, or None when the text carries neither layout's header."""
-    head = [ln.strip().casefold() for ln in lines[:40] if ln.strip()][:12]
-    # The glued `Subscribe<first title>` line is layout B's own: checked first, so that a
-    # paper titled `New` or `Daily Papers` near the top does not pass for layout A's header.
-    if any(h.startswith("subscribe") and len(h) > len("subscribe") for h in head[:4]):
-        return "B"
-    if any(h in LAYOUT_A_MARKERS for h in head[:8]):
-        return "A"
-    if any(h.startswith("get trending papers") for h in head[:3]):
-        return "B"
-    if any(DOT_RE.match(ln) for ln in lines):
-        return "A"
+    The link text may hold images and escaped brackets; the url is what follows the last `](`.
+    """
+    if text.endswith(")"):
+        cut = text.rfind("](")
+        if cut > 0:
+            return text[1:cut], text[cut + 2:-1]
+    elif text.endswith("]"):
+        cut = text.rfind("][")
+        if cut > 0:
+            return text[1:cut], None
     return None
 
 
-def _header_end(lines: list[str], layout: str, file: str, problems: list[Problem]):
-    """Skip the header; return (first body index, page date fields, glued first title)."""
-    i = 0
-    page = None
-    glued: tuple[int, str] | None = None
-    while i < len(lines):
-        raw = lines[i]
-        s = raw.strip()
-        if not s:
-            i += 1
+def _strip_markdown(text: str) -> str:
+    """Plain text of a markdown fragment: images gone, links kept as their text, escapes undone."""
+    if "[" in text:
+        text = IMAGE_RE.sub("", text)
+        previous = None
+        while previous != text:  # nested links: `[[id] Name](url)`
+            previous = text
+            text = LINK_RE.sub(lambda m: m.group("text"), text)
+    return unescape_markdown(text).strip()
+
+
+def _arxiv_id(url: str | None) -> str | None:
+    m = ARXIV_URL_RE.search(url) if url else None
+    return m.group("id") if m else None
+
+
+# Readers of the line kinds. Each takes the stripped line and its case-folded form, and returns
+# (kind, value) or None. They are tried in the order of LINE_KINDS.
+def _read_word(text: str, folded: str):
+    """Header, tab and furniture lines, markdown forms included (`# Daily Papers`, `- Daily`,
+    `[Trending Papers](…)`, `## by [![](…)AK](…) and the research community`)."""
+    if len(folded) > (300 if folded[0] in "#[" else 80):
+        return None
+    if folded[0] in "#-*[":
+        folded = _strip_markdown(folded.lstrip("#-* ")).strip().casefold()
+    folded = SPACES_RE.sub(" ", folded)
+    if folded in HEADER_LINES:
+        return HEADER, folded
+    if folded in TAB_LINES:
+        return TAB, folded
+    if folded == "upvote":
+        return UPVOTE_LABEL, None
+    if folded == "submitted by":
+        return SUBMITTER_LABEL, None
+    if folded in FURNITURE_LINES:
+        return FURNITURE, folded
+    return None
+
+
+def _read_upvotes(text: str, folded: str):
+    """`101`, `-` (none: 0); markdown `[101](…login…)`, `[-](…)`, `[ - ][31]`; a web export's `[-] 101`."""
+    if UPVOTES_RE.match(text):
+        return UPVOTES, 0 if text == "-" else int(text)
+    if text[0] == "[":
+        parts = _link_parts(text)
+        inner = parts[0].strip() if parts else None
+        if inner is None and text.startswith("[-]"):
+            inner = text[3:].strip()
+        if inner is not None and UPVOTES_RE.match(inner):
+            return UPVOTES, 0 if inner == "-" else int(inner)
+    return None
+
+
+def _read_dot(text: str, folded: str):
+    return (DOT, None) if text == "·" else None
+
+
+def _read_date(text: str, folded: str):
+    """A date line (with its comment count), or E's `· Published on Sep 4, 2026`."""
+    if folded[:3] in _MONTH3:
+        fields = _date_fields(text)
+        if fields is not None:
+            return DATE, fields
+    if folded[0] in "·p" or folded[:3] in _MONTH3:
+        m = PUBLISHED_RE.match(text)
+        fields = _date_fields(m.group("date")) if m else None
+        if fields is not None:
+            return DATE, (*fields[:3], None)
+    return None
+
+
+def _read_authors(text: str, folded: str):
+    """`  • 4 authors`, `4 authors`, `- 4 authors`, `* 3 authors`; markdown
+    `[- ![](…) - ![](…) - 12 authors](…)` (avatar lines joined)."""
+    if text[-1] not in "rsRS)":
+        return None
+    plain = text
+    if text[0] == "[" and text.endswith(")"):
+        parts = _link_parts(text)
+        if parts is None:
+            return None
+        plain = IMAGE_RE.sub("", parts[0]).replace("\\", " ").strip()
+        plain = plain.rsplit("- ", 1)[-1] if "- " in plain else plain
+    m = AUTHORS_RE.match(plain.strip())
+    return (AUTHORS, int(m.group("n"))) if m else None
+
+
+def _read_org_link(text: str, folded: str):
+    """A markdown organization: `[![acme-lab](avatar)Acme Lab](https://huggingface.co/acme-lab)`,
+    `[Acme Lab](https://huggingface.co/acme-lab)`, `[[acme-lab] Acme Lab][67]`,
+    `[[image: acme-lab] Acme Lab](…)`. E's card adds `· Published on Sep 4, 2026`."""
+    if text[0] != "[":
+        return None
+    date = None
+    if " · " in text:
+        text, _, rest = text.partition(" · ")
+        read = _read_date(rest.strip(), rest.strip().casefold())
+        if read is None:
+            return None
+        date = read[1]
+    parts = _link_parts(text)
+    if parts is None:
+        return None
+    inner, url = parts
+    org_id = None
+    m = ORG_URL_RE.match(url or "")
+    if m and m.group("id").casefold() not in NOT_ORGS:
+        org_id = m.group("id")
+    image = IMAGE_RE.search(inner)
+    if image:
+        org_id = org_id or image.group("alt").strip() or None
+        inner = IMAGE_RE.sub("", inner)
+    elif inner.startswith("["):  # `[[acme-lab] Acme Lab]` or `[[image: acme-lab] Acme Lab]`
+        close = inner.find("]")
+        org_id = org_id or inner[1:close].split(":")[-1].strip() or None
+        inner = inner[close + 1:]
+    name = unescape_markdown(inner).strip()
+    if not name or org_id is None:
+        return None
+    return ORG, (name, org_id, date)
+
+
+def _read_title(text: str, folded: str):
+    """A markdown title: `### [Title](https://huggingface.co/papers/<id>)`, `### [Title][32]`,
+    `### Title`. Its value is (title, arXiv id)."""
+    if not text.startswith("#"):
+        return None
+    body = text.lstrip("#")
+    if len(body) == len(text) or not body[:1].isspace() or len(text) - len(body) > 4:
+        return None
+    body = body.strip()
+    url = None
+    if body.startswith("["):
+        parts = _link_parts(body)
+        if parts is not None:
+            body, url = parts
+        elif "](" not in body:
+            body = body[1:]  # a link whose end is on a later line
+    title = SPACES_RE.sub(" ", unescape_markdown(MD_TITLE_BREAK_RE.sub(" ", body))).strip()
+    return TITLE, (title, _arxiv_id(url))
+
+
+def _read_links(text: str, folded: str):
+    """A bare URL (a web export's link target), or a row of links only (`[GitHub 3.29k](…)
+    [arXiv Page](…)`, `[LINK: GitHub 11.3k](…)`). Its value is the arXiv id it names, if any."""
+    if URL_LINE_RE.match(text):
+        return LINKS, _arxiv_id(text)
+    if text[0] == "[" and ("](http" in text) and not LINK_RE.sub("", IMAGE_RE.sub("", text)).strip():
+        labels = " ".join(m.group("text") for m in LINK_RE.finditer(IMAGE_RE.sub("", text))).casefold()
+        if "github" in labels or "arxiv" in labels or "project" in labels or "link:" in labels:
+            return LINKS, _arxiv_id(text)
+    return None
+
+
+# The table of line kinds, tried in order on each non-blank line; a line none takes is text.
+# Keyed by the characters a line of that kind can start with, so that the long lines of
+# titles and abstracts are tried only against the few readers that could take them.
+LINE_KINDS: tuple[tuple[str | None, Callable], ...] = (
+    ("[", _read_org_link),
+    (None, _read_word),
+    ("0123456789-[", _read_upvotes),
+    ("·", _read_dot),
+    (None, _read_date),
+    ("0123456789•·*-[", _read_authors),
+    ("#", _read_title),
+    ("h<[", _read_links),
+)
+
+
+def classify(text: str) -> tuple[int, object]:
+    """The kind of one stripped, non-blank line and what it reads, by `LINE_KINDS`."""
+    first = text[0]
+    folded = text.casefold() if len(text) <= 400 else text[:400].casefold()
+    for starts, read in LINE_KINDS:
+        if starts is not None and first not in starts:
             continue
-        folded = s.casefold()
-        if folded in HEADER_LINES:
-            i += 1
-            continue
-        if layout == "B" and s.startswith(SUBSCRIBE) and len(s) > len(SUBSCRIBE):
-            glued = (i + 1, s[len(SUBSCRIBE):].strip())
-            i += 1
-            break
-        if layout == "A" and page is None:
-            d = match_date(s)
-            if d is not None and d["upvotes"] is None:
-                page = d
-                page["line"] = i + 1
-                i += 1
-            break
-        break
-    return i, page, glued
+        found = read(text, folded)
+        if found is not None:
+            return found
+    return TEXT, None
 
 
-def _metadata(
-    nos: list[int], texts: list[str], i: int, authors: re.Match | None, file: str, problems: list[Problem]
-) -> tuple[_Meta | None, int]:
-    """Read a metadata block at body line i, if one starts there; return it and the next index.
-
-    The body lines are stripped, so a `·` line is exactly `·`. `authors` is the match of
-    AUTHORS_RE on the line, found beforehand.
-    """
-    no, text = nos[i], texts[i]
-    end = len(texts)
-    nxt = (nos[i + 1], texts[i + 1]) if i + 1 < end else None
-    is_dot = text == "·"
-    next_is_dot = nxt is not None and nxt[0] == no + 1 and nxt[1] == "·"
-    if not (is_dot or authors or (next_is_dot and len(text) <= MAX_ORG_LINE)):
-        return None, i
-    meta = _Meta(no)
-    if is_dot:
-        problems.append(Problem(file, no, "metadata block without an authors or organization line"))
-        i += 1
-        date_line = nxt if nxt is not None and nxt[0] == no + 1 else None
-    else:
-        if authors:
-            value, problem = FIELD_CHECKS["authors"](int(authors["n"]))
-            meta.authors = value
-            if problem:
-                problems.append(Problem(file, no, problem))
-        else:
-            meta.org = text
-        i += 1
-        if not next_is_dot:
-            problems.append(Problem(file, no, f"metadata block cut short after {text!r}"))
-            return meta, i
-        i += 1
-        date_line = (nos[i], texts[i]) if i < end and nos[i] == no + 2 else None
-    d = _date_fields(date_line[1]) if date_line else None
-    if d is None:
-        where = date_line[0] if date_line else no
-        shown = date_line[1] if date_line else "·"
-        if date_line and DATE_RE.match(date_line[1]):
-            # Shaped like a date (`Foo 12`) but not one: it is the block's date slot, not a title.
-            problems.append(Problem(file, where, f"not a date: {shown!r}"))
-            return meta, i + 1
-        problems.append(Problem(file, where, f"metadata block without a date: {shown!r}"))
-        return meta, i
-    i += 1
-    meta.line_date = date_line[0]
-    meta.month, meta.day, meta.year, upvotes = d
-    value, problem = FIELD_CHECKS["upvotes"](upvotes)
-    meta.upvotes = value
-    if problem:
-        problems.append(Problem(file, date_line[0], problem))
-    return meta, i
-
-
-def _blocks(nos: list[int], texts: list[str], file: str, problems: list[Problem]) -> list[tuple[int, _Meta, int]]:
-    """The metadata blocks of the body as (first index, block, index after it), in order.
-
-    A block starts at a `·` line, at the line before one, or at an authors line. Those few
-    lines are found first, the `·` lines by `list.index` (a scan in C), and only they are read
-    further: nearly every line is a title or a long abstract, and a Python loop over all of
-    them was most of the parse time. A candidate inside the block before it is no start.
-    """
-    dots = []
-    k = -1
-    try:
-        while True:
-            k = texts.index("·", k + 1)
-            dots.append(k)
-    except ValueError:
-        pass
-    # An authors line ends in `author(s)`, tested in constant time before the regex runs.
-    authors = {k: m for k, text in enumerate(texts) if text[-1] in "rRsSſ" and (m := AUTHORS_RE.match(text))}
-    blocks: list[tuple[int, _Meta, int]] = []
-    after = 0
-    for start in sorted({*dots, *(k - 1 for k in dots if k), *authors}):
-        if start < after:
-            continue
-        meta, end = _metadata(nos, texts, start, authors.get(start), file, problems)
-        if meta is not None:
-            blocks.append((start, meta, end))
-            after = end
-    return blocks
-
-
-def _entries(nos: list[int], texts: list[str], file: str, problems: list[Problem]) -> list[_Entry]:
-    """Pair the body's lines into titles and abstracts, and attach each metadata block."""
-    entries: list[_Entry] = []
-    current: _Entry | None = None
-    after = 0
-    end = len(texts)
-    # The text lines come in runs between blocks; the last run ends at the end of the body.
-    for start, meta, block_end in [*_blocks(nos, texts, file, problems), (end, None, end)]:
-        for i in range(after, start):
-            text = texts[i]
-            if current is not None and not current.has_abstract:
-                # A short line followed by a long one: the open title lost its abstract and this
-                # line is the next title (otherwise every pair after it would shift by one).
-                looks_like_next_title = len(text) <= TITLE_MAX and i + 1 < start and len(texts[i + 1]) > TITLE_MAX
-                if not looks_like_next_title:
-                    current.abstract = text
-                    current.has_abstract = True
-                    continue
-                if not current.skipped:
-                    problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
-            current = _Entry(text, nos[i])
-            if len(text) > MAX_TITLE:
-                problems.append(
-                    Problem(file, nos[i], f"line of {len(text)} characters where a title was expected; skipped", "error")
-                )
-                # Kept as a hidden entry so that its abstract and metadata are not read as a paper.
-                current.skipped = True
-            entries.append(current)
-        after = block_end
-        if meta is None:
-            continue
-        if current is None or current.meta is not None:
-            problems.append(Problem(file, meta.line, "metadata block without a paper before it"))
-            continue
-        if not current.has_abstract and not current.skipped:
-            problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
-        current.meta = meta
-        current = None
-    if current is not None and not current.has_abstract and not current.skipped:
-        problems.append(Problem(file, current.line, f"title with no abstract: {current.title!r}"))
-    return entries
-
-
-def _record(entry: _Entry, file: str) -> Record:
-    meta = entry.meta or _NO_META
-    return new_record(
-        entry.title, entry.abstract, new_source(file, entry.line),
-        meta.month, meta.day, meta.year, meta.upvotes, meta.authors, meta.org, meta.line_date,
+def _is_markdown(lines: list[str]) -> bool:
+    """Whether a capture is markdown (FORMATS.md D, E): its titles are `### ` lines."""
+    return any(ln.startswith(("### ", "## by [", "# Daily Papers", "[Subscribe](")) for ln in lines[:400]) or any(
+        ln.startswith("### [") for ln in lines
     )
+
+
+def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
+    """The non-blank lines, stripped, as (line number, text). In markdown a line continued on
+    the next (`\\\\` at its end, an unclosed `[`, a title's indented continuation) is joined to it."""
+    out: list[tuple[int, str]] = []
+    if not markdown:
+        for no, raw in enumerate(lines, 1):
+            text = raw.strip()
+            if text:
+                out.append((no, text))
+        return out
+    open_no = 0
+    buffer = ""
+    depth = 0
+    for no, raw in enumerate(lines, 1):
+        text = raw.strip()
+        if buffer:
+            if not text:
+                if depth > 0:
+                    continue  # a blank line inside a link that is still open
+                out.append((open_no, buffer))
+                buffer = ""
+                continue
+            if text.startswith("### ") and buffer.startswith("### "):
+                text = text[4:]  # a long title split over two `### ` lines
+            joiner = " " if buffer.endswith("\\\\") or depth > 0 or buffer.startswith("### ") else None
+            if joiner is None:
+                out.append((open_no, buffer))
+                buffer = ""
+            else:
+                buffer = buffer[:-2] if buffer.endswith("\\\\") else buffer
+                buffer = buffer.rstrip() + " " + text
+                depth = _bracket_depth(buffer)
+                continue
+        if not text:
+            continue
+        open_no, buffer = no, text
+        depth = _bracket_depth(text)
+        if not (buffer.endswith("\\\\") or depth > 0 or (buffer.startswith("### ") and _continues(lines, no))):
+            out.append((open_no, buffer))
+            buffer = ""
+    if buffer:
+        out.append((open_no, buffer))
+    return out
+
+
+def _continues(lines: list[str], no: int) -> bool:
+    """Whether the line after line `no` (1-based) continues a `### ` title: indented text."""
+    return no < len(lines) and lines[no][:2] == "  " and bool(lines[no].strip()) and not lines[no].lstrip().startswith(
+        ("[", "-", "#", "·"))
+
+
+def _bracket_depth(text: str) -> int:
+    """Open `[` minus closed `]`, escaped brackets not counted (a link still open when > 0)."""
+    if "[" not in text:
+        return 0
+    if "\\" in text:
+        text = text.replace("\\\\", "").replace("\\[", "").replace("\\]", "")
+    return text.count("[") - text.count("]")
+
+
+@dataclass(slots=True)
+class _Paste:
+    layout: str
+    line: int
+    lines: list[Line]
+    page: tuple[int, int, int | None] | None = None
+    captured: str | None = None
+
+
+def _split_pastes(lines: list[Line]) -> list[_Paste]:
+    """Cut the lines into pastes: each starts at a header run holding a strong header line.
+
+    A paste's page date is the first date line after its header, before any paper; front
+    matter of a capture tool (`---`, `url:`, `retrieved:`, `---`) belongs to the header.
+    """
+    pastes: list[_Paste] = []
+    current: _Paste | None = None
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if line.kind in (HEADER, FRONT) or (line.kind == TEXT and line.text.startswith("Subscribe")):
+            # A header run: this line and the header, tab and front matter lines after it.
+            j = i
+            strong = False
+            glued = None
+            while j < n and lines[j].kind in (HEADER, TAB, FRONT, FURNITURE):
+                strong = strong or lines[j].value in STRONG_HEADER_LINES or lines[j].kind == FRONT
+                j += 1
+            if j < n and lines[j].kind == TEXT and lines[j].text.startswith("Subscribe") and j - i <= 4 and (
+                strong or j > i or not pastes
+            ):
+                glued = lines[j]  # layout B: `Subscribe<first title>`
+                strong = True
+            if strong:
+                current = _Paste("?", line.no, [])
+                pastes.append(current)
+                if glued:
+                    rest = glued.text[len("Subscribe"):].strip()
+                    if rest:
+                        current.lines.append(Line(glued.no, rest, *classify(rest)))
+                    current.layout = "B"
+                if current.layout == "?":
+                    current.layout = "C" if any(ln.kind == TAB for ln in lines[i:j]) else "A"
+                for front in lines[i:j]:
+                    if front.kind == FRONT and front.value:
+                        current.captured = front.value  # type: ignore[assignment]
+                i = j + (1 if glued else 0)
+                if not glued:
+                    # The page date: a date line without a comment count right after the header.
+                    k = i
+                    while k < n and lines[k].kind == TEXT and k - i < 1 and len(lines[k].text) < 80 and (
+                        k + 1 < n and lines[k + 1].kind == DATE
+                    ):
+                        k += 1  # a web export's echo of the search words
+                    if k < n and lines[k].kind == DATE and lines[k].value[3] is None and not _entry_date(lines, k):  # type: ignore[index]
+                        current.page = lines[k].value[:3]  # type: ignore[index]
+                        i = k + 1
+                    elif k > i:
+                        i = k
+                continue
+        if current is None:
+            current = _Paste("?", line.no, [])
+            pastes.append(current)
+        current.lines.append(line)
+        i += 1
+    return pastes
+
+
+def _entry_date(lines: list[Line], k: int) -> bool:
+    """Whether the date line at k closes a metadata block (a `·` line before it)."""
+    return k > 0 and lines[k - 1].kind == DOT
+
+
+def _front_matter(lines: list[str]) -> tuple[int, str | None]:
+    """Lines a capture tool's front matter takes at the top (`---` … `---`), and its date."""
+    if not lines or lines[0].strip() != "---":
+        return 0, None
+    captured = None
+    for k in range(1, min(len(lines), 40)):
+        text = lines[k].strip()
+        if text == "---":
+            return k + 1, captured
+        key, sep, value = text.partition(":")
+        if not sep or not key.strip().replace("_", "").replace("-", "").isalnum():
+            return 0, None
+        if key.strip().lower() in ("retrieved", "date", "captured", "scraped") and re.match(r"\d{4}-\d\d-\d\d", value.strip()):
+            captured = value.strip()[:10]
+    return 0, None
+
+
+class _Reader:
+    """The entry machine of one paste: lines in, entries and problems out."""
+
+    def __init__(self, file: str, markdown: bool, problems: list[Problem]):
+        self.file = file
+        self.markdown = markdown
+        self.problems = problems
+        self.entries: list[_Entry] = []
+        self.current: _Entry | None = None
+        self.upvotes: tuple[int, int] | None = None
+        """Upvotes read before a title (line, count), waiting for it."""
+
+    def problem(self, line: int, message: str, severity: str = "warning") -> None:
+        self.problems.append(Problem(self.file, line, message, severity))
+
+    def unplaced(self, line: Line, why: str = "") -> None:
+        shown = line.text if len(line.text) <= 120 else line.text[:117] + "…"
+        self.problem(line.no, f"line not read{why}: {shown!r}")
+
+    def start(self, title: str, line: Line, arxiv_id: str | None = None) -> None:
+        self.close()
+        entry = _Entry(title, line.no, arxiv_id=arxiv_id or line.arxiv_id)
+        if self.upvotes is not None:
+            entry.upvotes = self.upvotes[1]
+            self.upvotes = None
+        self.current = entry
+        self.entries.append(entry)
+
+    def close(self) -> None:
+        entry = self.current
+        if entry is not None and not entry.texts and not entry.has_meta and not self.markdown:
+            self.problem(entry.line, f"title with no abstract: {entry.title!r}")
+        self.current = None
+
+    def read(self, lines: list[Line]) -> list[_Entry]:
+        n = len(lines)
+        i = 0
+        while i < n:
+            line = lines[i]
+            kind = line.kind
+            nxt = lines[i + 1] if i + 1 < n else None
+            entry = self.current
+            if nxt is not None and nxt.kind == DOT and kind in (TEXT, HEADER, TAB, FURNITURE) and (
+                    len(line.text) <= MAX_ORG_LINE and entry is not None and not entry.has_meta):
+                # The line before a `·` is the organization, whatever else it could be (`Hugging Face`).
+                self.meta_org(line, line.text, None)
+            elif kind == TEXT:
+                if entry is None or entry.has_meta or self.upvotes is not None:
+                    if self.markdown:
+                        self.unplaced(line, " (no title before it)")
+                    else:
+                        self.start(line.text, line)
+                elif self.markdown:
+                    entry.texts.append(line.text)
+                elif not entry.texts:
+                    # A short line followed by a long one: the open title lost its abstract and
+                    # this line is the next title (otherwise every pair after it shifts by one).
+                    if len(line.text) <= TITLE_MAX and nxt is not None and nxt.kind == TEXT and len(nxt.text) > TITLE_MAX:
+                        self.start(line.text, line)
+                    else:
+                        entry.texts.append(line.text)
+                else:
+                    self.start(line.text, line)
+            elif kind == TITLE:
+                title, arxiv_id = line.value  # type: ignore[misc]
+                self.start(title, line, arxiv_id)
+            elif kind == UPVOTES:
+                if entry is not None and entry.upvotes is None and self.after_label:
+                    entry.upvotes = line.value  # type: ignore[assignment]
+                else:
+                    if self.upvotes is not None:
+                        self.unplaced(lines[i - 1], " (upvotes without a title after them)")
+                    self.close()
+                    self.upvotes = (line.no, line.value)  # type: ignore[assignment]
+            elif kind == UPVOTE_LABEL:
+                pass
+            elif kind == SUBMITTER_LABEL:
+                # `Submitted by` and the submitter's user name: never a title.
+                if nxt is not None and nxt.kind in (TEXT, FURNITURE):
+                    i += 1
+            elif kind == AUTHORS:
+                self.meta_authors(line)
+            elif kind == ORG:
+                name, org_id, date = line.value  # type: ignore[misc]
+                self.meta_org(line, name, org_id)
+                if date is not None and self.current is not None:
+                    self.set_date(line, (*date[:3], None))
+            elif kind == DOT:
+                if entry is None or (entry.month is not None):
+                    self.unplaced(line, " (no paper before it)")
+                elif not entry.has_meta:
+                    self.problem(line.no, "metadata block without an authors or organization line")
+                    entry.has_meta = True
+                if nxt is not None and nxt.kind != DATE and self.current is not None and not self.markdown:
+                    self.problem(nxt.no if nxt.no == line.no + 1 else line.no, f"metadata block without a date: {nxt.text if nxt.no == line.no + 1 else '·'!r}")
+            elif kind == DATE:
+                if entry is None or entry.month is not None:
+                    self.unplaced(line, " (a date with no paper)")
+                else:
+                    self.set_date(line, line.value)  # type: ignore[arg-type]
+                    # a web export's comment count on its own line, followed by its #community link
+                    if (line.value[3] is None and nxt is not None and nxt.kind == UPVOTES and i + 2 < n  # type: ignore[index]
+                            and lines[i + 2].kind == LINKS and lines[i + 2].text.endswith("#community")):
+                        entry.comments = nxt.value  # type: ignore[assignment]
+                        i += 2
+                    if not self.markdown:
+                        self.current = None
+            elif kind == LINKS:
+                if entry is not None and line.value and entry.arxiv_id is None:
+                    entry.arxiv_id = line.value  # type: ignore[assignment]
+            elif kind in (HEADER, TAB, FURNITURE):
+                pass  # page furniture inside a paste: nothing to read
+            else:
+                self.unplaced(line)
+            self.after_label = kind == UPVOTE_LABEL
+            i += 1
+        if self.upvotes is not None:
+            self.problem(self.upvotes[0], "upvotes without a title after them")
+            self.upvotes = None
+        self.close()
+        return self.entries
+
+    after_label = False
+
+    def meta_authors(self, line: Line) -> None:
+        entry = self.current
+        if entry is None or entry.has_meta and (entry.authors is not None or entry.org is not None):
+            self.unplaced(line, " (no paper before it)")
+            return
+        count = line.value
+        if count > MAX_AUTHORS:  # type: ignore[operator]
+            self.problem(line.no, f"author count out of range: {count}")
+            count = None
+        entry.authors = count  # type: ignore[assignment]
+        entry.has_meta = True
+        self.check_abstract(entry)
+
+    def meta_org(self, line: Line, name: str, org_id: str | None) -> None:
+        entry = self.current
+        if entry is None or entry.has_meta and (entry.authors is not None or entry.org is not None):
+            self.unplaced(line, " (no paper before it)")
+            return
+        entry.has_meta = True
+        self.check_abstract(entry)
+        if org_id is None and not self.markdown and self.layout == "A":
+            org_id, _, display = name.partition(" ")
+            entry.org, entry.org_id, entry.org_name = name, org_id, display.strip() or org_id
+        else:
+            entry.org, entry.org_id, entry.org_name = name, org_id, name
+
+    def check_abstract(self, entry: _Entry) -> None:
+        if not entry.texts and not self.markdown:
+            self.problem(entry.line, f"title with no abstract: {entry.title!r}")
+            entry.texts.append("")  # reported once
+
+    def set_date(self, line: Line, fields: tuple) -> None:
+        entry = self.current
+        assert entry is not None
+        month, day, year, comments = fields
+        entry.month, entry.day, entry.year = month, day, year
+        entry.line_date = line.no
+        if not entry.has_meta:
+            entry.has_meta = True
+            self.check_abstract(entry)
+        if comments is not None and comments > MAX_COUNT:
+            self.problem(line.no, f"comment count out of range: {comments}")
+            comments = None
+        # The page omits a count of 0; E's cards show none at all.
+        entry.comments = comments if comments is not None else (None if self.layout == "E" else 0)
+
+    layout = "A"
+
+
+def _title_problem(title: str) -> str | None:
+    """Why a would-be title is page furniture, not a paper; None for a real title."""
+    folded = title.casefold()
+    if UPVOTES_RE.match(title):
+        return "a number, not a title"
+    if folded in NOT_TITLES or SPACES_RE.sub(" ", folded) in NOT_TITLES:
+        return "page furniture, not a title"
+    published = PUBLISHED_RE.match(title)
+    if _date_fields(title) is not None or (published and _date_fields(published.group("date")) is not None):
+        return "a date, not a title"
+    if folded.startswith(("get trending papers", "subscribe", "submitted by")):
+        return "page furniture, not a title"
+    return None
+
+
+def _records(entries: list[_Entry], file: str, layout: str, problems: list[Problem]) -> list[Record]:
+    records = []
+    for e in entries:
+        title = e.title
+        if len(title) > MAX_TITLE:
+            problems.append(Problem(file, e.line, f"line of {len(title)} characters where a title was expected; skipped", "error"))
+            continue
+        why = _title_problem(title)
+        if why is not None:
+            problems.append(Problem(file, e.line, f"{why}: {title!r}; skipped", "error"))
+            continue
+        abstract = " ".join(e.texts).strip() if len(e.texts) != 1 else e.texts[0]
+        upvotes = e.upvotes
+        if upvotes is not None and upvotes > MAX_COUNT:
+            problems.append(Problem(file, e.line, f"upvote count out of range: {upvotes}"))
+            upvotes = None
+        records.append(new_record(
+            nfc(title), abstract, new_source(file, e.line), e.month, e.day, e.year, e.comments,
+            upvotes, e.authors, e.org, e.org_id, e.org_name, e.arxiv_id, e.line_date,
+        ))
+    return records
 
 
 def parse(text: str, file: str) -> Dump:
-    """Parse one dump's decoded text (newlines already `\\n`) into a Dump."""
-    problems: list[Problem] = []
-    lines = text.split("\n")
-    if not text or text.isspace():
-        problems.append(Problem(file, 0, "empty file: no papers"))
-        return Dump(file, "A", (), problems=tuple(problems))
-    layout = detect_layout(lines)
-    if layout is None:
-        problems.append(
-            Problem(file, 0, "not a Daily Papers dump: no header and no metadata found", "error")
-        )
-        return Dump(file, "?", (), problems=tuple(problems))
-    start, page, glued = _header_end(lines, layout, file, problems)
-    # The body: its non-blank lines, stripped once here (the metadata patterns allow spaces
-    # around their text anyway), and their 1-based line numbers; built by map, filter and
-    # compress, which loop in C.
-    stripped = list(map(str.strip, lines[start:]))
-    texts = list(filter(None, stripped))
-    nos = list(compress(count(start + 1), stripped))
-    if glued and glued[1]:
-        nos.insert(0, glued[0])
-        texts.insert(0, glued[1])
+    """Parse one capture file's decoded text (newlines already `\\n`) into a Dump.
 
-    entries = _entries(nos, texts, file, problems)
-    if not entries and not any(p.severity == "error" for p in problems):
+    Never raises on bad input: what cannot be read is a Problem (`file:line: message`) and the
+    rest is still read. Byte-order marks are dropped wherever they stand (FORMATS.md F).
+    """
+    problems: list[Problem] = []
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    if not text or text.isspace():
+        return Dump(file, "A", (), problems=(Problem(file, 0, "empty file: no papers"),))
+    raw_lines = text.split("\n")
+    markdown = _is_markdown(raw_lines)
+    logical = _logical_lines(raw_lines, markdown)
+    lines = []
+    front_end, captured = _front_matter(raw_lines)
+    for no, t in logical:
+        if no <= front_end:
+            if no == 1:
+                lines.append(Line(no, t, FRONT, captured))
+            continue
+        kind, value = classify(t)
+        lines.append(Line(no, t, kind, value))
+    # Front matter of a later paste (a capture tool's file appended to another).
+    for k, line in enumerate(lines):
+        if line.text == "---" and k > 0 and k + 1 < len(lines) and lines[k + 1].text.startswith("url:"):
+            end = next((j for j in range(k + 1, min(len(lines), k + 12)) if lines[j].text == "---"), None)
+            if end is not None:
+                for j in range(k, end + 1):
+                    lines[j].kind, lines[j].value = HEADER, None
+                line.kind = FRONT
+                for j in range(k + 1, end):
+                    m = re.match(r"(?:retrieved|date):\s*(\d{4}-\d\d-\d\d)", lines[j].text)
+                    if m:
+                        line.value = m.group(1)
+    pastes = _split_pastes(lines)
+    has_header = any(p.layout != "?" for p in pastes)
+    if not has_header and not any(ln.kind == DOT for ln in lines):
+        return Dump(file, "?", (), problems=(
+            Problem(file, 0, "not a Hugging Face papers capture: no header and no metadata found", "error"),))
+    records: list[Record] = []
+    paste_info: list[Paste] = []
+    for paste in pastes:
+        layout = paste.layout
+        body = paste.lines
+        if layout == "?":
+            if not body:
+                continue
+            if has_header:
+                for line in body:
+                    if line.kind not in (HEADER, TAB, FURNITURE, FRONT):
+                        problems.append(Problem(file, line.no, f"line before the first paste's header: {line.text[:120]!r}"))
+                continue
+            layout = "A"
+        if markdown and any(ln.kind == TITLE for ln in body):
+            layout = "E" if any(ln.kind in (UPVOTE_LABEL, SUBMITTER_LABEL) for ln in body) or (
+                layout == "A" and not any(ln.kind == UPVOTES for ln in body)) else "D"
+        elif layout == "A" and any(ln.kind == UPVOTES for ln in body[:40]):
+            layout = "C"
+        reader = _Reader(file, markdown or layout == "E", problems)
+        reader.layout = layout
+        if layout == "B":
+            # Compact: no metadata; any metadata-shaped line is out of place.
+            entries = reader.read(body)
+        else:
+            entries = reader.read(body)
+        before = len(records)
+        records.extend(_records(entries, file, layout, problems))
+        page = paste.page
+        paste_info.append(Paste(
+            layout, paste.line, len(records) - before,
+            page[0] if page else None, page[1] if page else None, page[2] if page else None, paste.captured,
+        ))
+    if not records and not any(p.severity == "error" for p in problems):
         problems.append(Problem(file, 0, "no papers found (header only?)"))
-    records = tuple(_record(e, file) for e in entries if not e.skipped)
     problems.sort(key=lambda p: p.line)
-    return Dump(
-        file=file,
-        layout=layout,
-        records=records,
-        page_month=page["month"] if page else None,
-        page_day=page["day"] if page else None,
-        page_year=page["year"] if page else None,
-        problems=tuple(problems),
-    )
+    layout = "+".join(p.layout for p in paste_info) or "A"
+    return Dump(file=file, layout=layout, records=tuple(records), pastes=tuple(paste_info), problems=tuple(problems))

@@ -72,8 +72,6 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
             return None, [Problem(name, 0, "not a text dump: binary data", "error")]
         may_hold_nul = b"\x00" in data
         may_hold_cr = b"\r" in data
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -84,7 +82,7 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if may_hold_nul and "\x00" in text:
         text = text.replace("\x00", "")
-    if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html", "<?xml")):
+    if text.lstrip("\ufeff \t\n")[:15].lower().startswith(("<!doctype html", "<html", "<?xml")):
         return None, [Problem(name, 0, "not a text dump: an HTML page (save the page as text)", "error")]
     return text, problems
 
@@ -104,10 +102,7 @@ def read_dump(path: Path) -> Dump:
     dump = parse(text, name)
     # A rejected file is reported in one line: a decoding warning would only repeat it.
     if problems and dump.layout != "?":
-        dump = Dump(
-            dump.file, dump.layout, dump.records, dump.page_month, dump.page_day,
-            dump.page_year, tuple(problems) + dump.problems,
-        )
+        dump = Dump(dump.file, dump.layout, dump.records, dump.pastes, tuple(problems) + dump.problems)
     return dump
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.merge import page_year, resolve_date
+from generator.merge import page_year, paste_years, resolve_date
 from generator.model import Dump, Paper, Record
 from generator.sources import read_dump
 
@@ -169,25 +169,28 @@ def golden_paper(p: Paper) -> dict:
 def truth_view(dump: Dump) -> tuple[dict, list[dict]]:
     """What the parse says about one corpus file, in TRUTH.json's terms."""
     page, _ = page_year(dump, {}, TODAY)
+    dated = dump.page_month is not None
     head = {
         "layout": dump.layout,
-        "page_year": page.year if dump.layout == "A" else None,
-        "page_date": (
-            date(page.year, page.month, page.day).isoformat() if dump.layout == "A" and page.month else None
-        ),
+        "page_year": page.year if dated else None,
+        "page_date": date(page.year, page.month, page.day).isoformat() if dated and page.month else None,
         "n_papers": len(dump.records),
         "problems": [str(p) for p in dump.problems],
     }
     papers = []
-    for r in dump.records:
-        when, _ = resolve_date(r, page)
-        papers.append({
-            "title": r.title,
-            "date": when.isoformat() if when else None,
-            "upvotes": r.upvotes,
-            "authors": r.authors,
-            "org": r.org,
-        })
+    for paste_page, records in paste_years(dump, page):
+        for r in records:
+            when, _ = resolve_date(r, paste_page)
+            papers.append({
+                "title": r.title,
+                "date": when.isoformat() if when else None,
+                "comments": r.comments,
+                "upvotes": r.upvotes,
+                "authors": r.authors,
+                "org": r.org,
+                "arxiv_id": r.arxiv_id,
+                "year_written": None if r.month is None else r.year is not None,
+            })
     return head, papers
 
 
