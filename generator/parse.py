@@ -47,7 +47,7 @@ _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 # `Oct 7 [2](…)`, `Mar 8, 2024 [ 6][39]`. The number is the comment count (FORMATS.md).
 DATE_RE = re.compile(
     rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:\s*,\s*(?P<year>\d{{4}}))?"
-    r"(?:\s*(?:(?P<comments>\d+)|\[\s*(?P<md_comments>\d+)\s*\](?:\([^()\s]*\)|\[\w*\])))?$"
+    r"(?:\s+(?P<comments>\d+)|\s*\[\s*(?P<md_comments>\d+)\s*\](?:\([^()\s]*\)|\[\w*\]))?$"
 )
 # E's card date: `· Published on Sep 4, 2026`, `Published on Sep 4, 2026`, `· Sep 4, 2026`.
 PUBLISHED_RE = re.compile(r"^(?:·\s*)?(?:Published on\s+)?(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:\s*,\s*\d{4})?)$")
@@ -501,7 +501,7 @@ def _split_pastes(lines: list[Line]) -> list[_Paste]:
             ):
                 glued = lines[j]  # layout B: `Subscribe<first title>`
                 strong = True
-            if strong:
+            if strong and (j - i + (1 if glued else 0) >= 2 or not pastes):
                 current = _Paste("?", line.no, [])
                 pastes.append(current)
                 if glued:
@@ -510,7 +510,12 @@ def _split_pastes(lines: list[Line]) -> list[_Paste]:
                         current.lines.append(Line(glued.no, rest, *classify(rest)))
                     current.layout = "B"
                 if current.layout == "?":
-                    current.layout = "C" if any(ln.kind == TAB for ln in lines[i:j]) else "A"
+                    words = {ln.value for ln in lines[i:j]}
+                    current.layout = (
+                        "C" if any(ln.kind == TAB for ln in lines[i:j])
+                        else "A" if words & {"daily papers", "byak and the research community", "by ak and the research community"}
+                        else "B"
+                    )
                 for front in lines[i:j]:
                     if front.kind == FRONT and front.value:
                         current.captured = front.value  # type: ignore[assignment]
@@ -588,7 +593,7 @@ class _Reader:
 
     def close(self) -> None:
         entry = self.current
-        if entry is not None and not entry.texts and not entry.has_meta and not self.markdown:
+        if entry is not None and not entry.texts and not entry.has_meta and not self.markdown and len(entry.title) <= MAX_TITLE:
             self.problem(entry.line, f"title with no abstract: {entry.title!r}")
         self.current = None
 
@@ -624,6 +629,8 @@ class _Reader:
             elif kind == TITLE:
                 title, arxiv_id = line.value  # type: ignore[misc]
                 self.start(title, line, arxiv_id)
+            elif kind in (UPVOTES, DATE, AUTHORS, DOT) and self.layout == "B" and self.would_be_title(line, nxt):
+                self.start(line.text, line)  # compact pastes have no metadata: reported, not published
             elif kind == UPVOTES:
                 if entry is not None and entry.upvotes is None and self.after_label:
                     entry.upvotes = line.value  # type: ignore[assignment]
@@ -639,22 +646,31 @@ class _Reader:
                 if nxt is not None and nxt.kind in (TEXT, FURNITURE):
                     i += 1
             elif kind == AUTHORS:
-                self.meta_authors(line)
+                self.meta_authors(line, nxt)
             elif kind == ORG:
                 name, org_id, date = line.value  # type: ignore[misc]
                 self.meta_org(line, name, org_id)
                 if date is not None and self.current is not None:
                     self.set_date(line, (*date[:3], None))
             elif kind == DOT:
-                if entry is None or (entry.month is not None):
+                if self.orphan_block:
+                    pass
+                elif entry is None or (entry.month is not None):
                     self.unplaced(line, " (no paper before it)")
                 elif not entry.has_meta:
                     self.problem(line.no, "metadata block without an authors or organization line")
                     entry.has_meta = True
-                if nxt is not None and nxt.kind != DATE and self.current is not None and not self.markdown:
-                    self.problem(nxt.no if nxt.no == line.no + 1 else line.no, f"metadata block without a date: {nxt.text if nxt.no == line.no + 1 else '·'!r}")
+                if nxt is None or nxt.kind != DATE:
+                    if nxt is not None and nxt.kind == TEXT and DATE_RE.match(nxt.text):
+                        # Shaped like a date (`Foo 12`) but not one: the block's date slot, not a title.
+                        self.problem(nxt.no, f"not a date: {nxt.text!r}")
+                        i += 1
+                    elif not self.orphan_block and self.current is not None:
+                        self.problem(line.no, "metadata block without a date: '·'")
             elif kind == DATE:
-                if entry is None or entry.month is not None:
+                if self.orphan_block and lines[i - 1].kind == DOT:
+                    pass
+                elif entry is None or entry.month is not None:
                     self.unplaced(line, " (a date with no paper)")
                 else:
                     self.set_date(line, line.value)  # type: ignore[arg-type]
@@ -669,10 +685,12 @@ class _Reader:
                 if entry is not None and line.value and entry.arxiv_id is None:
                     entry.arxiv_id = line.value  # type: ignore[assignment]
             elif kind in (HEADER, TAB, FURNITURE):
-                pass  # page furniture inside a paste: nothing to read
+                if self.would_be_title(line, nxt):
+                    self.start(line.text, line)
             else:
                 self.unplaced(line)
             self.after_label = kind == UPVOTE_LABEL
+            self.orphan_block = self.orphan_block and kind in (AUTHORS, ORG, DOT) or self.orphan_line == line.no
             i += 1
         if self.upvotes is not None:
             self.problem(self.upvotes[0], "upvotes without a title after them")
@@ -681,12 +699,30 @@ class _Reader:
         return self.entries
 
     after_label = False
+    orphan_block = False
+    """The metadata block being read has no paper before it: its `·` and date are not read."""
+    orphan_line = 0
 
-    def meta_authors(self, line: Line) -> None:
+    def would_be_title(self, line: Line, nxt: Line | None) -> bool:
+        """Whether a line of another kind stands where a title is due, before an abstract-long
+        line: it is then read as a title (and reported, never published), so that its abstract
+        is not taken for the next title."""
+        entry = self.current
+        due = entry is None or entry.has_meta or bool(entry.texts)
+        return due and not self.markdown and nxt is not None and nxt.kind == TEXT and len(nxt.text) > TITLE_MAX
+
+    def orphan(self, line: Line) -> None:
+        self.problem(line.no, "metadata block without a paper before it")
+        self.orphan_block = True
+        self.orphan_line = line.no
+
+    def meta_authors(self, line: Line, nxt: Line | None) -> None:
         entry = self.current
         if entry is None or entry.has_meta and (entry.authors is not None or entry.org is not None):
-            self.unplaced(line, " (no paper before it)")
+            self.orphan(line)
             return
+        if nxt is None or nxt.kind != DOT:
+            self.problem(line.no, f"metadata block cut short after {line.text!r}")
         count = line.value
         if count > MAX_AUTHORS:  # type: ignore[operator]
             self.problem(line.no, f"author count out of range: {count}")
@@ -698,7 +734,7 @@ class _Reader:
     def meta_org(self, line: Line, name: str, org_id: str | None) -> None:
         entry = self.current
         if entry is None or entry.has_meta and (entry.authors is not None or entry.org is not None):
-            self.unplaced(line, " (no paper before it)")
+            self.orphan(line)
             return
         entry.has_meta = True
         self.check_abstract(entry)
@@ -808,7 +844,7 @@ def parse(text: str, file: str) -> Dump:
     has_header = any(p.layout != "?" for p in pastes)
     if not has_header and not any(ln.kind == DOT for ln in lines):
         return Dump(file, "?", (), problems=(
-            Problem(file, 0, "not a Hugging Face papers capture: no header and no metadata found", "error"),))
+            Problem(file, 0, "not a Daily Papers dump: no header and no metadata found", "error"),))
     records: list[Record] = []
     paste_info: list[Paste] = []
     for paste in pastes:

@@ -78,6 +78,9 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
             line = data.count(b"\n", 0, exc.start) + 1
             problems.append(Problem(name, line, "not valid UTF-8: bytes decoded as Windows-1252"))
             text = data.decode("utf-8", errors=_CP1252_FALLBACK)
+    # A byte-order mark opens each paste that was appended to the file (FORMATS.md F).
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
     if may_hold_cr and "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if may_hold_nul and "\x00" in text:

@@ -64,21 +64,21 @@ class Entry:
     month: int | None = None
     day: int | None = None
     year: int | None = None
-    upvotes: int | None = None
-    """Shown on the date line only when > 0; a metadata block without it parses as 0."""
+    comments: int | None = None
+    """Shown on the date line only when > 0; a date line without it parses as 0."""
 
     @property
     def has_metadata(self) -> bool:
         return self.month is not None
 
 
-def date_line(month: int, day: int, year: int | None = None, upvotes: int | None = None) -> str:
-    """`Oct 7`, `Dec 29, 2024`, `Oct 7 2` or `Dec 16, 2024 2`, as Hugging Face shows them."""
+def date_line(month: int, day: int, year: int | None = None, comments: int | None = None) -> str:
+    """`Oct 7`, `Dec 29, 2024`, `Oct 7 2` or `Dec 16, 2024 2` (2 comments), as Hugging Face shows them."""
     text = f"{MONTH_NAMES[month - 1]} {day}"
     if year is not None:
         text += f", {year}"
-    if upvotes:
-        text += f" {upvotes}"
+    if comments:
+        text += f" {comments}"
     return text
 
 
@@ -93,7 +93,7 @@ def write_layout_a(entries: list[Entry], page: str | None = "Nov 11") -> tuple[s
         lines += [e.title, "", e.abstract, ""]
         if e.has_metadata:
             first = e.org if e.org is not None else f"  • {e.authors} authors"
-            lines += [first, "·", date_line(e.month, e.day, e.year, e.upvotes), ""]  # type: ignore[arg-type]
+            lines += [first, "·", date_line(e.month, e.day, e.year, e.comments), ""]  # type: ignore[arg-type]
     return "\n".join(lines), title_lines
 
 
@@ -119,7 +119,8 @@ def expected_record(e: Entry, file: str, line: int) -> dict:
         "month": e.month,
         "day": e.day,
         "year": e.year,
-        "upvotes": (e.upvotes or 0) if meta else None,
+        "comments": (e.comments or 0) if meta else None,
+        "upvotes": None,
         "authors": e.authors if meta and e.org is None else None,
         "org": e.org if meta else None,
         "file": file,
@@ -135,6 +136,7 @@ def record_view(r: Record) -> dict:
         "month": r.month,
         "day": r.day,
         "year": r.year,
+        "comments": r.comments,
         "upvotes": r.upvotes,
         "authors": r.authors,
         "org": r.org,
@@ -157,7 +159,9 @@ def golden_paper(p: Paper) -> dict:
         "id": p.id,
         "title": p.title,
         "date": p.date.isoformat() if p.date else None,
+        "comments": p.comments,
         "upvotes": p.upvotes,
+        "arxiv_id": p.arxiv_id,
         "authors": p.authors,
         "organization": p.organization,
         "org_id": p.org_id,

@@ -109,7 +109,7 @@ def test_json_to_standard_output(tmp_path):
     data = json.loads(result.stdout)
     assert data["count"] == 61 == len(data["papers"])
     paper = next(p for p in data["papers"] if p["title"].startswith("Distributional Semantics Tracing"))
-    assert (paper["date"], paper["upvotes"], paper["authors"]) == ("2025-10-07", 2, 4)
+    assert (paper["date"], paper["comments"], paper["upvotes"], paper["authors"]) == ("2025-10-07", 2, None, 4)
     assert paper["sources"] == [{"file": GOOD, "line": 25}]
 
 

@@ -81,7 +81,7 @@ def test_fixture_bom():
     dump = read_dump(FIXTURES / "bom.txt")
     assert dump.problems == () and dump.layout == "A"
     (record,) = dump.records
-    assert (record.title, record.authors, record.month, record.day, record.upvotes) == (
+    assert (record.title, record.authors, record.month, record.day, record.comments) == (
         "Entity Binding in Long Documents", 3, 10, 7, 2,
     )
 
@@ -91,7 +91,7 @@ def test_fixture_crlf():
     assert b"\r\n" in (FIXTURES / "crlf.txt").read_bytes()
     assert dump.problems == ()
     (record,) = dump.records
-    assert (record.source.line, record.year, record.upvotes) == (13, 2024, 2)
+    assert (record.source.line, record.year, record.comments) == (13, 2024, 2)
     assert "\r" not in record.title + record.abstract
 
 
@@ -113,7 +113,7 @@ def test_fixture_windows_1252():
     assert record.title == "“Quoted” Title: Café Retrieval"
     assert record.abstract.endswith("Naïve baselines lose.")
     # The bullet (0x95) and middle dot (0xb7) of the metadata block decode too.
-    assert (record.authors, record.month, record.day, record.upvotes) == (2, 10, 6, 3)
+    assert (record.authors, record.month, record.day, record.comments) == (2, 10, 6, 3)
     assert [str(p) for p in dump.problems] == ["cp1252.txt:13: not valid UTF-8: bytes decoded as Windows-1252"]
 
 

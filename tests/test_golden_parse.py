@@ -67,25 +67,25 @@ def _record(name: str, line: int) -> dict:
 
 # Spot checks, read off the raw text by hand (file:line of the title); they keep the golden
 # files honest should someone regenerate them without reading the diff.
-def test_spot_check_dated_entry_with_upvotes():
+def test_spot_check_dated_entry_with_comments():
     # 000:25 title, 29 `  • 4 authors`, 30 `·`, 31 `Oct 7 2`.
     r = _record("000_8fd5a071214067a7.txt", 25)
     assert r["title"].startswith("Distributional Semantics Tracing")
-    assert (r["month"], r["day"], r["year"], r["upvotes"], r["authors"], r["org"]) == (10, 7, None, 2, 4, None)
+    assert (r["month"], r["day"], r["year"], r["comments"], r["authors"], r["org"]) == (10, 7, None, 2, 4, None)
 
 
-def test_spot_check_written_year_without_upvotes():
+def test_spot_check_written_year_without_comments():
     # 000:13 `ICLR: In-Context Learning of Representations`, `  • 8 authors`, `Dec 29, 2024`.
     r = _record("000_8fd5a071214067a7.txt", 13)
     assert r["title"] == "ICLR: In-Context Learning of Representations"
-    assert (r["month"], r["day"], r["year"], r["upvotes"], r["authors"]) == (12, 29, 2024, 0, 8)
+    assert (r["month"], r["day"], r["year"], r["comments"], r["authors"]) == (12, 29, 2024, 0, 8)
 
 
-def test_spot_check_written_year_with_upvotes():
+def test_spot_check_written_year_with_comments():
     # 000:135 `Dec 18, 2024 2`.
     records = load_json(GOLDEN / "000_8fd5a071214067a7.txt.json")["records"]
     r = next(r for r in records if (r["month"], r["day"], r["year"]) == (12, 18, 2024))
-    assert r["upvotes"] == 2
+    assert r["comments"] == 2
 
 
 def test_spot_check_entry_without_metadata():
@@ -123,7 +123,7 @@ def test_spot_check_single_author_and_layout_b():
     # Glued to `Subscribe` on line 3 of the file.
     assert first["line"] == 3
     assert first["title"] == "BERT4Rec: Sequential Recommendation with Bidirectional Encoder Representations from Transformer"
-    assert all(r["month"] is None and r["upvotes"] is None for r in b["records"])
+    assert all(r["month"] is None and r["comments"] is None for r in b["records"])
 
 
 def test_spot_check_merged_paper_keeps_every_source():
@@ -140,7 +140,7 @@ def test_spot_check_merged_paper_keeps_every_source():
     semantics = next(p for p in merged if p["title"].startswith("Distributional Semantics Tracing"))
     assert semantics["id"] == "distributional-semantics-tracing-a-framework-for-explaining-hallucinations"
     assert semantics["date"] == "2025-10-07"
-    assert (semantics["upvotes"], semantics["authors"], semantics["organization"]) == (2, 4, None)
+    assert (semantics["comments"], semantics["authors"], semantics["organization"]) == (2, 4, None)
 
 
 def test_check_cli_headline_numbers():

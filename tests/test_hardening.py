@@ -222,7 +222,7 @@ def kinds() -> list[Kind]:
             [Expect(t, a, None)], [(fname(name), date_line, f"impossible date: {shown}")])
     t, a = "Ten to the Thirtieth Upvotes", abstract("An upvote count no page ever showed.")
     add("huge-upvotes", {fname("huge-upvotes"): utf8(papers_a(entry(t, a, ["  • 2 authors", "·", f"Oct 7 {10**30}"])))},
-        [Expect(t, a, "2025-10-07", None)], [(fname("huge-upvotes"), f"Oct 7 {10**30}", "upvote count out of range")])
+        [Expect(t, a, "2025-10-07", None)], [(fname("huge-upvotes"), f"Oct 7 {10**30}", "comment count out of range")])
     t = "Five Megabytes of Abstract on One Line"
     big = abstract("Scaling. " * 10) + (" The quick brown fox jumps over the lazy dog." * 116_600)
     assert len(big) > 5_000_000

@@ -33,9 +33,9 @@ def dump_a(file: str, entries: list[Entry], page: str | None = "Nov 11"):
     return parse(write_layout_a(entries, page)[0], file)
 
 
-def dated(title: str, month: int, day: int, year: int | None = None, upvotes: int | None = None, **kw) -> Entry:
+def dated(title: str, month: int, day: int, year: int | None = None, comments: int | None = None, **kw) -> Entry:
     return Entry(title, kw.pop("abstract", ABSTRACT), authors=kw.pop("authors", 3), org=kw.pop("org", None),
-                 month=month, day=day, year=year, upvotes=upvotes)
+                 month=month, day=day, year=year, comments=comments)
 
 
 def dates(papers: list[Paper]) -> dict[str, date | None]:
@@ -141,10 +141,10 @@ def test_resolve_date_without_metadata():
 
 def test_same_title_across_dumps_is_one_paper_with_every_source():
     a = dump_a("2025-11-11-a.txt", [
-        dated("Attention  Is All You Need", 10, 7, upvotes=5, abstract="short " * 50),
+        dated("Attention  Is All You Need", 10, 7, comments=5, abstract="short " * 50),
         dated("Other", 1, 1),
     ])
-    b = dump_a("2025-12-01-b.txt", [dated("attention is all   you need", 10, 6, 2025, upvotes=9, org="goog Google")])
+    b = dump_a("2025-12-01-b.txt", [dated("attention is all   you need", 10, 6, 2025, comments=9, org="goog Google")])
     c = parse(write_layout_b([Entry("ATTENTION IS ALL YOU NEED", "long " * 100)])[0], "c.txt")
     papers, problems = merge([a, b, c], today=TODAY)
     assert problems == []
@@ -152,7 +152,7 @@ def test_same_title_across_dumps_is_one_paper_with_every_source():
     paper = next(p for p in papers if title_key(p.title) == "attention is all you need")
     assert paper.title == "Attention  Is All You Need"  # as first seen
     assert paper.sources == (Source("2025-11-11-a.txt", 13), Source("2025-12-01-b.txt", 13), Source("c.txt", 3))
-    assert paper.upvotes == 9  # the highest
+    assert paper.comments == 9 and paper.upvotes is None  # the highest count; no upvote line
     assert paper.date == date(2025, 10, 6)  # the date with its year written wins over an inferred one
     assert paper.authors == 3  # from the first entry that has a count
     assert (paper.org_id, paper.organization) == ("goog", "Google")
@@ -165,15 +165,15 @@ def test_merge_keeps_first_date_among_equals_and_undated_entries_do_not_erase_it
     c = parse(write_layout_b([Entry("P", ABSTRACT)])[0], "c.txt")
     (paper,) = merge([c, a, b], today=TODAY)[0]
     assert paper.date == date(2025, 10, 7)
-    assert paper.upvotes == 0
+    assert paper.comments == 0 and paper.upvotes is None
 
 
 def test_paper_without_date_is_kept_undated_and_sorted_last():
-    a = dump_a("2025-11-11-a.txt", [Entry("Undated", ABSTRACT), dated("Old", 1, 1, 2020), dated("New", 5, 5)])
+    a = dump_a("2025-11-11-a.txt", [Entry("Undated", ABSTRACT), dated("Old", 1, 1, 2020), dated("Newer", 5, 5)])
     papers, _ = merge([a], today=TODAY)
-    assert [p.title for p in papers] == ["New", "Old", "Undated"]
+    assert [p.title for p in papers] == ["Newer", "Old", "Undated"]
     assert papers[-1].date is None and papers[-1].folder == "papers/undated"
-    assert papers[0].url == "papers/2025/05/new/"
+    assert papers[0].url == "papers/2025/05/newer/"
     assert sorted(papers, key=paper_order) == papers
 
 
@@ -303,10 +303,10 @@ def test_fast_constructors_build_the_same_objects_as_the_dataclasses():
     """new_source, new_record and new_paper set every field, in order, as the classes do."""
     source = new_source("a.txt", 3)
     assert source == Source("a.txt", 3) and hash(source) == hash(Source("a.txt", 3))
-    values = ("T", "abstract", source, 10, 7, None, 2, 4, "org Org", 12)
+    values = ("T", "abstract", source, 10, 7, None, 2, 101, 4, "org Org", "org", "Org", "2510.06107", 12)
     record = new_record(*values)
     assert record == Record(*values) and repr(record) == repr(Record(*values))
-    values = ("t", "T", "abstract", date(2025, 1, 2), 2, 4, "Org", "org", ("https://x.org",), (source,))
+    values = ("t", "T", "abstract", date(2025, 1, 2), 101, 2, "2510.06107", 4, "Org", "org", ("https://x.org",), (source,))
     paper = new_paper(*values)
     assert paper == Paper(*values) and repr(paper) == repr(Paper(*values)) and hash(paper) == hash(Paper(*values))
     for made, cls in ((source, Source), (record, Record), (paper, Paper)):

@@ -20,7 +20,7 @@ from parse_helpers import (
 
 from generator.merge import find_links, merge
 from generator.model import Dump
-from generator.parse import AUTHORS_RE, DOT_RE, HEADER_LINES, match_date, parse
+from generator.parse import HEADER_LINES, TEXT, _title_problem, classify, match_date, parse
 from generator.sources import decode
 
 # Modest by default so the suite stays fast; PAPERS_HYPOTHESIS_EXAMPLES=5000 for a deeper search.
@@ -120,12 +120,9 @@ ORG_NAMES = st.text(_LINE_CHARS, min_size=1, max_size=40).map(str.strip).filter(
 
 
 def _unambiguous_title(title: str) -> bool:
-    """A title that reads as a metadata line (`·`, `3 authors`) is ambiguous even to a reader.
-
-    Both are read as metadata in layout B too, leniently, for a B dump that holds a pasted
-    layout-A block; so they are left out of both layouts' titles.
-    """
-    return not (DOT_RE.match(title) or AUTHORS_RE.match(title))
+    """A title that reads as another kind of line (`·`, `3 authors`, `101`, a header or tab word,
+    a markdown link) is ambiguous even to a reader, and page furniture is never a title."""
+    return classify(title)[0] == TEXT and _title_problem(title) is None
 
 
 def _first_title_ambiguous(items: list[Entry], page: str | None) -> bool:
@@ -148,7 +145,7 @@ def entries(draw, with_metadata: bool) -> Entry:
         entry.month = draw(st.integers(1, 12))
         entry.day = draw(st.integers(1, 28))
         entry.year = draw(st.none() | st.integers(2000, 2030))
-        entry.upvotes = draw(st.none() | st.integers(1, 10**6))
+        entry.comments = draw(st.none() | st.integers(1, 10**6))
     return entry
 
 
