@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress, count
+from typing import NamedTuple
 
 from .model import Dump, Paste, Problem, Record, new_record, new_source
 
@@ -116,18 +118,18 @@ KIND_NAMES = ("text", "header", "tab", "furniture", "upvotes", "upvote label", "
               "date", "authors", "organization", "title", "links", "front matter")
 
 
-@dataclass(slots=True)
-class Line:
-    """One non-blank line of a paste, with what its kind says."""
+class Line(NamedTuple):
+    """One non-blank line of a paste, with what its kind says (a tuple: 400,000 of them are
+    made per 100,000 papers, by `map` in C)."""
 
     no: int
     """1-based line number in the file."""
     text: str
     """The line, stripped (and, in markdown, with its continuation lines joined)."""
-    kind: int = TEXT
-    value: object = None
-    """What the kind reads: upvotes int, date tuple, authors int, (org name, org id), title, arXiv id."""
-    arxiv_id: str | None = None
+    kind: int
+    """One of the kinds of LINE_KINDS, TEXT when none took it."""
+    value: object
+    """What the kind reads: upvotes int, date tuple, authors int, org tuple, (title, arXiv id)."""
 
 
 @dataclass(slots=True)
@@ -146,6 +148,8 @@ class _Entry:
     org_name: str | None = None
     arxiv_id: str | None = None
     line_date: int = 0
+    plain: bool = True
+    """The title was a line of the text kind: no other kind of line (furniture, a date) took it."""
     has_meta: bool = False
     """A metadata block (authors/org line, `·` or date) was read: text after it is another paper."""
 
@@ -218,6 +222,15 @@ def _link_parts(text: str) -> tuple[str, str | None] | None:
     return None
 
 
+def _link_text(text: str) -> str:
+    """The text of a markdown line: a whole-line link `[text](url)` gives its text; escapes undone."""
+    if text[0] == "[":
+        parts = _link_parts(text)
+        if parts is not None:
+            text = parts[0]
+    return unescape_markdown(text).strip()
+
+
 def _strip_markdown(text: str) -> str:
     """Plain text of a markdown fragment: images gone, links kept as their text, escapes undone."""
     if "[" in text:
@@ -243,7 +256,8 @@ def _read_word(text: str, folded: str):
         return None
     if folded[0] in "#-*[":
         folded = _strip_markdown(folded.lstrip("#-* ")).strip().casefold()
-    folded = SPACES_RE.sub(" ", folded)
+    if "  " in folded or "\t" in folded:
+        folded = SPACES_RE.sub(" ", folded)
     if folded in HEADER_LINES:
         return HEADER, folded
     if folded in TAB_LINES:
@@ -387,24 +401,57 @@ LINE_KINDS: tuple[tuple[str | None, Callable], ...] = (
 )
 
 
+# The readers of LINE_KINDS that can take a line, by its first character (and for any other).
+_ANY_FIRST = tuple(read for starts, read in LINE_KINDS if starts is None)
+_BY_FIRST = {
+    char: tuple(read for starts, read in LINE_KINDS if starts is None or char in starts)
+    for char in {c for starts, _ in LINE_KINDS if starts for c in starts}
+}
+
+
 def classify(text: str) -> tuple[int, object]:
-    """The kind of one stripped, non-blank line and what it reads, by `LINE_KINDS`."""
+    """The kind of one stripped, non-blank line and what it reads, by `LINE_KINDS`: (kind, value).
+
+    Short lines repeat (`·`, `• 4 authors`, `Oct 7 2`, `-`): their kinds are remembered."""
+    if len(text) <= 24:
+        found = _SHORT_KINDS.get(text)
+        if found is None:
+            if len(_SHORT_KINDS) > 50_000:
+                _SHORT_KINDS.clear()
+            found = _SHORT_KINDS[text] = _classify(text)
+        return found
+    return _classify(text)
+
+
+_SHORT_KINDS: dict[str, tuple[int, object]] = {}
+
+
+def _classify(text: str) -> tuple[int, object]:
     first = text[0]
-    folded = text.casefold() if len(text) <= 400 else text[:400].casefold()
-    for starts, read in LINE_KINDS:
-        if starts is not None and first not in starts:
-            continue
+    if len(text) > 300 and first not in "[#h<":
+        return TEXT, None  # an abstract: no other kind of line is this long
+    folded = text.casefold()
+    for read in _BY_FIRST.get(first, _ANY_FIRST):
         found = read(text, folded)
         if found is not None:
             return found
     return TEXT, None
 
 
-def _is_markdown(lines: list[str]) -> bool:
-    """Whether a capture is markdown (FORMATS.md D, E): its titles are `### ` lines."""
-    return any(ln.startswith(("### ", "## by [", "# Daily Papers", "[Subscribe](")) for ln in lines[:400]) or any(
-        ln.startswith("### [") for ln in lines
-    )
+MARKDOWN_MARKS = ("### ", "## by [", "# Daily Papers", "[Subscribe](", "## Trending Papers")
+
+
+def _is_markdown(text: str) -> bool:
+    """Whether a capture is markdown (FORMATS.md D, E): its titles are `### ` lines, its header
+    `# Daily Papers`. Searched in the whole text at once (a scan in C, not a loop over lines)."""
+    if text.startswith(MARKDOWN_MARKS):
+        return True
+    k = text.find("\n#")
+    while k >= 0:
+        if text.startswith(MARKDOWN_MARKS, k + 1):
+            return True
+        k = text.find("\n#", k + 1)
+    return "\n[Subscribe](" in text
 
 
 def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
@@ -412,11 +459,7 @@ def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
     the next (`\\\\` at its end, an unclosed `[`, a title's indented continuation) is joined to it."""
     out: list[tuple[int, str]] = []
     if not markdown:
-        for no, raw in enumerate(lines, 1):
-            text = raw.strip()
-            if text:
-                out.append((no, text))
-        return out
+        raise ValueError("plain text needs no joining")
     open_no = 0
     buffer = ""
     depth = 0
@@ -477,67 +520,67 @@ class _Paste:
 
 
 def _split_pastes(lines: list[Line]) -> list[_Paste]:
-    """Cut the lines into pastes: each starts at a header run holding a strong header line.
-
-    A paste's page date is the first date line after its header, before any paper; front
-    matter of a capture tool (`---`, `url:`, `retrieved:`, `---`) belongs to the header.
+    """Cut the lines into pastes: each starts at a header run (two or more header, tab or front
+    matter lines, one of them a strong header line, or at the top of the file one), wherever
+    it stands. A paste's page date is the first date line after its header, before any paper.
+    Lines before the first header form a paste of layout `?`.
     """
     pastes: list[_Paste] = []
-    current: _Paste | None = None
-    i = 0
     n = len(lines)
-    while i < n:
-        line = lines[i]
-        if line.kind in (HEADER, FRONT) or (line.kind == TEXT and line.text.startswith("Subscribe")):
-            # A header run: this line and the header, tab and front matter lines after it.
-            j = i
-            strong = False
-            glued = None
-            while j < n and lines[j].kind in (HEADER, TAB, FRONT, FURNITURE):
-                strong = strong or lines[j].value in STRONG_HEADER_LINES or lines[j].kind == FRONT
-                j += 1
-            if j < n and lines[j].kind == TEXT and lines[j].text.startswith("Subscribe") and j - i <= 4 and (
-                strong or j > i or not pastes
-            ):
-                glued = lines[j]  # layout B: `Subscribe<first title>`
-                strong = True
-            if strong and (j - i + (1 if glued else 0) >= 2 or not pastes):
-                current = _Paste("?", line.no, [])
-                pastes.append(current)
-                if glued:
-                    rest = glued.text[len("Subscribe"):].strip()
-                    if rest:
-                        current.lines.append(Line(glued.no, rest, *classify(rest)))
-                    current.layout = "B"
-                if current.layout == "?":
-                    words = {ln.value for ln in lines[i:j]}
-                    current.layout = (
-                        "C" if any(ln.kind == TAB for ln in lines[i:j])
-                        else "A" if words & {"daily papers", "byak and the research community", "by ak and the research community"}
-                        else "B"
-                    )
-                for front in lines[i:j]:
-                    if front.kind == FRONT and front.value:
-                        current.captured = front.value  # type: ignore[assignment]
-                i = j + (1 if glued else 0)
-                if not glued:
-                    # The page date: a date line without a comment count right after the header.
-                    k = i
-                    while k < n and lines[k].kind == TEXT and k - i < 1 and len(lines[k].text) < 80 and (
-                        k + 1 < n and lines[k + 1].kind == DATE
-                    ):
-                        k += 1  # a web export's echo of the search words
-                    if k < n and lines[k].kind == DATE and lines[k].value[3] is None and not _entry_date(lines, k):  # type: ignore[index]
-                        current.page = lines[k].value[:3]  # type: ignore[index]
-                        i = k + 1
-                    elif k > i:
-                        i = k
-                continue
-        if current is None:
-            current = _Paste("?", line.no, [])
+    body_start = 0
+    # Only the lines that can open a header are visited; the body lines are sliced.
+    candidates = [k for k, ln in enumerate(lines) if ln.kind in (HEADER, FRONT) or (
+        ln.kind == TEXT and ln.text.startswith("Subscribe"))]
+    current = _Paste("?", lines[0].no if lines else 1, [])
+    for i in candidates:
+        if i < body_start:
+            continue
+        # A header run: this line and the header, tab and front matter lines after it.
+        j = i
+        strong = False
+        glued = None
+        while j < n and lines[j].kind in (HEADER, TAB, FRONT, FURNITURE, LINKS):
+            strong = strong or lines[j].value in STRONG_HEADER_LINES or lines[j].kind == FRONT
+            j += 1
+        if j < n and lines[j].kind == TEXT and lines[j].text.startswith("Subscribe") and j - i <= 4 and (
+            strong or j > i or not pastes
+        ):
+            glued = lines[j]  # layout B: `Subscribe<first title>`
+            strong = True
+        if not (strong and (j - i + (1 if glued else 0) >= 2 or (not pastes and i == body_start))):
+            continue
+        current.lines.extend(lines[body_start:i])
+        if current.lines or current.layout != "?":
             pastes.append(current)
-        current.lines.append(line)
-        i += 1
+        current = _Paste("?", lines[i].no, [])
+        if glued:
+            rest = glued.text[len("Subscribe"):].strip()
+            if rest:
+                current.lines.append(Line(glued.no, rest, *classify(rest)))
+            current.layout = "B"
+        else:
+            words = {ln.value for ln in lines[i:j]}
+            current.layout = (
+                "C" if any(ln.kind == TAB for ln in lines[i:j])
+                else "A" if words & {"daily papers", "byak and the research community", "by ak and the research community"}
+                else "B"
+            )
+        for front in lines[i:j]:
+            if front.kind == FRONT and front.value:
+                current.captured = front.value  # type: ignore[assignment]
+        body_start = j + (1 if glued else 0)
+        if not glued:
+            # The page date: a date line without a comment count right after the header, after
+            # at most one short line (a web export's echo of the search words).
+            k = body_start
+            if k + 1 < n and lines[k].kind == TEXT and len(lines[k].text) < 80 and lines[k + 1].kind == DATE:
+                k += 1
+            if k < n and lines[k].kind == DATE and lines[k].value[3] is None:  # type: ignore[index]
+                current.page = lines[k].value[:3]  # type: ignore[index]
+                body_start = k + 1
+    current.lines.extend(lines[body_start:])
+    if current.lines or current.layout != "?":
+        pastes.append(current)
     return pastes
 
 
@@ -584,7 +627,7 @@ class _Reader:
 
     def start(self, title: str, line: Line, arxiv_id: str | None = None) -> None:
         self.close()
-        entry = _Entry(title, line.no, arxiv_id=arxiv_id or line.arxiv_id)
+        entry = _Entry(title, line.no, arxiv_id=arxiv_id, plain=line.kind == TEXT)
         if self.upvotes is not None:
             entry.upvotes = self.upvotes[1]
             self.upvotes = None
@@ -616,7 +659,7 @@ class _Reader:
                     else:
                         self.start(line.text, line)
                 elif self.markdown:
-                    entry.texts.append(line.text)
+                    entry.texts.append(_link_text(line.text))
                 elif not entry.texts:
                     # A short line followed by a long one: the open title lost its abstract and
                     # this line is the next title (otherwise every pair after it shifts by one).
@@ -721,7 +764,7 @@ class _Reader:
         if entry is None or entry.has_meta and (entry.authors is not None or entry.org is not None):
             self.orphan(line)
             return
-        if nxt is None or nxt.kind != DOT:
+        if nxt is None or (nxt.kind != DOT and not (nxt.kind == DATE and nxt.text.startswith("·"))):
             self.problem(line.no, f"metadata block cut short after {line.text!r}")
         count = line.value
         if count > MAX_AUTHORS:  # type: ignore[operator]
@@ -789,7 +832,7 @@ def _records(entries: list[_Entry], file: str, layout: str, problems: list[Probl
         if len(title) > MAX_TITLE:
             problems.append(Problem(file, e.line, f"line of {len(title)} characters where a title was expected; skipped", "error"))
             continue
-        why = _title_problem(title)
+        why = _title_problem(title) if not e.plain or title[:3].lower() in ("get", "sub") else None
         if why is not None:
             problems.append(Problem(file, e.line, f"{why}: {title!r}; skipped", "error"))
             continue
@@ -817,32 +860,36 @@ def parse(text: str, file: str) -> Dump:
     if not text or text.isspace():
         return Dump(file, "A", (), problems=(Problem(file, 0, "empty file: no papers"),))
     raw_lines = text.split("\n")
-    markdown = _is_markdown(raw_lines)
-    logical = _logical_lines(raw_lines, markdown)
-    lines = []
+    markdown = _is_markdown(text)
     front_end, captured = _front_matter(raw_lines)
-    for no, t in logical:
-        if no <= front_end:
-            if no == 1:
-                lines.append(Line(no, t, FRONT, captured))
-            continue
-        kind, value = classify(t)
-        lines.append(Line(no, t, kind, value))
+    if markdown:
+        logical = _logical_lines(raw_lines, markdown)
+        nos, texts = [no for no, _ in logical], [t for _, t in logical]
+    else:
+        # The non-blank lines, stripped, and their numbers: built by map, filter and compress,
+        # which loop in C (most lines are titles and abstracts that need nothing more).
+        stripped = list(map(str.strip, raw_lines))
+        texts = list(filter(None, stripped))
+        nos = list(compress(count(1), stripped))
+    kinds, values = zip(*map(classify, texts)) if texts else ((), ())
+    lines = list(map(Line, nos, texts, kinds, values))
+    if front_end:
+        lines = [Line(1, "---", FRONT, captured)] + [ln for ln in lines if ln.no > front_end]
     # Front matter of a later paste (a capture tool's file appended to another).
-    for k, line in enumerate(lines):
+    for k, line in enumerate(lines if "\n---" in text else ()):
         if line.text == "---" and k > 0 and k + 1 < len(lines) and lines[k + 1].text.startswith("url:"):
             end = next((j for j in range(k + 1, min(len(lines), k + 12)) if lines[j].text == "---"), None)
             if end is not None:
-                for j in range(k, end + 1):
-                    lines[j].kind, lines[j].value = HEADER, None
-                line.kind = FRONT
+                captured = None
                 for j in range(k + 1, end):
                     m = re.match(r"(?:retrieved|date):\s*(\d{4}-\d\d-\d\d)", lines[j].text)
-                    if m:
-                        line.value = m.group(1)
+                    captured = m.group(1) if m else captured
+                    lines[j] = lines[j]._replace(kind=HEADER, value=None)
+                lines[end] = lines[end]._replace(kind=HEADER, value=None)
+                lines[k] = line._replace(kind=FRONT, value=captured)
     pastes = _split_pastes(lines)
     has_header = any(p.layout != "?" for p in pastes)
-    if not has_header and not any(ln.kind == DOT for ln in lines):
+    if not has_header and not any(ln.kind in (DOT, TITLE, SUBMITTER_LABEL) for ln in lines):
         return Dump(file, "?", (), problems=(
             Problem(file, 0, "not a Daily Papers dump: no header and no metadata found", "error"),))
     records: list[Record] = []
@@ -859,18 +906,16 @@ def parse(text: str, file: str) -> Dump:
                         problems.append(Problem(file, line.no, f"line before the first paste's header: {line.text[:120]!r}"))
                 continue
             layout = "A"
+        # Markdown titles (`### `) make a paste D, or E with the cards' labels; an upvote line
+        # before the first title makes the old header's paste C.
         if markdown and any(ln.kind == TITLE for ln in body):
             layout = "E" if any(ln.kind in (UPVOTE_LABEL, SUBMITTER_LABEL) for ln in body) or (
                 layout == "A" and not any(ln.kind == UPVOTES for ln in body)) else "D"
         elif layout == "A" and any(ln.kind == UPVOTES for ln in body[:40]):
             layout = "C"
-        reader = _Reader(file, markdown or layout == "E", problems)
+        reader = _Reader(file, layout in ("D", "E"), problems)
         reader.layout = layout
-        if layout == "B":
-            # Compact: no metadata; any metadata-shaped line is out of place.
-            entries = reader.read(body)
-        else:
-            entries = reader.read(body)
+        entries = reader.read(body)
         before = len(records)
         records.extend(_records(entries, file, layout, problems))
         page = paste.page

@@ -10,8 +10,10 @@ from .model import Dump, GeneratorError, Problem
 from .parse import parse, paused_gc
 
 # Files of a folder that are read as dumps; a file named on the command line is read whatever
-# its name. `.md` is not among them: a folder's README.md is not a dump.
-DUMP_SUFFIXES = {".txt", ".text", ""}
+# its name. Capture tools save markdown (FORMATS.md D, E): `.md` is read too, but for a folder's
+# README.md, which is not a dump.
+DUMP_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+NOT_DUMPS = {"readme"}
 # Bytes that never occur in text: NUL and the C0 controls other than tab, LF, FF, CR.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
@@ -44,6 +46,7 @@ def find_dumps(paths: Iterable[str | Path]) -> list[Path]:
                     p
                     for p in path.iterdir()
                     if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in DUMP_SUFFIXES
+                    and p.stem.lower() not in NOT_DUMPS
                 )
             )
         elif path.is_file():
