@@ -359,9 +359,9 @@ def _read_title(text: str, folded: str):
     `### Title`. Its value is (title, arXiv id)."""
     if not text.startswith("#"):
         return None
-    body = text.lstrip("#")
-    if len(body) == len(text) or not body[:1].isspace() or len(text) - len(body) > 4:
+    if not text.startswith("### "):
         return None
+    body = text[4:]
     body = body.strip()
     url = None
     if body.startswith("["):
@@ -438,7 +438,7 @@ def _classify(text: str) -> tuple[int, object]:
     return TEXT, None
 
 
-MARKDOWN_MARKS = ("### ", "## by [", "# Daily Papers", "[Subscribe](", "## Trending Papers")
+MARKDOWN_MARKS = ("### [", "## by [", "# Daily Papers", "[Subscribe](", "## Trending Papers")
 
 
 def _is_markdown(text: str) -> bool:
@@ -466,9 +466,7 @@ def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
     for no, raw in enumerate(lines, 1):
         text = raw.strip()
         if buffer:
-            if not text:
-                if depth > 0:
-                    continue  # a blank line inside a link that is still open
+            if not text:  # a blank line ends a part, even one whose link did not close
                 out.append((open_no, buffer))
                 buffer = ""
                 continue
@@ -502,8 +500,9 @@ def _continues(lines: list[str], no: int) -> bool:
 
 
 def _bracket_depth(text: str) -> int:
-    """Open `[` minus closed `]`, escaped brackets not counted (a link still open when > 0)."""
-    if "[" not in text:
+    """Open `[` minus closed `]` of a line that opens a link (`[…`, `### […`), escaped brackets
+    not counted: the link continues on the next line when > 0."""
+    if not text.startswith(("[", "### [")):
         return 0
     if "\\" in text:
         text = text.replace("\\\\", "").replace("\\[", "").replace("\\]", "")
@@ -646,6 +645,8 @@ class _Reader:
         while i < n:
             line = lines[i]
             kind = line.kind
+            if kind == TITLE and not self.markdown:
+                kind = TEXT  # `### ` is a markdown title only in a markdown paste
             nxt = lines[i + 1] if i + 1 < n else None
             entry = self.current
             if nxt is not None and nxt.kind == DOT and kind in (TEXT, HEADER, TAB, FURNITURE) and (
@@ -833,6 +834,8 @@ def _records(entries: list[_Entry], file: str, layout: str, problems: list[Probl
             problems.append(Problem(file, e.line, f"line of {len(title)} characters where a title was expected; skipped", "error"))
             continue
         why = _title_problem(title) if not e.plain or title[:3].lower() in ("get", "sub") else None
+        if not title:
+            why = "an empty title"
         if why is not None:
             problems.append(Problem(file, e.line, f"{why}: {title!r}; skipped", "error"))
             continue

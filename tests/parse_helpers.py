@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,10 @@ class Entry:
     year: int | None = None
     comments: int | None = None
     """Shown on the date line only when > 0; a date line without it parses as 0."""
+    upvotes: int | None = None
+    """The upvote line of layouts C and D (`-` for 0); not written in A and B."""
+    arxiv_id: str | None = None
+    """The id of layout D's links."""
 
     @property
     def has_metadata(self) -> bool:
@@ -97,6 +102,61 @@ def write_layout_a(entries: list[Entry], page: str | None = "Nov 11") -> tuple[s
     return "\n".join(lines), title_lines
 
 
+LAYOUT_C_HEADER = [
+    "new", "Get trending papers in your email inbox once a day!", "Get trending papers in your email inbox!",
+    "Subscribe", "Daily Papers", "by AK and the research community", "Daily", "Weekly", "Monthly", "Trending Papers",
+]
+
+
+def write_layout_c(entries: list[Entry], page: str = "Oct 2") -> tuple[str, list[int]]:
+    """A layout-C dump (today's search page as text): an upvote line before every title, the
+    organization as its display name only. Returns the text and the 1-based line of each title."""
+    lines: list[str] = []
+    for header in LAYOUT_C_HEADER + [page]:
+        lines += [header, ""]
+    title_lines = []
+    for e in entries:
+        lines += [str(e.upvotes) if e.upvotes else "-", ""]
+        title_lines.append(len(lines) + 1)
+        lines += [e.title, "", e.abstract, ""]
+        if e.has_metadata:
+            first = e.org if e.org is not None else f"{e.authors} authors"
+            lines += [first, "·", date_line(e.month, e.day, e.year, e.comments), ""]  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n", title_lines
+
+
+def md_escape(text: str) -> str:
+    """Text as a capture tool writes it in markdown, with backslash, brackets, underscore,
+    star and backtick escaped."""
+    return "".join("\\" + c if c in "\\[]_*`" else c for c in text)
+
+
+def write_layout_d(entries: list[Entry], page: str = "Oct 2") -> tuple[str, list[int]]:
+    """A layout-D dump (markdown of a capture tool), every part followed by a blank line."""
+    lines = [
+        "new", "", "Get trending papers in your email inbox once a day!", "", "Get trending papers in your email inbox!", "",
+        "[Subscribe](https://huggingface.co/login?next=%2Fpapers)", "", "# Daily Papers", "",
+        "## by [![](https://huggingface.co/front/assets/papers-by.png)AK](https://huggingface.co/akhaliq) and the research community",
+        "", "- Daily", "- Weekly", "- Monthly", "", "[Trending Papers](https://huggingface.co/papers/trending)", "", page, "",
+    ]
+    title_lines = []
+    for n, e in enumerate(entries):
+        paper = e.arxiv_id or f"2609.{n:05d}"
+        url = f"https://huggingface.co/papers/{paper}"
+        lines += [f"[{e.upvotes or '-'}](https://huggingface.co/login?next=%2Fpapers%2F{paper})", ""]
+        title_lines.append(len(lines) + 1)
+        lines += [f"### [{md_escape(e.title)}]({url})", "", f"[{md_escape(e.abstract)}]({url})", ""]
+        if e.has_metadata:
+            if e.org is not None:
+                org_id = "org-" + str(n)
+                lines += [f"[![{org_id}](https://cdn-avatars.huggingface.co/x/{n}.png){md_escape(e.org)}](https://huggingface.co/{org_id})", ""]
+            else:
+                lines += [f"[- ![](https://huggingface.co/avatars/{n}.svg)\\\\", f"- {e.authors} authors]({url})", ""]
+            comments = f"[{e.comments}]({url}#community)" if e.comments else ""
+            lines += ["·", "", date_line(e.month, e.day, e.year) + comments, ""]  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n", title_lines
+
+
 def write_layout_b(entries: list[Entry]) -> tuple[str, list[int]]:
     """A layout-B dump (no metadata: only titles and abstracts), and the line of each title."""
     lines = list(LAYOUT_B_HEADER)
@@ -113,7 +173,7 @@ def expected_record(e: Entry, file: str, line: int) -> dict:
     """The record view (see `record_view`) that an Entry must parse back to."""
     meta = e.has_metadata
     return {
-        "title": e.title,
+        "title": unicodedata.normalize("NFC", e.title),  # titles are read in NFC
         "abstract": e.abstract,
         "line": line,
         "month": e.month,

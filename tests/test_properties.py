@@ -16,6 +16,8 @@ from parse_helpers import (
     record_view,
     write_layout_a,
     write_layout_b,
+    write_layout_c,
+    write_layout_d,
 )
 
 from generator.merge import find_links, merge
@@ -101,21 +103,26 @@ def test_find_links_never_raises_and_links_are_clean(text):
 # Titles, abstracts and org lines of a well-formed dump. A title is one stripped line of at most
 # 150 characters; the generator leaves out only titles that are genuinely ambiguous with the
 # dump's own syntax (see `_unambiguous_title`).
-_LINE_CHARS = st.characters(blacklist_categories=["Cc", "Cs"], blacklist_characters="\n\r")
+_LINE_CHARS = st.characters(blacklist_categories=["Cc", "Cs"], blacklist_characters="\n\r\ufeff")  # a BOM is dropped anywhere
 TITLES = st.text(_LINE_CHARS, min_size=1, max_size=150).map(str.strip).filter(bool)
 # An abstract is a line of over 250 characters: random text around a fixed middle, since drawing
 # 250 random characters per abstract made these tests five times slower for no more coverage.
 _FILLER = "We propose a method and evaluate it on several benchmarks; it beats strong baselines. " * 3
+# (A plain-text line that opens like a markdown title, `### [`, makes the capture markdown.)
 ABSTRACTS = st.builds(
     lambda head, tail: f"{head}{_FILLER}{tail}".strip(),
-    st.text(_LINE_CHARS, max_size=60),
+    st.text(_LINE_CHARS, max_size=60).filter(lambda head: not head.lstrip().startswith("#")),
     st.text(_LINE_CHARS, max_size=60),
 )
 ORG_IDS = st.text(string.ascii_lowercase + string.digits + "-._", min_size=1, max_size=20).filter(
     lambda s: s[0] not in "-._"
 )
 # Titles that mimic header and date lines are drawn often: they are where a parser slips.
-TITLES = TITLES | st.sampled_from(sorted(HEADER_LINES | {"Oct 7", "Dec 29, 2024 3", "Subscribe", "new"}))
+# (Header and tab words, dates and numbers themselves are furniture, never titles.)
+TITLES = TITLES | st.sampled_from(sorted({
+    "New Methods", "Daily Papers Revisited", "Subscribe to Nothing", "Oct 7 Revisited", "101 Ways to Fine-Tune",
+    "Monthly Planning", "- A Dash Title", "Trending Papers Considered Harmful", "2 authors of note", "UFO$^3$: Agents",
+}))
 ORG_NAMES = st.text(_LINE_CHARS, min_size=1, max_size=40).map(str.strip).filter(bool)
 
 
@@ -186,3 +193,48 @@ def test_round_trip_survives_encoding_and_line_ends(items):
         record_view(r) for r in parse(text, "a.txt").records
     ]
 
+
+
+# Appended pastes (FORMATS.md F) ------------------------------------------------------------------
+# Org names of today's pages are display names: a line of text that reads as no other kind.
+DISPLAY_NAMES = ORG_NAMES.filter(lambda n: classify(n)[0] == TEXT and len(n) > 1 and n[0] not in "[#")
+
+
+@st.composite
+def pastes(draw) -> tuple[str, str]:
+    """One valid paste of a random form, as (form, text)."""
+    form = draw(st.sampled_from("ABCD"))
+    items = draw(st.lists(entries(with_metadata=form != "B"), min_size=1, max_size=5))
+    if form in "CD":
+        for item in items:
+            item.upvotes = draw(st.none() | st.integers(1, 5000))
+            if item.org is not None:
+                item.org = draw(DISPLAY_NAMES)
+    if form == "A":
+        assume(not _first_title_ambiguous(items, "Nov 11"))
+        return form, write_layout_a(items, "Nov 11")[0] + "\n"
+    if form == "B":
+        return form, write_layout_b(items)[0]
+    return form, (write_layout_c if form == "C" else write_layout_d)(items, "Oct 2")[0]
+
+
+def _fields(dump: Dump) -> list[tuple]:
+    return [(r.title, r.abstract, r.month, r.day, r.year, r.comments, r.upvotes, r.authors, r.org, r.arxiv_id)
+            for r in dump.records]
+
+
+@SETTINGS
+@given(st.lists(pastes(), min_size=1, max_size=4), st.booleans(), st.sampled_from(["\n", "\r\n"]))
+def test_appended_pastes_read_as_the_union_of_their_papers(parts, bom, newline):
+    """Any concatenation of valid pastes, with or without a BOM before each and CRLF, reads as
+    the union of its pastes' papers, each paste in its own form, with no problem."""
+    alone = [parse(text, "p.txt") for _, text in parts]
+    for dump in alone:
+        assert dump.problems == (), [str(p) for p in dump.problems]
+    joined = "".join(("\ufeff" if bom else "") + text for _, text in parts).replace("\n", newline)
+    text, problems = decode(joined.encode("utf-8"), "week.txt")
+    assert text is not None and problems == []
+    dump = parse(text, "week.txt")
+    assert dump.problems == (), [str(p) for p in dump.problems]
+    assert dump.layout == "+".join(form for form, _ in parts)
+    assert _fields(dump) == [f for one in alone for f in _fields(one)]
