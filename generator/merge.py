@@ -208,18 +208,36 @@ def _short_hash(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
-def assign_ids(keys_titles: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """A unique slug per title key; collisions keep the slug for the first key, others get a hash."""
+def assign_ids(
+    keys_titles: Iterable[tuple[str, str]], previous: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """A unique slug per title key.
+
+    A key that a previous build published (`previous`: its id by title key) keeps its id, so
+    its URL stays put. Keys whose slugs collide leave the slug to the first in sorted order,
+    unless a published paper holds it, and get a hash of their own key.
+    """
     by_slug: dict[str, list[str]] = defaultdict(list)
-    for key, title in keys_titles:
-        by_slug[_slug(title) or "paper"].append(key)
     ids: dict[str, str] = {}
+    taken: set[str] = set()
+    if previous:
+        for key, title in keys_titles:
+            old = previous.get(key)
+            if old is not None and old not in taken:  # a hand-edited file may repeat an id
+                ids[key] = old
+                taken.add(old)
+            else:
+                by_slug[_slug(title) or "paper"].append(key)
+    else:
+        for key, title in keys_titles:
+            by_slug[_slug(title) or "paper"].append(key)
     for slug, keys in by_slug.items():
-        if len(keys) == 1 and slug != "paper":
+        free = slug != "paper" and slug not in taken
+        if len(keys) == 1 and free:
             ids[keys[0]] = slug
             continue
         for n, key in enumerate(sorted(keys)):
-            ids[key] = slug if n == 0 and slug != "paper" else f"{slug}-{_short_hash(key)}"
+            ids[key] = slug if n == 0 and free else f"{slug}-{_short_hash(key)}"
     return ids
 
 
@@ -227,14 +245,19 @@ def merge(
     dumps: Iterable[Dump],
     page_years: Mapping[str, int] | None = None,
     today: date | None = None,
+    previous_ids: Mapping[str, str] | None = None,
 ) -> tuple[list[Paper], list[Problem]]:
-    """One Paper per title across all dumps, newest first; plus the problems found on the way."""
+    """One Paper per title across all dumps, newest first; plus the problems found on the way.
+
+    `previous_ids` (id by title key, from the last build's papers.json) keeps the id of every
+    paper published before (DESIGN.md: a paper keeps its id and URL once published)."""
     with paused_gc():
-        return _merge(dumps, page_years, today)
+        return _merge(dumps, page_years, today, previous_ids)
 
 
 def _merge(
-    dumps: Iterable[Dump], page_years: Mapping[str, int] | None, today: date | None
+    dumps: Iterable[Dump], page_years: Mapping[str, int] | None, today: date | None,
+    previous_ids: Mapping[str, str] | None,
 ) -> tuple[list[Paper], list[Problem]]:
     configured = page_years or {}
     today = today or date.today()
@@ -266,7 +289,7 @@ def _merge(
                 else:
                     repeated[key] = [seen, (record, when)]
 
-    ids = assign_ids((key, record.title) for key, (record, _) in first.items())
+    ids = assign_ids(((key, record.title) for key, (record, _) in first.items()), previous_ids)
     # Sorted as by `paper_order`, reusing the group key (the title key of the paper's title);
     # keys are unique, so the id that `paper_order` adds never decides. By key, then (a stable
     # sort) by date: two sorts on one plain value each take half the time of one on tuples.

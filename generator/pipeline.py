@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .merge import merge
+from .merge import SLUG_LENGTH, merge, title_key
 from .model import ConfigError, Dump, Paper, Problem
 from .related import apply_related
 from .sources import read_dumps
@@ -41,7 +42,8 @@ class Settings:
     page_size: int = 50
     """Papers per listing page."""
     previous: Path | None = None
-    """Last build's papers.json: related lists that still hold are kept, so pages stay put."""
+    """Last build's papers.json: published papers keep their ids, and related lists that still
+    hold are kept, so pages stay put."""
 
 
 @dataclass
@@ -101,15 +103,40 @@ def settings_from_options(options: Mapping, base: Path) -> Settings:
     )
 
 
-def previous_related(path: Path | None) -> dict[str, list[str]]:
-    """Related lists by paper id from a previous papers.json; empty when there is none."""
+@dataclass(frozen=True)
+class Previous:
+    """What the last build published (its papers.json), so that this one keeps it in place."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    """Paper id by title key (merge.title_key): a published paper keeps its id and URL."""
+    related: dict[str, list[str]] = field(default_factory=dict)
+    """Related lists by paper id: lists that still hold are kept, so pages stay put."""
+
+
+# An id as merge.assign_ids makes them: ids from the file become paths under the docs dir.
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID_LENGTH = SLUG_LENGTH + 9  # a slug and its hash suffix
+
+
+def read_previous(path: Path | None) -> Previous:
+    """Ids and related lists from a previous papers.json; empty when there is none or it is
+    unreadable (then ids are assigned and related papers found afresh)."""
     if path is None or not path.is_file():
-        return {}
+        return Previous()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {p["id"]: list(p.get("related") or []) for p in data["papers"]}
-    except (ValueError, KeyError, TypeError):
-        return {}  # unreadable: compute afresh
+        papers = json.loads(path.read_text(encoding="utf-8"))["papers"]
+        ids: dict[str, str] = {}
+        related: dict[str, list[str]] = {}
+        for paper in papers:
+            pid = paper["id"]
+            if not isinstance(pid, str) or len(pid) > _ID_LENGTH or not _ID.fullmatch(pid):
+                continue
+            if isinstance(paper.get("title"), str):
+                ids.setdefault(title_key(paper["title"]), pid)
+            related[pid] = list(paper.get("related") or [])
+        return Previous(ids, related)
+    except (OSError, ValueError, KeyError, TypeError):
+        return Previous()
 
 
 def collect(
@@ -127,9 +154,10 @@ def collect(
     timings: dict[str, float] = {}
     say = progress or (lambda _msg: None)
 
+    previous = read_previous(settings.previous)
     start = time.perf_counter()
     dumps = read_dumps(settings.sources)
-    papers, merge_problems = merge(dumps, settings.page_years, today)
+    papers, merge_problems = merge(dumps, settings.page_years, today, previous.ids)
     timings["parse+merge"] = time.perf_counter() - start
     problems = [p for d in dumps for p in d.problems] + merge_problems
     say(f"read {sum(len(d.records) for d in dumps)} entries from {len(dumps)} dumps: {len(papers)} papers")
@@ -145,7 +173,7 @@ def collect(
         tagged(papers)
     if with_related and settings.related > 0:
         start = time.perf_counter()
-        papers = apply_related(papers, settings.related, previous_related(settings.previous))
+        papers = apply_related(papers, settings.related, previous.related)
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
     return Archive(dumps, papers, problems, taxonomy, timings)
