@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def paper(n: int, title: str, abstract: str) -> Paper:
-    return Paper(id=f"p{n}", title=title, abstract=abstract, date=date(2025, 1, 1), upvotes=None,
+    return Paper(id=f"p{n}", title=title, abstract=abstract, date=date(2025, 1, 1), upvotes=None, comments=None, arxiv_id=None,
                  authors=None, organization=None, org_id=None, links=(), sources=(Source("x.txt", n),))
 
 

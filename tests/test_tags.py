@@ -129,7 +129,7 @@ def test_a_paper_gets_every_matching_tag_in_name_order(tmp_path):
 
 def test_apply_tags_reads_title_and_abstract():
     paper = Paper(
-        id="p", title="Retrieval for LLMs", abstract="We study RAG.", date=None, upvotes=None, authors=None,
+        id="p", title="Retrieval for LLMs", abstract="We study RAG.", date=None, upvotes=None, comments=None, arxiv_id=None, authors=None,
         organization=None, org_id=None, links=(), sources=(),
     )
     taxonomy = (Tag("Retrieval", (("rag",),)), Tag("Language Models", (("llms",),)))
