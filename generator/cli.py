@@ -228,7 +228,11 @@ def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: 
         mkdocs_build(cfg)
     except (Abort, MkDocsException, GeneratorError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise GeneratorError(f"build failed, {final} left as it was: {exc}") from None
+        raise GeneratorError(f"build failed, {final} left as it was: {plugin.failure or exc}") from None
+    except OSError as exc:  # MkDocs writing the site: a name too long, no permission, a full disk
+        shutil.rmtree(staging, ignore_errors=True)
+        raise GeneratorError(f"build failed, {final} left as it was: cannot write "
+                             f"{exc.filename or staging}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -251,6 +255,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except GeneratorError as exc:
         click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # a file the commands could not read or write; it names the file
+        click.echo(f"Error: {exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", err=True)
         sys.exit(1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -68,6 +68,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self._pages_started = 0.0
         self.indexer = None
         self.lean = False
+        self.failure: str | None = None
+        """What stopped the last build, for `generator build` to report."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Lean pages for papers and listings when the theme has them (see chrome.py).
@@ -94,6 +96,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         start = time.perf_counter()
+        self.failure = None
         self.bodies.clear()
         self.paper_pages = []
         self.indexer = None
@@ -114,7 +117,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             settings.previous = Path(config.docs_dir) / "papers.json"
             self.archive = collect(settings, progress=log.info, tagged=tagged)
         except GeneratorError as exc:
-            raise PluginError(str(exc)) from None
+            raise self._fail(str(exc)) from None
         self.stats = {f"{k} s": v for k, v in self.archive.timings.items()}
         self.stats["papers"] = len(self.archive.papers)
         mark = time.perf_counter()
@@ -132,7 +135,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         renderer = Renderer(self.archive, settings.page_size, config.site_url, config.site_name,
                             config.use_directory_urls)
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
-        written, unchanged, removed = write_outputs(Path(config.docs_dir), outputs)
+        try:
+            written, unchanged, removed = write_outputs(Path(config.docs_dir), outputs)
+        except GeneratorError as exc:
+            raise self._fail(str(exc)) from None
         self.stats.update({"markdown s": time.perf_counter() - mark, "files written": written,
                            "files unchanged": unchanged, "files removed": removed,
                            "rss after markdown MiB": _peak_rss_mib()})
@@ -141,6 +147,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             written, unchanged, removed, time.perf_counter() - start,
         )
         self._pages_started = time.perf_counter()
+
+    def _fail(self, message: str) -> PluginError:
+        """The error that stops the build; kept in `failure` too, as MkDocs reports a
+        PluginError as `Aborted with a BuildError!` and `generator build` names the cause."""
+        self.failure = message
+        return PluginError(message)
 
     def _keep_paper_page(self, path: str, meta: dict) -> None:
         self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"]))
@@ -230,6 +242,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return finish_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._post_build(config)
+        except OSError as exc:  # the site's own files: a full disk, no permission
+            raise self._fail(f"cannot write {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
+
+    def _post_build(self, config: MkDocsConfig) -> None:
         if self.lean:  # what lean pages leave out, written once (see chrome.py)
             chrome.write_chrome(config, self.env, self.nav, self.files)
         paper_urls = [page_url(p.src_uri, config.use_directory_urls) for p in self.paper_pages]
@@ -244,7 +262,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             try:
                 self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:
-                raise PluginError(str(exc)) from None
+                raise self._fail(str(exc)) from None
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
         report = os.environ.get("PAPERS_TIMINGS")
         if report:  # the benchmarks read the stage timings from here

@@ -8,6 +8,7 @@ rebuilds re-render only what moved.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -16,15 +17,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from slugify import slugify
 
 from .export import papers_json_bytes
-from .merge import title_key
-from .model import Paper
+from .merge import SLUG_LENGTH, title_key
+from .model import GeneratorError, Paper
 from .pipeline import Archive
 
 # Folders and files of the docs dir that belong to the generator; everything else is the user's.
@@ -145,12 +146,35 @@ def human_date(when: date | None) -> str:
 
 @lru_cache(maxsize=65_536)
 def tag_slug(name: str) -> str:
-    return slugify(name) or "tag"
+    """A tag's folder name before collisions are settled (Renderer.tag_folder), bounded as a
+    paper's: a name of any length is a file name that fits."""
+    return slugify(name, max_length=SLUG_LENGTH, word_boundary=True) or "tag"
 
 
 @lru_cache(maxsize=65_536)
-def org_slug(org_id: str) -> str:
-    return slugify(org_id) or "org"
+def org_slug(org: str) -> str:
+    """An organization's folder name (from its id, or its name) before collisions are settled."""
+    return slugify(org, max_length=SLUG_LENGTH, word_boundary=True) or "org"
+
+
+def unique_slugs(items: Iterable[tuple[str, str]], slug: Callable[[str], str]) -> dict[str, str]:
+    """A distinct folder name per key, from (key, text) pairs: the text's slug, or, when the
+    slugs of several keys are alike, the slug for the first key in sorted order and the slug
+    with a hash of its key for the others (bounded slugs of long names often meet)."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for key, text in sorted(dict(items).items()):
+        by_slug[slug(text)].append(key)
+    out: dict[str, str] = {}
+    for bare, keys in by_slug.items():
+        out[keys[0]] = bare
+        for key in keys[1:]:
+            digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+            # Another key's bare slug may end the same way, however unlikely.
+            size = 8
+            while f"{bare}-{digest[:size]}" in by_slug and size < len(digest):
+                size += 4
+            out[key] = f"{bare}-{digest[:size]}"
+    return out
 
 
 @dataclass(frozen=True)
@@ -204,13 +228,21 @@ class Renderer:
         )
         self.env.filters.update(
             md=md_text, h=html_text, clean=clean, human_date=human_date,
-            shorten=shorten, tag_slug=tag_slug, org_slug=org_slug,
+            shorten=shorten, tag_slug=self.tag_folder,
         )
-        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, paper_path=self.paper_path, item=self.item)
+        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, paper_path=self.paper_path, item=self.item,
+                                org_folder=self.org_folder)
         self._item_template = self.env.get_template("_item.md.j2")
         self._paper_template = self.env.get_template("paper.md.j2")
         self._items: dict[tuple[str, int], str] = {}
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
+        names = {t.name for t in archive.taxonomy}
+        names.update(t for p in self.papers for t in p.tags)
+        self.tag_folders = unique_slugs(((n, n) for n in names), tag_slug)
+
+    def tag_folder(self, name: str) -> str:
+        """The folder name of a tag's pages under tags/: its slug, unique among the tags."""
+        return self.tag_folders.get(name) or tag_slug(name)
 
     @staticmethod
     def paper_path(paper: Paper) -> str:
@@ -256,6 +288,8 @@ class Renderer:
         yield "search.md", self.env.get_template("search.md.j2").render(
             fm=front_matter({"title": "Search", "search": {"exclude": True}, "hide": ["toc"]}),
             tags=self.tag_counts(), years=self.year_counts(),
+            has_upvotes=any(p.upvotes is not None for p in self.papers),
+            has_comments=any(p.comments is not None for p in self.papers),
         )
         yield "feed.xml", self.feed()
         yield "papers.json", papers_json_bytes(self.papers)
@@ -276,6 +310,8 @@ class Renderer:
                 "date": paper.date.isoformat() if paper.date else None,
                 "year": paper.date.year if paper.date else None,
                 "upvotes": paper.upvotes,
+                "comments": paper.comments,
+                "arxiv_id": html_text(paper.arxiv_id) if paper.arxiv_id else None,
                 "authors": paper.authors,
                 "organization": html_text(paper.organization) if paper.organization else None,
                 "tags": [html_text(t) for t in paper.tags],
@@ -373,7 +409,7 @@ class Renderer:
         for name, ps in members.items():
             desc = self.descriptions.get(name, "")
             out.update(self.listing_pages(Listing(
-                f"tags/{tag_slug(name)}", name, ps, intro=md_text(desc) if desc else "",
+                f"tags/{self.tag_folder(name)}", name, ps, intro=md_text(desc) if desc else "",
             )))
         untagged = sum(1 for p in self.papers if not p.tags)
         out["tags/index.md"] = self.env.get_template("tags.md.j2").render(
@@ -382,38 +418,78 @@ class Renderer:
         )
         return out
 
-    def org_groups(self) -> list[tuple[str, str, list[Paper]]]:
+    @cached_property
+    def _orgs(self) -> tuple[list[tuple[str, str, list[Paper]]], dict[str, str], dict[str, str]]:
+        """Organization groups (key, name, papers), the group key of each paper id, and the
+        folder of each group.
+
+        A group is an organization id; a paper with a display name only (today's search page
+        shows no id) joins the id that the same name has elsewhere, or a group of that name.
+        """
+        named: dict[str, str] = {}
+        for p in self.papers:
+            if p.org_id and p.organization:
+                named.setdefault(title_key(p.organization), "id:" + p.org_id)
         groups: dict[str, list[Paper]] = defaultdict(list)
+        key_of: dict[str, str] = {}
         for p in self.papers:
             if p.org_id:
-                groups[p.org_id].append(p)
-        rows = [(org_id, ps[0].organization or org_id, ps) for org_id, ps in groups.items()]
-        return sorted(rows, key=lambda r: (-len(r[2]), r[1].casefold(), r[0]))
+                key = "id:" + p.org_id
+            elif p.organization:
+                name = title_key(p.organization)
+                key = named.get(name) or "name:" + name
+            else:
+                continue
+            groups[key].append(p)
+            key_of[p.id] = key
+        rows = []
+        for key, ps in groups.items():
+            shown = next((p for p in ps if p.org_id), ps[0])
+            rows.append((key, shown.organization or shown.org_id or key, ps))
+        rows.sort(key=lambda r: (-len(r[2]), r[1].casefold(), r[0]))
+        folders = unique_slugs(((key, key.split(":", 1)[1]) for key in groups), org_slug)
+        return rows, key_of, folders
+
+    def org_groups(self) -> list[tuple[str, str, list[Paper]]]:
+        """(group key, display name, papers) per organization, the largest first."""
+        return self._orgs[0]
+
+    def org_folder(self, paper: Paper) -> str:
+        """The docs folder of a paper's organization page (the paper has an organization)."""
+        _, key_of, folders = self._orgs
+        return f"orgs/{folders[key_of[paper.id]]}"
 
     def org_pages(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        groups = self.org_groups()
+        groups, _, folders = self._orgs
         names = Counter(name.casefold() for _, name, _ in groups)
-        for org_id, name, ps in groups:
-            shown = f"{name} ({org_id})" if names[name.casefold()] > 1 else name
-            out.update(self.listing_pages(Listing(f"orgs/{org_slug(org_id)}", shown, ps)))
+        for key, name, ps in groups:
+            kind, _, value = key.partition(":")
+            shown = f"{name} ({value})" if names[name.casefold()] > 1 and kind == "id" else name
+            out.update(self.listing_pages(Listing(f"orgs/{folders[key]}", shown, ps)))
         out["orgs/index.md"] = self.env.get_template("orgs.md.j2").render(
             fm=front_matter({"title": "Organizations", "hide": ["toc"]}),
-            orgs=[(org_slug(i), n, len(ps)) for i, n, ps in groups],
-            without=sum(1 for p in self.papers if not p.org_id),
+            orgs=[(folders[key], n, len(ps)) for key, n, ps in groups],
+            without=len(self.papers) - len(self._orgs[1]),
         )
         return out
 
     # Home, stats, feed -----------------------------------------------------------------
     def home_page(self) -> str:
         dated = [p for p in self.papers if p.date]
+        # A "most" list of zeros says nothing: only papers with a count above zero, and no
+        # list when no capture showed the count (upvotes: FORMATS.md C, D and E only).
         voted = sorted(
             (p for p in self.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), title_key(p.title))
+        )
+        discussed = sorted(
+            (p for p in self.papers if p.comments), key=lambda p: (-(p.comments or 0), title_key(p.title))
         )
         return self.env.get_template("home.md.j2").render(
             fm=front_matter({"title": "Home", "hide": ["navigation", "toc"]}),
             total=len(self.papers), dated=len(dated), entries=self.archive.entries,
             dumps=len(self.archive.dumps), latest=dated[:HOME_SIZE], top=voted[:HOME_SIZE],
+            discussed=discussed[:HOME_SIZE],
             tags=self.tag_counts()[:12], n_tags=len(self.tag_counts()), orgs=len(self.org_groups()), years=self.year_counts(),
             span=(dated[-1].date, dated[0].date) if dated else None, path="index.md",
         )
@@ -475,12 +551,22 @@ def same_content(path: Path, data: bytes) -> bool:
     """Whether the file holds exactly `data` (`mkdocs serve` leaves such files as they are)."""
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
 
 
 def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, str | bytes]]) -> tuple[int, int, int]:
-    """Write changed files, delete stale generated ones; return (written, unchanged, removed)."""
+    """Write changed files, delete stale generated ones; return (written, unchanged, removed).
+
+    A file that cannot be written (a name too long for the file system, no permission, a full
+    disk) is a GeneratorError naming it: one line for the user, not a traceback."""
+    try:
+        return _write_outputs(docs_dir, outputs)
+    except OSError as exc:
+        raise GeneratorError(f"cannot write {exc.filename or docs_dir}: {exc.strerror or exc}") from None
+
+
+def _write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, str | bytes]]) -> tuple[int, int, int]:
     written = unchanged = 0
     wanted: set[Path] = set()
     made_dirs: set[Path] = set()

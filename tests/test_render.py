@@ -124,7 +124,7 @@ def test_pagination_numbers_pages_from_the_oldest() -> None:
 
 def _paper(n: int, day: date | None) -> Paper:
     return Paper(
-        id=f"paper-{n}", title=f"Paper {n}", abstract=f"Abstract {n}.", date=day, upvotes=n,
+        id=f"paper-{n}", title=f"Paper {n}", abstract=f"Abstract {n}.", date=day, upvotes=n, comments=None, arxiv_id=None,
         authors=None, organization=None, org_id=None, links=(), sources=(Source("x.txt", n),),
         tags=("T",),
     )

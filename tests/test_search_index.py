@@ -71,6 +71,7 @@ def test_filters_and_metadata_match_papers_json(papers, fragments):
         assert meta["title"] == paper["title"]
         assert meta.get("date") == paper["date"]
         assert meta.get("upvotes") == (str(paper["upvotes"]) if paper["upvotes"] is not None else None)
+        assert meta.get("comments") == (str(paper["comments"]) if paper["comments"] else None)
 
 
 def test_indexed_text_is_title_and_abstract_only(papers, fragments):
@@ -91,6 +92,7 @@ def test_sort_orders_follow_papers_json(sample_site, papers):
     url_of = {page_hash: fragment["url"] for page_hash, fragment in search.read_fragments(bundle).items()}
     assert [url_of[h] for h in sorts["pages"]] == ["/" + p["url"] for p in newest_first(papers)]
     assert sorts["upvotes"] == [p["upvotes"] or 0 for p in newest_first(papers)]
+    assert sorts["comments"] == [p["comments"] or 0 for p in newest_first(papers)]
     # Pagefind's own sorts would be loaded by every first query: none are built.
     assert not any("data-pagefind-sort" in page.read_text() for page in list((sample_site / "papers").glob("**/*.html"))[:20])
 
@@ -157,7 +159,8 @@ def test_another_pagefind_version_is_left_as_written(papers, tmp_path, monkeypat
 
 def test_record_escapes_dump_text_and_carries_filters_and_metadata():
     paper = Paper(id="x", title='<script>alert(1)</script> & "Tom"', abstract="a <b>bold</b> claim",
-                  date=date(2025, 3, 9), upvotes=7, authors=None, organization="<Org>", org_id="org",
+                  date=date(2025, 3, 9), upvotes=7, comments=3, arxiv_id=None, authors=None, organization="<Org>",
+                  org_id="org",
                   links=(), sources=(), tags=("A & B",))
     record = search.paper_record(paper)
     assert "<script>" not in record and "<b>" not in record and "<Org>" not in record
@@ -166,8 +169,9 @@ def test_record_escapes_dump_text_and_carries_filters_and_metadata():
     assert '<span data-pagefind-filter="year">2025</span>' in record
     assert '<span data-pagefind-meta="date">2025-03-09</span>' in record
     assert '<span data-pagefind-meta="upvotes">7</span>' in record
-    undated = Paper(id="y", title="T", abstract="", date=None, upvotes=None, authors=None, organization=None,
-                    org_id=None, links=(), sources=())
+    assert '<span data-pagefind-meta="comments">3</span>' in record
+    undated = Paper(id="y", title="T", abstract="", date=None, upvotes=None, comments=None, arxiv_id=None,
+                    authors=None, organization=None, org_id=None, links=(), sources=())
     assert '<span data-pagefind-filter="year">Undated</span>' in search.paper_record(undated)
     assert "meta" not in search.paper_record(undated)
     assert search.paper_url(paper) == "/papers/2025/03/x/"

@@ -111,7 +111,7 @@ def test_paper_pages_are_small(sample_site: Path, papers: list[dict]) -> None:
 
 
 def test_paper_page_meta_feed_and_navigation(sample_site: Path, papers: list[dict]) -> None:
-    paper = next(p for p in papers if p["date"] and p["tags"] and p["upvotes"])
+    paper = next(p for p in papers if p["date"] and p["tags"] and p["comments"])
     page = load(sample_site, paper["url"])
     assert " ".join(page.title.split()) == f"{' '.join(paper['title'].split())} - Papers Archive"
     # A lean page: its navigation, header controls and footer come from one cached script.

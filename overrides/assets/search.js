@@ -13,7 +13,9 @@ const HEADER_RESULTS = 8;
 const PAGE_RESULTS = 20;
 // The filters of the index (data-pagefind-filter in generator/search.py's records), as the URL names them.
 const FILTERS = ["tag", "year", "organization"];
-const SORTS = ["date", "upvotes"];
+// Sorts by a count, most first (then newest): papers-sorts.json holds each count per page.
+const COUNTS = ["upvotes", "comments"];
+const SORTS = ["date", ...COUNTS];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 // noWorker: Pagefind's wasm runs on the main thread, as it does where workers are missing,
@@ -50,20 +52,24 @@ function pagefind() {
 }
 
 /**
- * Results in the order of a sort: `date` newest first, `upvotes` most first (then newest).
- * The orders come from papers-sorts.json, fetched on the first sorted search only, so that
- * they cost nothing to a search in the order of relevance.
+ * Results in the order of a sort: `date` newest first, `upvotes` or `comments` most first (then
+ * newest). The orders come from papers-sorts.json, fetched on the first sorted search only, so
+ * that they cost nothing to a search in the order of relevance.
  */
 async function sortResults(results, sort) {
-  sortOrders ??= bundleJson("papers-sorts.json").then(({ pages, upvotes }) => {
-    const newest = new Map(pages.map((hash, i) => [hash, i]));
-    return { newest, upvotes: new Map(pages.map((hash, i) => [hash, upvotes[i]])) };
+  sortOrders ??= bundleJson("papers-sorts.json").then((sorts) => {
+    const newest = new Map(sorts.pages.map((hash, i) => [hash, i]));
+    const counts = Object.fromEntries(COUNTS.map((name) => [
+      name, new Map(sorts.pages.map((hash, i) => [hash, (sorts[name] || [])[i] || 0])),
+    ]));
+    return { newest, counts };
   });
-  const { newest, upvotes } = await sortOrders;
+  const { newest, counts } = await sortOrders;
   const last = newest.size;
   const byDate = (a, b) => (newest.get(a.id) ?? last) - (newest.get(b.id) ?? last);
-  return [...results].sort(sort === "upvotes"
-    ? (a, b) => (upvotes.get(b.id) ?? 0) - (upvotes.get(a.id) ?? 0) || byDate(a, b)
+  const count = counts[sort];
+  return [...results].sort(count
+    ? (a, b) => (count.get(b.id) ?? 0) - (count.get(a.id) ?? 0) || byDate(a, b)
     : byDate);
 }
 
@@ -102,12 +108,16 @@ function excerptNodes(excerpt) {
   return out;
 }
 
-/** The date, upvotes and tags of a result, as a line of small facts. */
+/** The date, upvotes, comments and tags of a result, as a line of small facts. */
 function resultFacts(data) {
   const facts = el("span", "papers-result__facts");
   facts.append(el("span", "papers-result__date", humanDate(data.meta.date)));
   if (data.meta.upvotes !== undefined) {
     facts.append(el("span", "papers-result__upvotes", `▲ ${data.meta.upvotes}`));
+  }
+  if (data.meta.comments !== undefined) {
+    const n = Number(data.meta.comments);
+    facts.append(el("span", "papers-result__comments", plural(n, "comment", "comments")));
   }
   for (const tag of data.filters.tag || []) facts.append(el("span", "papers-result__tag", tag));
   return facts;
