@@ -428,7 +428,7 @@ _SHORT_KINDS: dict[str, tuple[int, object]] = {}
 
 def _classify(text: str) -> tuple[int, object]:
     first = text[0]
-    if len(text) > 300 and first not in "[#h<":
+    if len(text) > 300 and first not in "[#h<•·*-0123456789":
         return TEXT, None  # an abstract: no other kind of line is this long
     folded = text.casefold()
     for read in _BY_FIRST.get(first, _ANY_FIRST):
@@ -804,7 +804,8 @@ class _Reader:
             self.check_abstract(entry)
         if comments is not None and comments > MAX_COUNT:
             self.problem(line.no, f"comment count out of range: {comments}")
-            comments = None
+            entry.comments = None
+            return
         # The page omits a count of 0; E's cards show none at all.
         entry.comments = comments if comments is not None else (None if self.layout == "E" else 0)
 

@@ -96,7 +96,7 @@ class Expect:
     abstract: str
     date: str | None | type(...) = ...
     """ISO date or None; `...` when any date will do."""
-    upvotes: int | None | type(...) = ...
+    comments: int | None | type(...) = ...
     sources: int = 1
 
 
@@ -193,7 +193,7 @@ def kinds() -> list[Kind]:
     t2, a2 = "The Paper After the Missing Date", abstract("Must not be swallowed by the broken block.")
     add("meta-no-date", {fname("meta-no-date"): utf8(papers_a(entry(t, a, ["  • 2 authors", "·"]), entry(t2, a2)))},
         [Expect(t, a, None), Expect(t2, a2, "2025-10-07")],
-        [(fname("meta-no-date"), "  • 2 authors", "metadata block")])
+        [(fname("meta-no-date"), "·", "metadata block without a date")])
     t, a = "A Month Called Foo", abstract("The date line reads Foo 12, month thirteen of no calendar.")
     add("meta-month-foo", {fname("meta-month-foo"): utf8(papers_a(entry(t, a, ["  • 2 authors", "·", "Foo 12"])))},
         # The line in the date slot is shaped like a date: reported, never read as a title.
@@ -445,8 +445,9 @@ def test_each_kind_is_published_faithfully_or_reported(built: Built, kind: Kind)
         assert paper["abstract"] == want.abstract
         if want.date is not ...:
             assert paper["date"] == want.date
-        if want.upvotes is not ...:
-            assert paper["upvotes"] == want.upvotes
+        if want.comments is not ...:
+            assert paper["comments"] == want.comments  # the number after the date
+            assert paper["upvotes"] is None  # layout A shows no upvote line
         assert len(paper["sources"]) == want.sources
         assert {s["file"] for s in paper["sources"]} <= set(kind.files)
         page = PaperPage((built.site / paper["url"] / "index.html").read_text(encoding="utf-8"))
