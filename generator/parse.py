@@ -114,8 +114,6 @@ MAX_TITLE = 1000
 # Line kinds.
 TEXT, HEADER, TAB, FURNITURE, UPVOTES, UPVOTE_LABEL, SUBMITTER_LABEL, DOT, DATE, AUTHORS, ORG, TITLE, \
     LINKS, FRONT = range(14)
-KIND_NAMES = ("text", "header", "tab", "furniture", "upvotes", "upvote label", "submitter label", "·",
-              "date", "authors", "organization", "title", "links", "front matter")
 
 
 class Line(NamedTuple):
@@ -583,11 +581,6 @@ def _split_pastes(lines: list[Line]) -> list[_Paste]:
     return pastes
 
 
-def _entry_date(lines: list[Line], k: int) -> bool:
-    """Whether the date line at k closes a metadata block (a `·` line before it)."""
-    return k > 0 and lines[k - 1].kind == DOT
-
-
 def _front_matter(lines: list[str]) -> tuple[int, str | None]:
     """Lines a capture tool's front matter takes at the top (`---` … `---`), and its date."""
     if not lines or lines[0].strip() != "---":
@@ -827,7 +820,7 @@ def _title_problem(title: str) -> str | None:
     return None
 
 
-def _records(entries: list[_Entry], file: str, layout: str, problems: list[Problem]) -> list[Record]:
+def _records(entries: list[_Entry], file: str, problems: list[Problem]) -> list[Record]:
     records = []
     for e in entries:
         title = e.title
@@ -921,7 +914,7 @@ def parse(text: str, file: str) -> Dump:
         reader.layout = layout
         entries = reader.read(body)
         before = len(records)
-        records.extend(_records(entries, file, layout, problems))
+        records.extend(_records(entries, file, problems))
         page = paste.page
         paste_info.append(Paste(
             layout, paste.line, len(records) - before,
