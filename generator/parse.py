@@ -23,8 +23,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from itertools import compress, count
+from operator import itemgetter, methodcaller
 from typing import NamedTuple
 
 from .model import Dump, Paste, Problem, Record, new_record, new_source
@@ -130,12 +132,21 @@ class Line(NamedTuple):
     """What the kind reads: upvotes int, date tuple, authors int, org tuple, (title, arXiv id)."""
 
 
-@dataclass(slots=True)
 class _Entry:
-    title: str
-    line: int
+    """One paper as the reader assembles it. The fields a capture may not give are class
+    defaults: an entry is made per paper (100,000 of them), so `__init__` sets only five."""
+
+    __slots__ = ("title", "line", "texts", "arxiv_id", "plain", "__dict__")
+
+    def __init__(self, title: str, line: int, arxiv_id: str | None, plain: bool):
+        self.title = title
+        self.line = line
+        self.texts: list[str] = []
+        self.arxiv_id = arxiv_id
+        self.plain = plain
+        """The title was a line of the text kind: no other kind of line (furniture, a date) took it."""
+
     upvotes: int | None = None
-    texts: list[str] = field(default_factory=list)
     month: int | None = None
     day: int | None = None
     year: int | None = None
@@ -144,10 +155,7 @@ class _Entry:
     org: str | None = None
     org_id: str | None = None
     org_name: str | None = None
-    arxiv_id: str | None = None
     line_date: int = 0
-    plain: bool = True
-    """The title was a line of the text kind: no other kind of line (furniture, a date) took it."""
     has_meta: bool = False
     """A metadata block (authors/org line, `·` or date) was read: text after it is another paper."""
 
@@ -410,46 +418,64 @@ _BY_FIRST = {
 def classify(text: str) -> tuple[int, object]:
     """The kind of one stripped, non-blank line and what it reads, by `LINE_KINDS`: (kind, value).
 
-    Short lines repeat (`·`, `• 4 authors`, `Oct 7 2`, `-`): their kinds are remembered."""
-    if len(text) <= 24:
+    Short lines repeat (`·`, `• 4 authors`, `Oct 7 2`, `-`): their kinds are remembered. A
+    longer line that starts with none of the characters or month names a reader looks for can
+    only be one of the few long header or furniture phrases, or text: titles and abstracts are
+    settled without trying every reader."""
+    if len(text) <= _SHORT_MAX:
         found = _SHORT_KINDS.get(text)
         if found is None:
+            # `Oct 7 12`: the date `Oct 7` is remembered, its comment count is not.
+            head, _, count = text.rpartition(" ")
+            if head and count.isdigit() and count.isascii():
+                dated = _SHORT_KINDS.get(head) or classify(head)
+                if dated[0] == DATE and dated[1][3] is None:  # type: ignore[index]
+                    return DATE, (*dated[1][:3], int(count))  # type: ignore[index]
             if len(_SHORT_KINDS) > 50_000:
                 _SHORT_KINDS.clear()
             found = _SHORT_KINDS[text] = _classify(text)
         return found
+    if text[0] in _LONG_PLAIN_FIRST and text[:3].lower() not in _MONTH3:
+        return _TEXT_KIND
     return _classify(text)
 
 
+# The most repeated lines (`·`, `• 4 authors`, `Oct 7 2`, `-`) are at most this long.
+_SHORT_MAX = 32
+# Letters a line longer than _SHORT_MAX can start with and still be only text: none that
+# starts a reader's form (`[`, `#`, `http`, `<`, bullets, digits, `Published on`) or a
+# furniture phrase that long (`Get trending papers…`, `Trending Papers ranked…`).
+_LONG_PLAIN_FIRST = frozenset(
+    c for c in map(chr, range(0x20, 0xA000))  # to the end of the CJK ideographs
+    if c.isprintable() and not c.isspace() and c.casefold() not in {
+        *"[#h<•·*-0123456789p", *(p[0] for p in NOT_TITLES if len(p) > _SHORT_MAX)}
+)
+_TEXT_KIND = (TEXT, None)
 _SHORT_KINDS: dict[str, tuple[int, object]] = {}
 
 
 def _classify(text: str) -> tuple[int, object]:
-    first = text[0]
-    if len(text) > 300 and first not in "[#h<•·*-0123456789":
-        return TEXT, None  # an abstract: no other kind of line is this long
     folded = text.casefold()
-    for read in _BY_FIRST.get(first, _ANY_FIRST):
+    for read in _BY_FIRST.get(text[0], _ANY_FIRST):
         found = read(text, folded)
         if found is not None:
             return found
-    return TEXT, None
+    return _TEXT_KIND
 
 
 MARKDOWN_MARKS = ("### [", "## by [", "# Daily Papers", "[Subscribe](", "## Trending Papers")
 
 
 def _is_markdown(text: str) -> bool:
-    """Whether a capture is markdown (FORMATS.md D, E): its titles are `### ` lines, its header
-    `# Daily Papers`. Searched in the whole text at once (a scan in C, not a loop over lines)."""
-    if text.startswith(MARKDOWN_MARKS):
-        return True
-    k = text.find("\n#")
+    """Whether a capture (or one paste of it) is markdown (FORMATS.md D, E): its titles are
+    `### ` lines, its header `# Daily Papers`. The text is scanned for `#` by `str.find`
+    (memchr, in C): plain captures rarely hold one."""
+    k = text.find("#")
     while k >= 0:
-        if text.startswith(MARKDOWN_MARKS, k + 1):
+        if (k == 0 or text[k - 1] == "\n") and text.startswith(MARKDOWN_MARKS, k):
             return True
-        k = text.find("\n#", k + 1)
-    return "\n[Subscribe](" in text
+        k = text.find("#", k + 1)
+    return text.startswith("[Subscribe](") or "\n[Subscribe](" in text
 
 
 def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
@@ -516,6 +542,28 @@ class _Paste:
     captured: str | None = None
 
 
+_new_line = partial(tuple.__new__, Line)
+"""`Line` from a (no, text, kind, value) tuple, in C (`Line._make` is Python)."""
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+# Field getters and a test, applied by `map` (in C) to every line.
+_TEXT_OF = itemgetter(1)
+_KIND_OF = itemgetter(2)
+_STARTS_SUBSCRIBE = methodcaller("startswith", "Subscribe")
+
+
+def _positions(kinds: list[int], kind: int) -> list[int]:
+    """The indices of `kind` in `kinds`, found by `list.index` (a scan in C)."""
+    found: list[int] = []
+    k = -1
+    try:
+        while True:
+            k = kinds.index(kind, k + 1)
+            found.append(k)
+    except ValueError:
+        return found
+
+
 def _split_pastes(lines: list[Line]) -> list[_Paste]:
     """Cut the lines into pastes: each starts at a header run (two or more header, tab or front
     matter lines, one of them a strong header line, or at the top of the file one), wherever
@@ -526,8 +574,10 @@ def _split_pastes(lines: list[Line]) -> list[_Paste]:
     n = len(lines)
     body_start = 0
     # Only the lines that can open a header are visited; the body lines are sliced.
-    candidates = [k for k, ln in enumerate(lines) if ln.kind in (HEADER, FRONT) or (
-        ln.kind == TEXT and ln.text.startswith("Subscribe"))]
+    kinds = list(map(_KIND_OF, lines))
+    glued = compress(count(), map(_STARTS_SUBSCRIBE, map(_TEXT_OF, lines)))
+    candidates = sorted(_positions(kinds, HEADER) + _positions(kinds, FRONT) + [
+        k for k in glued if kinds[k] == TEXT])
     current = _Paste("?", lines[0].no if lines else 1, [])
     for i in candidates:
         if i < body_start:
@@ -618,8 +668,9 @@ class _Reader:
         self.problem(line.no, f"line not read{why}: {shown!r}")
 
     def start(self, title: str, line: Line, arxiv_id: str | None = None) -> None:
-        self.close()
-        entry = _Entry(title, line.no, arxiv_id=arxiv_id, plain=line.kind == TEXT)
+        if self.current is not None:
+            self.close()
+        entry = _Entry(title, line.no, arxiv_id, line.kind == TEXT)
         if self.upvotes is not None:
             entry.upvotes = self.upvotes[1]
             self.upvotes = None
@@ -635,10 +686,35 @@ class _Reader:
     def read(self, lines: list[Line]) -> list[_Entry]:
         n = len(lines)
         i = 0
+        markdown = self.markdown
+        after_label = False
+        kinds = list(map(_KIND_OF, lines))
+        # The usual entry of a plain paste (title, abstract, organization or authors, `·`, date)
+        # is read in one step, by the same methods the line-by-line reading below calls.
+        usual = not markdown and self.layout != "B"
         while i < n:
             line = lines[i]
             kind = line.kind
-            if kind == TITLE and not self.markdown:
+            if usual and kind == TEXT and i + 4 < n and kinds[i + 3] == DOT and kinds[i + 4] == DATE and (
+                    kinds[i + 1] == TEXT and (kinds[i + 2] == AUTHORS or (
+                        kinds[i + 2] == TEXT and len(lines[i + 2].text) <= MAX_ORG_LINE))):
+                entry = self.current
+                date = lines[i + 4]
+                if (entry is None or entry.has_meta or self.upvotes is not None) and not (
+                        date.value[3] is None and i + 5 < n and kinds[i + 5] == UPVOTES):  # type: ignore[index]
+                    self.start(line.text, line)
+                    self.current.texts.append(lines[i + 1].text)  # type: ignore[union-attr]
+                    meta = lines[i + 2]
+                    if meta.kind == AUTHORS:
+                        self.meta_authors(meta, lines[i + 3])
+                    else:
+                        self.meta_org(meta, meta.text, None)
+                    self.set_date(date, date.value)  # type: ignore[arg-type]
+                    self.current = None
+                    self.orphan_block = after_label = False
+                    i += 5
+                    continue
+            if kind == TITLE and not markdown:
                 kind = TEXT  # `### ` is a markdown title only in a markdown paste
             nxt = lines[i + 1] if i + 1 < n else None
             entry = self.current
@@ -648,11 +724,11 @@ class _Reader:
                 self.meta_org(line, line.text, None)
             elif kind == TEXT:
                 if entry is None or entry.has_meta or self.upvotes is not None:
-                    if self.markdown:
+                    if markdown:
                         self.unplaced(line, " (no title before it)")
                     else:
                         self.start(line.text, line)
-                elif self.markdown:
+                elif markdown:
                     entry.texts.append(_link_text(line.text))
                 elif not entry.texts:
                     # A short line followed by a long one: the open title lost its abstract and
@@ -669,7 +745,7 @@ class _Reader:
             elif kind in (UPVOTES, DATE, AUTHORS, DOT) and self.layout == "B" and self.would_be_title(line, nxt):
                 self.start(line.text, line)  # compact pastes have no metadata: reported, not published
             elif kind == UPVOTES:
-                if entry is not None and entry.upvotes is None and self.after_label:
+                if entry is not None and entry.upvotes is None and after_label:
                     entry.upvotes = line.value  # type: ignore[assignment]
                 else:
                     if self.upvotes is not None:
@@ -716,7 +792,7 @@ class _Reader:
                             and lines[i + 2].kind == LINKS and lines[i + 2].text.endswith("#community")):
                         entry.comments = nxt.value  # type: ignore[assignment]
                         i += 2
-                    if not self.markdown:
+                    if not markdown:
                         self.current = None
             elif kind == LINKS:
                 if entry is not None and line.value and entry.arxiv_id is None:
@@ -726,8 +802,9 @@ class _Reader:
                     self.start(line.text, line)
             else:
                 self.unplaced(line)
-            self.after_label = kind == UPVOTE_LABEL
-            self.orphan_block = self.orphan_block and kind in (AUTHORS, ORG, DOT) or self.orphan_line == line.no
+            after_label = kind == UPVOTE_LABEL
+            if self.orphan_block and kind not in (AUTHORS, ORG, DOT) and self.orphan_line != line.no:
+                self.orphan_block = False
             i += 1
         if self.upvotes is not None:
             self.problem(self.upvotes[0], "upvotes without a title after them")
@@ -735,7 +812,6 @@ class _Reader:
         self.close()
         return self.entries
 
-    after_label = False
     orphan_block = False
     """The metadata block being read has no paper before it: its `·` and date are not read."""
     orphan_line = 0
@@ -821,7 +897,9 @@ def _title_problem(title: str) -> str | None:
 
 
 def _records(entries: list[_Entry], file: str, problems: list[Problem]) -> list[Record]:
+    """The Records of the entries whose titles are papers; the others are error problems."""
     records = []
+    append = records.append
     for e in entries:
         title = e.title
         if len(title) > MAX_TITLE:
@@ -833,14 +911,15 @@ def _records(entries: list[_Entry], file: str, problems: list[Problem]) -> list[
         if why is not None:
             problems.append(Problem(file, e.line, f"{why}: {title!r}; skipped", "error"))
             continue
-        abstract = " ".join(e.texts).strip() if len(e.texts) != 1 else e.texts[0]
+        texts = e.texts
+        abstract = texts[0] if len(texts) == 1 else " ".join(texts).strip()
         upvotes = e.upvotes
         if upvotes is not None and upvotes > MAX_COUNT:
             problems.append(Problem(file, e.line, f"upvote count out of range: {upvotes}"))
             upvotes = None
-        records.append(new_record(
-            nfc(title), abstract, new_source(file, e.line), e.month, e.day, e.year, e.comments,
-            upvotes, e.authors, e.org, e.org_id, e.org_name, e.arxiv_id, e.line_date,
+        append(new_record(
+            title if title.isascii() else nfc(title), abstract, new_source(file, e.line), e.month, e.day, e.year,
+            e.comments, upvotes, e.authors, e.org, e.org_id, e.org_name, e.arxiv_id, e.line_date,
         ))
     return records
 
@@ -868,12 +947,12 @@ def parse(text: str, file: str) -> Dump:
         stripped = list(map(str.strip, raw_lines))
         texts = list(filter(None, stripped))
         nos = list(compress(count(1), stripped))
-    kinds, values = zip(*map(classify, texts)) if texts else ((), ())
-    lines = list(map(Line, nos, texts, kinds, values))
+    read = list(map(classify, texts))
+    lines = list(map(_new_line, zip(nos, texts, map(_FIRST, read), map(_SECOND, read))))
     if front_end:
         lines = [Line(1, "---", FRONT, captured)] + [ln for ln in lines if ln.no > front_end]
     # Front matter of a later paste (a capture tool's file appended to another).
-    for k, line in enumerate(lines if "\n---" in text else ()):
+    for k, line in enumerate(lines if "---" in texts else ()):
         if line.text == "---" and k > 0 and k + 1 < len(lines) and lines[k + 1].text.startswith("url:"):
             end = next((j for j in range(k + 1, min(len(lines), k + 12)) if lines[j].text == "---"), None)
             if end is not None:
