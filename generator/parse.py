@@ -478,16 +478,36 @@ def _is_markdown(text: str) -> bool:
     return text.startswith("[Subscribe](") or "\n[Subscribe](" in text
 
 
-def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
-    """The non-blank lines, stripped, as (line number, text). In markdown a line continued on
-    the next (`\\\\` at its end, an unclosed `[`, a title's indented continuation) is joined to it."""
+# Lines that open a paste's header, plain or markdown: a file's parts are cut before them.
+_PASTE_OPENINGS = STRONG_HEADER_LINES | {"# daily papers", "## trending papers"}
+
+
+def _markdown_parts(lines: list[str]) -> list[tuple[int, int, bool]]:
+    """A file that holds markdown, cut before each line that opens a paste's header, as
+    (start, end, markdown) slices of `lines`: only the markdown parts have their lines joined,
+    so a plain paste appended to a markdown one is read as plain text."""
+    cuts = [k for k, line in enumerate(lines) if k and line.strip().casefold() in _PASTE_OPENINGS]
+    bounds = [0, *cuts, len(lines)]
+    return [
+        (start, end, any(line.lstrip().startswith(MARKDOWN_MARKS) for line in lines[start:end]))
+        for start, end in zip(bounds, bounds[1:])
+    ]
+
+
+def _plain_lines(lines: list[str], start: int, end: int) -> list[tuple[int, str]]:
+    """The non-blank lines of `lines[start:end]`, stripped, as (1-based line number, text)."""
+    return [(no, text) for no, text in enumerate(map(str.strip, lines[start:end]), start + 1) if text]
+
+
+def _logical_lines(lines: list[str], start: int, end: int) -> list[tuple[int, str]]:
+    """The non-blank lines of markdown `lines[start:end]`, stripped, as (1-based line number,
+    text). A line continued on the next (`\\\\` at its end, an unclosed `[`, a title's indented
+    continuation) is joined to it."""
     out: list[tuple[int, str]] = []
-    if not markdown:
-        raise ValueError("plain text needs no joining")
     open_no = 0
     buffer = ""
     depth = 0
-    for no, raw in enumerate(lines, 1):
+    for no, raw in enumerate(lines[start:end], start + 1):
         text = raw.strip()
         if buffer:
             if not text:  # a blank line ends a part, even one whose link did not close
@@ -509,7 +529,7 @@ def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
             continue
         open_no, buffer = no, text
         depth = _bracket_depth(text)
-        if not (buffer.endswith("\\\\") or depth > 0 or (buffer.startswith("### ") and _continues(lines, no))):
+        if not (buffer.endswith("\\\\") or depth > 0 or (buffer.startswith("### ") and _continues(lines, no, end))):
             out.append((open_no, buffer))
             buffer = ""
     if buffer:
@@ -517,9 +537,10 @@ def _logical_lines(lines: list[str], markdown: bool) -> list[tuple[int, str]]:
     return out
 
 
-def _continues(lines: list[str], no: int) -> bool:
-    """Whether the line after line `no` (1-based) continues a `### ` title: indented text."""
-    return no < len(lines) and lines[no][:2] == "  " and bool(lines[no].strip()) and not lines[no].lstrip().startswith(
+def _continues(lines: list[str], no: int, end: int) -> bool:
+    """Whether the line after line `no` (1-based, before `end`) continues a `### ` title:
+    indented text."""
+    return no < end and lines[no][:2] == "  " and bool(lines[no].strip()) and not lines[no].lstrip().startswith(
         ("[", "-", "#", "·"))
 
 
@@ -938,9 +959,15 @@ def parse(text: str, file: str) -> Dump:
     raw_lines = text.split("\n")
     markdown = _is_markdown(text)
     front_end, captured = _front_matter(raw_lines)
+    markdown_lines: list[range] = []  # the line numbers of the markdown parts
     if markdown:
-        logical = _logical_lines(raw_lines, markdown)
-        nos, texts = [no for no, _ in logical], [t for _, t in logical]
+        nos, texts = [], []
+        for start, end, joined in _markdown_parts(raw_lines):
+            if joined:
+                markdown_lines.append(range(start + 1, end + 1))
+            part = _logical_lines(raw_lines, start, end) if joined else _plain_lines(raw_lines, start, end)
+            nos.extend(no for no, _ in part)
+            texts.extend(t for _, t in part)
     else:
         # The non-blank lines, stripped, and their numbers: built by map, filter and compress,
         # which loop in C (most lines are titles and abstracts that need nothing more).
@@ -984,7 +1011,8 @@ def parse(text: str, file: str) -> Dump:
             layout = "A"
         # Markdown titles (`### `) make a paste D, or E with the cards' labels; an upvote line
         # before the first title makes the old header's paste C.
-        if markdown and any(ln.kind == TITLE for ln in body):
+        first_no = body[0].no if body else paste.line
+        if any(first_no in part for part in markdown_lines) and any(ln.kind == TITLE for ln in body):
             layout = "E" if any(ln.kind in (UPVOTE_LABEL, SUBMITTER_LABEL) for ln in body) or (
                 layout == "A" and not any(ln.kind == UPVOTES for ln in body)) else "D"
         elif layout == "A" and any(ln.kind == UPVOTES for ln in body[:40]):

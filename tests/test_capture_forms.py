@@ -88,6 +88,26 @@ def test_appended_pastes_with_byte_order_marks_and_crlf_read_as_their_union():
             assert [(p.page_month, p.page_day) for p in dump.pastes] == [(10, 2), (10, 2)]
 
 
+def test_a_plain_paste_after_a_markdown_one_keeps_its_bracketed_lines_apart():
+    # Markdown joins a line that opens a link (`[`) to the next; a plain paste appended to a
+    # markdown capture is plain text, and its lines opening with `[` are lines of their own.
+    markdown = (CAPTURES / "markdown_text_mode_d.md").read_text(encoding="utf-8")
+    plain = (  # a compact paste (FORMATS.md B): no blank line between title and abstract
+        "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\n"
+        "SubscribeWidgets Everywhere\nA survey of widgets on every device we could find.\n"
+        "[MASK] and [CLS Tokens in Widget Models\n[Short] A study of widgets that scale to many "
+        "devices without losing accuracy, with every measurement made public.\n"
+    )
+    dump = parse(markdown + "\n" + plain, "mixed.md")
+    alone = parse(markdown, "d.md")
+    assert dump.problems == (), [str(p) for p in dump.problems]
+    assert dump.layout == alone.layout + "+B"
+    assert [(r.title, r.abstract[:16]) for r in dump.records[-2:]] == [
+        ("Widgets Everywhere", "A survey of widg"), ("[MASK] and [CLS Tokens in Widget Models", "[Short] A study "),
+    ]
+    assert _view(dump)[:-2] == _view(alone)
+
+
 def test_furniture_is_never_a_paper_and_unplaced_lines_are_problems(tmp_path):
     # The header again mid-file without its usual lines, the footer, a widget label and a
     # stray number: none is a paper; the stray lines are problems that fail --strict.
