@@ -607,15 +607,16 @@ def _split_pastes(lines: list[Line]) -> list[_Paste]:
         j = i
         strong = False
         glued = None
+        at_top = not pastes and current.layout == "?"  # no header read yet
         while j < n and lines[j].kind in (HEADER, TAB, FRONT, FURNITURE, LINKS):
             strong = strong or lines[j].value in STRONG_HEADER_LINES or lines[j].kind == FRONT
             j += 1
         if j < n and lines[j].kind == TEXT and lines[j].text.startswith("Subscribe") and j - i <= 4 and (
-            strong or j > i or not pastes
+            strong or j > i or at_top
         ):
             glued = lines[j]  # layout B: `Subscribe<first title>`
             strong = True
-        if not (strong and (j - i + (1 if glued else 0) >= 2 or (not pastes and i == body_start))):
+        if not (strong and (j - i + (1 if glued else 0) >= 2 or (at_top and i == body_start))):
             continue
         current.lines.extend(lines[body_start:i])
         if current.lines or current.layout != "?":

@@ -155,3 +155,15 @@ def test_web_page_export_of_the_search_page():
     dump = parse(text, "export.txt")
     assert dump.problems == (), [str(p) for p in dump.problems]
     assert _view(dump) == [("Sparse Widgets for Tiny Models", 101, 6, 4, None, None, "2609.00001")]
+
+
+def test_an_abstract_opening_with_subscribe_is_not_a_new_paste():
+    # Only the first title of a compact paste is glued to `Subscribe`; a later line that opens
+    # with the word is text, not the start of another paste.
+    text = (
+        "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\n"
+        "SubscribeNewsletters as Widgets\nSubscribers read widgets more often than pages, we find.\n"
+    )
+    dump = parse(text, "b.txt")
+    assert dump.problems == () and dump.layout == "B"
+    assert [(r.title, r.abstract[:11]) for r in dump.records] == [("Newsletters as Widgets", "Subscribers")]
