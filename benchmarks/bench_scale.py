@@ -149,9 +149,10 @@ def real_shape() -> dict | None:
     if not REAL.is_dir():
         return None
     sys.path.insert(0, str(REPO))
-    from generator.pipeline import Settings, collect
+    from generator.config import default_settings
+    from generator.pipeline import collect
 
-    archive = collect(Settings(sources=[REAL], tags=REPO / "content" / "tags.yml", related=0))
+    archive = collect(default_settings(sources=[REAL], tags=REPO / "content" / "tags.yml", related=0))
     return shape([{"tags": p.tags, "abstract": p.abstract, "title": p.title} for p in archive.papers])
 
 

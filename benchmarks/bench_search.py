@@ -149,9 +149,10 @@ def build(project: Path, dumps: Path, site: Path) -> dict:
 INDEX_CHILD = """
 import json, sys
 from pathlib import Path
-from generator.pipeline import Settings, collect
+from generator.config import default_settings
+from generator.pipeline import collect
 from generator.search import Indexer
-papers = collect(Settings(sources=[Path(sys.argv[2])], tags=Path(sys.argv[3])), with_related=False).papers
+papers = collect(default_settings(sources=[Path(sys.argv[2])], tags=Path(sys.argv[3])), with_related=False).papers
 indexer = Indexer(log=lambda message: None)
 indexer.start(papers)
 indexer.finish(Path(sys.argv[1]))

@@ -22,7 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.pipeline import Settings, collect  # noqa: E402
+from generator.config import default_settings  # noqa: E402
+from generator.pipeline import collect  # noqa: E402
 from generator.related import apply_related, related_ids  # noqa: E402
 from generator.tags import apply_tags, load_taxonomy  # noqa: E402
 
@@ -66,7 +67,7 @@ def main() -> None:
         from synth import make_corpus
 
         make_corpus(folder, args.papers)
-    papers = collect(Settings(sources=[folder], tags=None), with_related=False).papers
+    papers = collect(default_settings(sources=[folder], tags=None), with_related=False).papers
     print(f"{len(papers)} papers from {folder}; peak memory after reading {peak_mb():.0f} MB")
     # The same calls as collect(), timed also in CPU seconds: wall time suffers when others share the machine.
     papers = timed("tags", lambda: apply_tags(papers, load_taxonomy(REPO / "content" / "tags.yml")))

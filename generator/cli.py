@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sys
 import time
@@ -13,17 +12,25 @@ from pathlib import Path
 
 import click
 
+from .config import load_mkdocs, papers_config, plugin_of, resolve
 from .export import papers_json
 from .merge import PageYear, page_year
 from .model import GeneratorError
-from .pipeline import Archive, Settings, collect, plugin_options, settings_from_options
+from .pipeline import Archive, Settings, collect
 
-CONFIG_HELP = "mkdocs.yml whose `papers` plugin options apply (sources, tags, page_years)."
+CONFIG_HELP = ("mkdocs.yml, loaded as `mkdocs build` loads it: its `papers` plugin options "
+               "(sources, tags, page_years, …) apply.")
 
 
-def _settings(config: str, sources: tuple[str, ...]) -> Settings:
+def _check_settings(config: str, sources: tuple[str, ...]) -> Settings:
+    """What `check` reads: the plugin options of `config` (every default when there is no such
+    file), with `sources` instead of the configured ones when given."""
     config_file = Path(config)
-    settings = settings_from_options(plugin_options(config_file), config_file.parent)
+    if config_file.is_file():
+        options = plugin_of(load_mkdocs(config_file), config_file).config
+    else:
+        options = papers_config()
+    settings = resolve(options, config_file.parent)
     if sources:
         settings.sources = [Path(s) for s in sources]
     return settings
@@ -86,7 +93,8 @@ def check(sources: tuple[str, ...], strict: bool, json_path: str | None, config:
       python -m generator check content/raw
       python -m generator check dumps/*.txt --strict --json papers.json
     """
-    settings = _settings(config, sources)
+    _mkdocs_logging(False)
+    settings = _check_settings(config, sources)
     today = date.today()
     tags_present = settings.tags is not None and settings.tags.is_file()
     archive = collect(
@@ -136,19 +144,10 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 
 def _load_mkdocs(config: str, sources: tuple[str, ...], **overrides):
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if not Path(config).is_file():
-        raise GeneratorError(f"config file not found: {config}")
-    try:
-        cfg = load_config(config, **overrides)
-    except ConfigurationError as exc:
-        raise GeneratorError(f"{config}: {exc}") from None
-    plugin = cfg.plugins.get("papers")
-    if plugin is None:
-        raise GeneratorError(f"{config}: the `papers` plugin is not enabled under `plugins:`")
+    """The MkDocsConfig of `config` and its `papers` plugin, with `sources` (checked to exist)
+    instead of the configured ones when given. Raises ConfigError or GeneratorError."""
+    cfg = load_mkdocs(config, **overrides)
+    plugin = plugin_of(cfg, config)
     if sources:
         missing = [s for s in sources if not Path(s).exists()]
         if missing:
@@ -176,7 +175,7 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
 
     _mkdocs_logging(False)
     cfg, plugin = _load_mkdocs(config, sources)
-    settings = settings_from_options(dict(plugin.config), Path(config).resolve().parent)
+    settings = resolve(plugin.config, Path(config).resolve().parent)
     target = Path(docs_dir or cfg.docs_dir)
     settings.previous = target / "papers.json"
     archive = collect(settings, progress=lambda m: click.echo(m, err=True))

@@ -5,41 +5,32 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from .merge import SLUG_LENGTH, merge, title_key
-from .model import ConfigError, Dump, Paper, Problem
+from .model import Dump, Paper, Problem
 from .related import apply_related
 from .sources import read_dumps
 from .tags import Tag, apply_tags, load_taxonomy
 
-PLUGIN_DEFAULTS = {
-    "sources": ["content/raw"],
-    "tags": "content/tags.yml",
-    "page_years": {},
-    "related": 5,
-    "page_size": 50,
-}
-
 
 @dataclass
 class Settings:
-    """What the pipeline reads, resolved against the folder of mkdocs.yml."""
+    """What the pipeline reads, resolved against the folder of mkdocs.yml. Made from the plugin's
+    options (config.resolve, or config.default_settings in tests), which give every default."""
 
     sources: list[Path]
     """Dump files and folders of dumps."""
     tags: Path | None
     """The taxonomy file; None for no tags."""
-    page_years: dict[str, int] = field(default_factory=dict)
+    page_years: dict[str, int]
     """Page year per dump file name, overriding the year rule."""
-    related: int = 5
+    related: int
     """Related papers per paper page."""
-    page_size: int = 50
+    page_size: int
     """Papers per listing page."""
     previous: Path | None = None
     """Last build's papers.json: published papers keep their ids, and related lists that still
@@ -60,47 +51,6 @@ class Archive:
     def entries(self) -> int:
         """Entries read across all dumps."""
         return sum(len(d.records) for d in self.dumps)
-
-
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags need not resolve here."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def plugin_options(config_file: Path) -> dict:
-    """The `papers` plugin options of an mkdocs.yml, or the defaults without one."""
-    options = dict(PLUGIN_DEFAULTS)
-    if not config_file.is_file():
-        return options
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{config_file}: not valid YAML: {exc}") from None
-    for plugin in data.get("plugins") or []:
-        if isinstance(plugin, dict) and "papers" in plugin:
-            options.update(plugin["papers"] or {})
-    return options
-
-
-def settings_from_options(options: Mapping, base: Path) -> Settings:
-    """Settings from plugin options, relative paths taken from `base`."""
-    sources = options.get("sources") or PLUGIN_DEFAULTS["sources"]
-    if isinstance(sources, str):
-        sources = [sources]
-    tags = options.get("tags")
-    years = options.get("page_years") or {}
-    bad = {k: v for k, v in years.items() if not isinstance(v, int) or not 1900 <= v <= 2999}
-    if bad:
-        raise ConfigError(f"page_years: expected a year for each file, got {bad}")
-    return Settings(
-        sources=[base / s for s in sources],
-        tags=(base / tags) if tags else None,
-        page_years={str(k): int(v) for k, v in years.items()},
-        related=int(options.get("related", 5)),
-        page_size=int(options.get("page_size", 50)),
-    )
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,15 @@ import time
 from datetime import date
 from pathlib import Path
 
-from mkdocs.config import config_options as opt
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
 from . import chrome
+from .config import PapersConfig, resolve
 from .model import GeneratorError
-from .pipeline import Archive, collect, settings_from_options
+from .pipeline import Archive, Settings, collect
 from .postprocess import finish_page
 from .render import Renderer, page_url, write_outputs
 from .shell import PaperPage, Shell, render_shell, split_sitemap, write_pages
@@ -31,26 +30,6 @@ log = logging.getLogger("mkdocs.plugins.papers")
 # The list of a listing page (templates/listing.md.j2): a raw HTML block from <ul> to </ul>.
 _PAPER_LIST = re.compile(r'^<ul class="papers-list">\n.*?^</ul>$', re.M | re.S)
 _STAND_IN = "<!-- papers: list -->"
-
-
-class PapersConfig(Config):
-    """Options of `plugins: - papers:` in mkdocs.yml."""
-
-    sources = opt.ListOfItems(opt.Type(str), default=["content/raw"])
-    """Dump files or folders, relative to mkdocs.yml."""
-    tags = opt.Optional(opt.Type(str))
-    """Tag rules (YAML), relative to mkdocs.yml; no tags when unset."""
-    page_years = opt.DictOfItems(opt.Type(int), default={})
-    """Page year per dump file name, overriding the year rule."""
-    related = opt.Type(int, default=5)
-    """Related papers per paper page (0 to skip the step)."""
-    page_size = opt.Type(int, default=50)
-    """Papers per listing page."""
-    search = opt.Type(bool, default=True)
-    """Build the Pagefind index after the site."""
-    fast_pages = opt.Type(bool, default=True)
-    """Render paper pages from one theme render per URL depth (see shell.py) instead of one
-    MkDocs page each; the pages are the same."""
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -82,8 +61,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def _base(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or "mkdocs.yml").resolve().parent
 
-    def _settings(self, config: MkDocsConfig):
-        return settings_from_options(dict(self.config), self._base(config))
+    def _settings(self, config: MkDocsConfig) -> Settings:
+        return resolve(self.config, self._base(config))
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         settings = self._settings(config)

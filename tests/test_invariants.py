@@ -24,7 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from generator.pipeline import Settings, collect
+from generator.config import default_settings
+from generator.pipeline import collect
 from generator.render import GENERATED_DIRS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,7 +113,7 @@ def executable_markup(site_dir: Path, page: Path, html: str) -> list[str]:
 
 def papers_read(sources: list[Path]) -> int:
     """Distinct papers the generator's own collect/merge finds in the sources."""
-    archive = collect(Settings(sources=list(sources), tags=None), with_tags=False, with_related=False)
+    archive = collect(default_settings(sources=list(sources), tags=None), with_tags=False, with_related=False)
     return len(archive.papers)
 
 

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from generator import related
+from generator.config import default_settings
 from generator.model import Paper, Source
-from generator.pipeline import Settings, collect
+from generator.pipeline import collect
 from generator.related import related_ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,7 @@ def paper(n: int, title: str, abstract: str) -> Paper:
 
 @pytest.fixture(scope="module")
 def samples() -> list[Paper]:
-    return collect(Settings(sources=[ROOT / "content" / "raw"], tags=None), with_related=False).papers
+    return collect(default_settings(sources=[ROOT / "content" / "raw"], tags=None), with_related=False).papers
 
 
 def test_similar_papers_come_first() -> None:

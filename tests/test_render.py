@@ -15,8 +15,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.config import default_settings
 from generator.model import Paper, Source
-from generator.pipeline import Settings, collect
+from generator.pipeline import collect
 from generator.render import (
     Renderer,
     clean,
@@ -145,7 +146,7 @@ def test_new_papers_leave_older_listing_pages_byte_identical() -> None:
 
 @pytest.fixture(scope="module")
 def sample_pages() -> dict[str, str]:
-    archive = collect(Settings(sources=[ROOT / "content" / "raw"], tags=ROOT / "tests" / "fixtures" / "tags-golden.yml"))
+    archive = collect(default_settings(sources=[ROOT / "content" / "raw"], tags=ROOT / "tests" / "fixtures" / "tags-golden.yml"))
     return render(archive, page_size=50, site_url="https://example.org/archive/")
 
 

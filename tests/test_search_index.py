@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from generator import search
+from generator.config import default_settings
 from generator.model import GeneratorError, Paper
-from generator.pipeline import Settings, collect
+from generator.pipeline import collect
 from generator.reproducible import read_pf
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,8 +100,8 @@ def test_sort_orders_follow_papers_json(sample_site, papers):
 
 def sample_papers() -> list:
     """The sample archive's papers (model.Paper), as the build collects them."""
-    settings = Settings(sources=[REPO / "content" / "raw"], tags=REPO / "content" / "tags.yml")
-    return collect(settings, with_related=False).papers
+    return collect(default_settings(sources=[REPO / "content" / "raw"], tags=REPO / "content" / "tags.yml"),
+                   with_related=False).papers
 
 
 def test_pages_are_numbered_in_base_36(sample_site, fragments):

@@ -9,8 +9,9 @@ import pytest
 import yaml
 from parse_helpers import require_corpus
 
+from generator.config import default_settings
 from generator.model import ConfigError, Paper
-from generator.pipeline import Settings, collect
+from generator.pipeline import collect
 from generator.tags import Tag, Tagger, _words, apply_tags, load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ TOO_COMMON = {
 
 def coverage(sources: list[Path]) -> tuple[float, int]:
     """Share of the papers read from `sources` that get at least one default tag, and the paper count."""
-    archive = collect(Settings(sources=sources, tags=DEFAULT_TAGS), with_related=False)
+    archive = collect(default_settings(sources=sources, tags=DEFAULT_TAGS), with_related=False)
     assert archive.papers, f"no papers read from {sources}"
     return sum(1 for p in archive.papers if p.tags) / len(archive.papers), len(archive.papers)
 
@@ -72,7 +73,7 @@ def test_at_least_95_percent_of_the_sample_papers_get_a_tag():
 
 
 def test_every_default_tag_tags_some_sample_paper():
-    archive = collect(Settings(sources=[SAMPLES], tags=DEFAULT_TAGS), with_related=False)
+    archive = collect(default_settings(sources=[SAMPLES], tags=DEFAULT_TAGS), with_related=False)
     used = {t for p in archive.papers for t in p.tags}
     unused = [t.name for t in archive.taxonomy if t.name not in used]
     assert not unused, f"tags no sample paper gets: {unused}"
@@ -256,7 +257,7 @@ def test_tags_follow_the_rule_on_overlapping_phrases(tmp_path):
 def test_default_tags_follow_the_rule_on_the_samples():
     taxonomy = load_taxonomy(DEFAULT_TAGS)
     t = Tagger(taxonomy)
-    archive = collect(Settings(sources=[SAMPLES], tags=None), with_related=False)
+    archive = collect(default_settings(sources=[SAMPLES], tags=None), with_related=False)
     for p in archive.papers:
         text = f"{p.title}\n{p.abstract}"
         assert t.tags_for(text) == by_the_rule(taxonomy, text), p.id
