@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import compress, count
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from typing import NamedTuple
 
 from .model import Dump, Paste, Problem, Record, new_record, new_source
@@ -133,10 +133,11 @@ class Line(NamedTuple):
 
 
 class _Entry:
-    """One paper as the reader assembles it. The fields a capture may not give are class
-    defaults: an entry is made per paper (100,000 of them), so `__init__` sets only five."""
+    """One paper as the reader assembles it (100,000 of them per 100,000 papers: slots, and an
+    `__init__` that takes only what every entry has)."""
 
-    __slots__ = ("title", "line", "texts", "arxiv_id", "plain", "__dict__")
+    __slots__ = ("title", "line", "texts", "arxiv_id", "plain", "upvotes", "month", "day", "year",
+                 "comments", "authors", "org", "org_id", "org_name", "line_date", "has_meta")
 
     def __init__(self, title: str, line: int, arxiv_id: str | None, plain: bool):
         self.title = title
@@ -145,19 +146,11 @@ class _Entry:
         self.arxiv_id = arxiv_id
         self.plain = plain
         """The title was a line of the text kind: no other kind of line (furniture, a date) took it."""
-
-    upvotes: int | None = None
-    month: int | None = None
-    day: int | None = None
-    year: int | None = None
-    comments: int | None = None
-    authors: int | None = None
-    org: str | None = None
-    org_id: str | None = None
-    org_name: str | None = None
-    line_date: int = 0
-    has_meta: bool = False
-    """A metadata block (authors/org line, `·` or date) was read: text after it is another paper."""
+        self.upvotes = self.month = self.day = self.year = self.comments = self.authors = None
+        self.org = self.org_id = self.org_name = None
+        self.line_date = 0
+        self.has_meta = False
+        """A metadata block (authors/org line, `·` or date) was read: text after it is another paper."""
 
 
 @contextmanager
@@ -435,7 +428,8 @@ def classify(text: str) -> tuple[int, object]:
                 _SHORT_KINDS.clear()
             found = _SHORT_KINDS[text] = _classify(text)
         return found
-    if text[0] in _LONG_PLAIN_FIRST and text[:3].lower() not in _MONTH3:
+    first = text[0]
+    if first in _LONG_PLAIN_FIRST and (first not in _MONTH_FIRST or text[:3].lower() not in _MONTH3):
         return _TEXT_KIND
     return _classify(text)
 
@@ -450,6 +444,7 @@ _LONG_PLAIN_FIRST = frozenset(
     if c.isprintable() and not c.isspace() and c.casefold() not in {
         *"[#h<•·*-0123456789p", *(p[0] for p in NOT_TITLES if len(p) > _SHORT_MAX)}
 )
+_MONTH_FIRST = frozenset(c for name in MONTHS for c in (name[0], name[0].upper()))
 _TEXT_KIND = (TEXT, None)
 _SHORT_KINDS: dict[str, tuple[int, object]] = {}
 
@@ -468,14 +463,15 @@ MARKDOWN_MARKS = ("### [", "## by [", "# Daily Papers", "[Subscribe](", "## Tren
 
 def _is_markdown(text: str) -> bool:
     """Whether a capture (or one paste of it) is markdown (FORMATS.md D, E): its titles are
-    `### ` lines, its header `# Daily Papers`. The text is scanned for `#` by `str.find`
-    (memchr, in C): plain captures rarely hold one."""
-    k = text.find("#")
-    while k >= 0:
-        if (k == 0 or text[k - 1] == "\n") and text.startswith(MARKDOWN_MARKS, k):
-            return True
-        k = text.find("#", k + 1)
-    return text.startswith("[Subscribe](") or "\n[Subscribe](" in text
+    `### ` lines, its header `# Daily Papers` or `[Subscribe](…)`. The text is scanned for `#`
+    and `[` by `str.find` (memchr, in C): plain captures rarely hold one at a line's start."""
+    for mark in "#[":
+        k = text.find(mark)
+        while k >= 0:
+            if (k == 0 or text[k - 1] == "\n") and text.startswith(MARKDOWN_MARKS, k):
+                return True
+            k = text.find(mark, k + 1)
+    return False
 
 
 # Lines that open a paste's header, plain or markdown: a file's parts are cut before them.
@@ -568,9 +564,7 @@ _new_line = partial(tuple.__new__, Line)
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 # Field getters and a test, applied by `map` (in C) to every line.
-_TEXT_OF = itemgetter(1)
 _KIND_OF = itemgetter(2)
-_STARTS_SUBSCRIBE = methodcaller("startswith", "Subscribe")
 
 
 def _positions(kinds: list[int], kind: int) -> list[int]:
@@ -596,9 +590,9 @@ def _split_pastes(lines: list[Line]) -> list[_Paste]:
     body_start = 0
     # Only the lines that can open a header are visited; the body lines are sliced.
     kinds = list(map(_KIND_OF, lines))
-    glued = compress(count(), map(_STARTS_SUBSCRIBE, map(_TEXT_OF, lines)))
-    candidates = sorted(_positions(kinds, HEADER) + _positions(kinds, FRONT) + [
-        k for k in glued if kinds[k] == TEXT])
+    # A glued `Subscribe<title>` follows a header run, or opens the file.
+    top = [0] if lines and kinds[0] == TEXT and lines[0].text.startswith("Subscribe") else []
+    candidates = sorted(top + _positions(kinds, HEADER) + _positions(kinds, FRONT))
     current = _Paste("?", lines[0].no if lines else 1, [])
     for i in candidates:
         if i < body_start:
@@ -713,17 +707,20 @@ class _Reader:
         kinds = list(map(_KIND_OF, lines))
         # The usual entry of a plain paste (title, abstract, organization or authors, `·`, date)
         # is read in one step, by the same methods the line-by-line reading below calls.
-        usual = not markdown and self.layout != "B"
+        plain = not markdown
+        usual = plain and self.layout != "B"
         while i < n:
             line = lines[i]
             kind = line.kind
-            if usual and kind == TEXT and i + 4 < n and kinds[i + 3] == DOT and kinds[i + 4] == DATE and (
-                    kinds[i + 1] == TEXT and (kinds[i + 2] == AUTHORS or (
-                        kinds[i + 2] == TEXT and len(lines[i + 2].text) <= MAX_ORG_LINE))):
-                entry = self.current
-                date = lines[i + 4]
-                if (entry is None or entry.has_meta or self.upvotes is not None) and not (
-                        date.value[3] is None and i + 5 < n and kinds[i + 5] == UPVOTES):  # type: ignore[index]
+            # The usual entries of a plain paste are read in one step, by the same methods the
+            # line-by-line reading below calls: title, abstract, organization or authors, `·`
+            # and date; or (no metadata) title and abstract. A text line is a title when no
+            # entry is open, or the open one has its abstract or metadata.
+            if plain and kind == TEXT and i + 1 < n and kinds[i + 1] == TEXT and (
+                    self.current is None or self.current.has_meta or self.upvotes is not None or self.current.texts):
+                if usual and i + 4 < n and kinds[i + 3] == DOT and kinds[i + 4] == DATE and (
+                        kinds[i + 2] == AUTHORS or (kinds[i + 2] == TEXT and len(lines[i + 2].text) <= MAX_ORG_LINE)) and (
+                        lines[i + 4].value[3] is not None or i + 5 == n or kinds[i + 5] != UPVOTES):  # type: ignore[index]
                     self.start(line.text, line)
                     self.current.texts.append(lines[i + 1].text)  # type: ignore[union-attr]
                     meta = lines[i + 2]
@@ -731,10 +728,17 @@ class _Reader:
                         self.meta_authors(meta, lines[i + 3])
                     else:
                         self.meta_org(meta, meta.text, None)
-                    self.set_date(date, date.value)  # type: ignore[arg-type]
+                    self.set_date(lines[i + 4], lines[i + 4].value)  # type: ignore[arg-type]
                     self.current = None
                     self.orphan_block = after_label = False
                     i += 5
+                    continue
+                if i + 2 == n or kinds[i + 2] == TEXT and not (
+                        len(lines[i + 1].text) <= TITLE_MAX < len(lines[i + 2].text)):
+                    self.start(line.text, line)
+                    self.current.texts.append(lines[i + 1].text)  # type: ignore[union-attr]
+                    self.orphan_block = after_label = False
+                    i += 2
                     continue
             if kind == TITLE and not markdown:
                 kind = TEXT  # `### ` is a markdown title only in a markdown paste
@@ -927,9 +931,12 @@ def _records(entries: list[_Entry], file: str, problems: list[Problem]) -> list[
         if len(title) > MAX_TITLE:
             problems.append(Problem(file, e.line, f"line of {len(title)} characters where a title was expected; skipped", "error"))
             continue
-        why = _title_problem(title) if not e.plain or title[:3].lower() in ("get", "sub") else None
         if not title:
-            why = "an empty title"
+            why: str | None = "an empty title"
+        elif e.plain and not (title[0] in "GgSs" and title[:3].lower() in ("get", "sub")):
+            why = None  # a text line: no reader took it for furniture, a number or a date
+        else:
+            why = _title_problem(title)
         if why is not None:
             problems.append(Problem(file, e.line, f"{why}: {title!r}; skipped", "error"))
             continue
@@ -972,9 +979,12 @@ def parse(text: str, file: str) -> Dump:
     else:
         # The non-blank lines, stripped, and their numbers: built by map, filter and compress,
         # which loop in C (most lines are titles and abstracts that need nothing more).
-        stripped = list(map(str.strip, raw_lines))
-        texts = list(filter(None, stripped))
-        nos = list(compress(count(1), stripped))
+        # Empty lines (half of them) are dropped before stripping, blank ones after.
+        texts = list(map(str.strip, filter(None, raw_lines)))
+        nos = list(compress(count(1), raw_lines))
+        if "" in texts:
+            nos = list(compress(nos, texts))
+            texts = list(filter(None, texts))
     read = list(map(classify, texts))
     lines = list(map(_new_line, zip(nos, texts, map(_FIRST, read), map(_SECOND, read))))
     if front_end:
