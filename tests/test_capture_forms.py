@@ -167,3 +167,17 @@ def test_an_abstract_opening_with_subscribe_is_not_a_new_paste():
     dump = parse(text, "b.txt")
     assert dump.problems == () and dump.layout == "B"
     assert [(r.title, r.abstract[:11]) for r in dump.records] == [("Newsletters as Widgets", "Subscribers")]
+
+
+def test_daily_listing_cards_without_abstracts():
+    # FORMATS.md E: the daily/weekly/monthly pages share the header, the tabs and the cards'
+    # parts, possibly without any abstract. Each card is a paper with an empty abstract.
+    dump = read_dump(CAPTURES / "daily_cards_e.md")
+    assert dump.problems == () and dump.layout == "E"
+    assert [(r.title, r.abstract, r.month, r.day, r.year) for r in dump.records] == [
+        ("Sparse Widgets for Tiny Models", "", 9, 4, 2026), ("Dense Gadgets Revisited", "", 9, 3, 2026),
+    ]
+    assert _view(dump) == [
+        ("Sparse Widgets for Tiny Models", 117, None, None, "Acme Lab", "acme-lab", "2609.00001"),
+        ("Dense Gadgets Revisited", 0, None, 4, None, None, "2609.00002"),
+    ]
