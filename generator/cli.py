@@ -17,23 +17,26 @@ from .export import papers_json
 from .merge import PageYear, page_year
 from .model import GeneratorError
 from .pipeline import Archive, Settings, collect
+from .urls import Urls
 
 CONFIG_HELP = ("mkdocs.yml, loaded as `mkdocs build` loads it: its `papers` plugin options "
                "(sources, tags, page_years, …) apply.")
 
 
-def _check_settings(config: str, sources: tuple[str, ...]) -> Settings:
-    """What `check` reads: the plugin options of `config` (every default when there is no such
-    file), with `sources` instead of the configured ones when given."""
+def _check_settings(config: str, sources: tuple[str, ...]) -> tuple[Settings, Urls]:
+    """What `check` reads and the URLs its papers.json gives: the plugin options and URL rules
+    of `config` (every default when there is no such file), with `sources` instead of the
+    configured ones when given. Raises ConfigError for a config that is not valid."""
     config_file = Path(config)
     if config_file.is_file():
-        options = plugin_of(load_mkdocs(config_file), config_file).config
+        mkdocs_config = load_mkdocs(config_file)
+        options, urls = plugin_of(mkdocs_config, config_file).config, Urls.of(mkdocs_config)
     else:
-        options = papers_config()
+        options, urls = papers_config(), Urls()
     settings = resolve(options, config_file.parent)
     if sources:
         settings.sources = [Path(s) for s in sources]
-    return settings
+    return settings, urls
 
 
 def _page_years(archive: Archive, settings: Settings, today: date) -> dict[str, PageYear]:
@@ -94,7 +97,7 @@ def check(sources: tuple[str, ...], strict: bool, json_path: str | None, config:
       python -m generator check dumps/*.txt --strict --json papers.json
     """
     _mkdocs_logging(False)
-    settings = _check_settings(config, sources)
+    settings, urls = _check_settings(config, sources)
     today = date.today()
     tags_present = settings.tags is not None and settings.tags.is_file()
     archive = collect(
@@ -121,7 +124,7 @@ def check(sources: tuple[str, ...], strict: bool, json_path: str | None, config:
         click.echo(str(problem), file=out)
     click.echo(f"{len(archive.problems)} problem(s).", file=out)
     if json_path:
-        text = papers_json(archive.papers)
+        text = papers_json(archive.papers, urls)
         if json_path == "-":
             sys.stdout.write(text)
         else:
@@ -182,7 +185,7 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     for problem in archive.problems:
         click.echo(str(problem), err=True)
     # Streamed to disk a file at a time, as the plugin does (100,000 papers are 600 MB of text).
-    renderer = Renderer(archive, settings.page_size, cfg.site_url, cfg.site_name, cfg.use_directory_urls)
+    renderer = Renderer(archive, settings.page_size, Urls.of(cfg), cfg.site_name)
     written, unchanged, removed = write_outputs(target, renderer.outputs())
     click.echo(f"{target}: {written} files written, {unchanged} unchanged, {removed} removed.")
 

@@ -6,13 +6,14 @@ import json
 from collections.abc import Sequence
 
 from .model import Paper
+from .urls import Urls
 
 
-def paper_record(paper: Paper) -> dict:
-    """One paper as the contract's JSON object."""
+def paper_record(paper: Paper, urls: Urls) -> dict:
+    """One paper as the contract's JSON object; its `url` is the page's as `urls` serve it."""
     return {
         "id": paper.id,
-        "url": paper.url,
+        "url": urls.paper(paper),
         "title": paper.title,
         "abstract": paper.abstract,
         "date": paper.date.isoformat() if paper.date else None,
@@ -29,17 +30,18 @@ def paper_record(paper: Paper) -> dict:
     }
 
 
-def papers_json_bytes(papers: Sequence[Paper]) -> bytes:
+def papers_json_bytes(papers: Sequence[Paper], urls: Urls) -> bytes:
     """The whole export as deterministic UTF-8 JSON: one paper a line, compact (the file is
-    about 2.5 KB a paper, and Python's JSON encoder is fast only without indentation).
+    about 2.5 KB a paper, and Python's JSON encoder is fast only without indentation). Each
+    paper's `url` follows `urls` (use_directory_urls).
 
     Encoded paper by paper: as one str, a single emoji among 100,000 abstracts would make
     Python hold the whole text at 4 bytes a character (1 GB at 100,000 papers)."""
-    records = [json.dumps(paper_record(p), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    records = [json.dumps(paper_record(p, urls), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                for p in papers]
     return b'{"count":%d,"papers":[\n' % len(records) + b",\n".join(records) + b"\n]}\n"
 
 
-def papers_json(papers: Sequence[Paper]) -> str:
-    """The whole export as deterministic JSON text."""
-    return papers_json_bytes(papers).decode("utf-8")
+def papers_json(papers: Sequence[Paper], urls: Urls) -> str:
+    """The whole export as deterministic JSON text (see papers_json_bytes)."""
+    return papers_json_bytes(papers, urls).decode("utf-8")

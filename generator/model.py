@@ -163,7 +163,7 @@ class Paper:
     """One distinct paper after merging every entry with the same title."""
 
     id: str
-    """URL-safe slug, unique in the archive."""
+    """URL-safe slug, unique in the archive (its page's path and URL: urls.py)."""
     title: str
     """Title as first seen."""
     abstract: str
@@ -190,18 +190,6 @@ class Paper:
     """Tag names from the taxonomy, sorted."""
     related: tuple[str, ...] = field(default=())
     """Ids of the most similar papers, most similar first."""
-
-    @property
-    def url(self) -> str:
-        """Page URL relative to the site root."""
-        return f"{self.folder}/{self.id}/"
-
-    @property
-    def folder(self) -> str:
-        """Folder of the page under the docs dir: papers/YYYY/MM or papers/undated."""
-        if self.date is None:
-            return "papers/undated"
-        return f"papers/{self.date.year:04d}/{self.date.month:02d}"
 
 
 # Constructors for the hot paths of parse and merge, which build some 300,000 of these objects

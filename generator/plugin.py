@@ -22,8 +22,9 @@ from .config import PapersConfig, resolve
 from .model import GeneratorError
 from .pipeline import Archive, Settings, collect
 from .postprocess import finish_page
-from .render import Renderer, page_url, write_outputs
+from .render import Renderer, write_outputs
 from .shell import PaperPage, Shell, render_shell, split_sitemap, write_pages
+from .urls import Urls
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -89,7 +90,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             def tagged(papers: list) -> None:
                 # The index needs no related papers: it starts while they are found, and goes
                 # on in the background while MkDocs renders.
-                indexer.start(papers, config.use_directory_urls, language)
+                indexer.start(papers, Urls.of(config), language)
 
         try:
             settings = self._settings(config)
@@ -111,8 +112,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # Problems are warnings: `mkdocs build --strict` fails on them, a plain build goes on.
         for problem in self.archive.problems:
             log.warning(str(problem))
-        renderer = Renderer(self.archive, settings.page_size, config.site_url, config.site_name,
-                            config.use_directory_urls)
+        renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name)
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
         try:
             written, unchanged, removed = write_outputs(Path(config.docs_dir), outputs)
@@ -177,7 +177,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
         site_dir = Path(config.site_dir)
         written, unchanged = write_pages(self.paper_pages, shell_for, Path(config.docs_dir), site_dir,
-                                         config.use_directory_urls)
+                                         Urls.of(config))
         self.stats["paper pages s"] = time.perf_counter() - start
         log.info("papers: %d paper pages written, %d unchanged in %.1f s", written, unchanged,
                  time.perf_counter() - start)
@@ -229,11 +229,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def _post_build(self, config: MkDocsConfig) -> None:
         if self.lean:  # what lean pages leave out, written once (see chrome.py)
             chrome.write_chrome(config, self.env, self.nav, self.files)
-        paper_urls = [page_url(p.src_uri, config.use_directory_urls) for p in self.paper_pages]
+        urls = Urls.of(config)
+        paper_urls = [urls.url(p.src_uri) for p in self.paper_pages]
         if self.paper_pages:
             self._write_paper_pages(config)
             self.paper_pages = []
-        split_sitemap(Path(config.site_dir), paper_urls, config.site_url)
+        split_sitemap(Path(config.site_dir), paper_urls, urls)
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.indexer is not None:

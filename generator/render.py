@@ -8,7 +8,6 @@ rebuilds re-render only what moved.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
@@ -17,20 +16,18 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from slugify import slugify
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 
+from . import urls as u
 from .export import papers_json_bytes
-from .merge import SLUG_LENGTH, title_key
+from .merge import title_key
 from .model import GeneratorError, Paper
 from .pipeline import Archive
+from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
 
-# Folders and files of the docs dir that belong to the generator; everything else is the user's.
-GENERATED_DIRS = ("papers", "dates", "tags", "orgs", "stats")
-GENERATED_FILES = ("index.md", "search.md", "feed.xml", "papers.json")
 FEED_SIZE = 50
 HOME_SIZE = 10
 MONTH_NAMES = [
@@ -65,32 +62,6 @@ def md_text(value: object) -> str:
 def html_text(value: object) -> str:
     """Escape text for an HTML attribute or element written into Markdown or front matter."""
     return html.escape(clean(value), quote=True)
-
-
-@lru_cache(maxsize=4096)
-def _dir_parts(path: str) -> tuple[str, ...]:
-    return tuple(path.split("/")[:-1])
-
-
-def rel(from_path: str, to_path: str) -> str:
-    """Relative link from one docs file to another (both relative to the docs dir)."""
-    here = _dir_parts(from_path)
-    there = to_path.split("/")
-    common = 0
-    for a, b in zip(here, there):
-        if a != b:
-            break
-        common += 1
-    return "../" * (len(here) - common) + "/".join(there[common:])
-
-
-def page_url(path: str, directory_urls: bool = True) -> str:
-    """The URL MkDocs gives a docs file, relative to the site root (`''` for the home)."""
-    if path == "index.md":
-        return ""
-    if path.endswith("/index.md"):
-        return path[: -len("index.md")]
-    return path[:-3] + ("/" if directory_urls else ".html")
 
 
 # What a YAML reader takes as a line break or refuses to read, beyond the C0 controls that
@@ -144,45 +115,12 @@ def human_date(when: date | None) -> str:
     return f"{MONTH_NAMES[when.month - 1][:3]} {when.day}, {when.year}" if when else "Undated"
 
 
-@lru_cache(maxsize=65_536)
-def tag_slug(name: str) -> str:
-    """A tag's folder name before collisions are settled (Renderer.tag_folder), bounded as a
-    paper's: a name of any length is a file name that fits."""
-    return slugify(name, max_length=SLUG_LENGTH, word_boundary=True) or "tag"
-
-
-@lru_cache(maxsize=65_536)
-def org_slug(org: str) -> str:
-    """An organization's folder name (from its id, or its name) before collisions are settled."""
-    return slugify(org, max_length=SLUG_LENGTH, word_boundary=True) or "org"
-
-
-def unique_slugs(items: Iterable[tuple[str, str]], slug: Callable[[str], str]) -> dict[str, str]:
-    """A distinct folder name per key, from (key, text) pairs: the text's slug, or, when the
-    slugs of several keys are alike, the slug for the first key in sorted order and the slug
-    with a hash of its key for the others (bounded slugs of long names often meet)."""
-    by_slug: dict[str, list[str]] = defaultdict(list)
-    for key, text in sorted(dict(items).items()):
-        by_slug[slug(text)].append(key)
-    out: dict[str, str] = {}
-    for bare, keys in by_slug.items():
-        out[keys[0]] = bare
-        for key in keys[1:]:
-            digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
-            # Another key's bare slug may end the same way, however unlikely.
-            size = 8
-            while f"{bare}-{digest[:size]}" in by_slug and size < len(digest):
-                size += 4
-            out[key] = f"{bare}-{digest[:size]}"
-    return out
-
-
 @dataclass(frozen=True)
 class Listing:
     """A paginated list of papers: the index page and its older pages."""
 
     folder: str
-    """Docs folder of the listing, e.g. `tags/reasoning`."""
+    """Docs folder of the listing (urls.py), e.g. `tags/reasoning`."""
     title: str
     """Heading of every page of the listing."""
     papers: Sequence[Paper]
@@ -207,16 +145,19 @@ def paginate(count: int, size: int) -> tuple[int, list[tuple[int, int]]]:
 
 
 class Renderer:
-    """Holds the templates and the lookups every page needs."""
+    """Holds the templates and the lookups every page needs.
 
-    def __init__(self, archive: Archive, page_size: int = 50, site_url: str | None = None,
-                 site_name: str = "Papers Archive", directory_urls: bool = True):
+    `archive`: the collected papers; `page_size`: papers per listing page (the plugin's option,
+    at least 1); `urls`: the site's URL rules (directory URLs and no site_url when None);
+    `site_name`: the feed's title."""
+
+    def __init__(self, archive: Archive, page_size: int, urls: Urls | None = None,
+                 site_name: str = "Papers Archive"):
         self.archive = archive
         self.papers = archive.papers
-        self.page_size = max(1, page_size)
-        self.site_url = (site_url or "").rstrip("/") + "/" if site_url else ""
+        self.page_size = page_size
+        self.urls = urls or Urls()
         self.site_name = site_name
-        self.directory_urls = directory_urls
         self.by_id = {p.id: p for p in self.papers}
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
@@ -227,43 +168,50 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            md=md_text, h=html_text, clean=clean, human_date=human_date,
-            shorten=shorten, tag_slug=self.tag_folder,
+            md=md_text, h=html_text, clean=clean, human_date=human_date, shorten=shorten,
         )
-        self.env.globals.update(MONTH_NAMES=MONTH_NAMES, paper_path=self.paper_path, item=self.item,
-                                org_folder=self.org_folder)
+        # Templates name pages by their docs paths (urls.py) and link them from the page they
+        # render (`path` in their context): `link` for Markdown links, which MkDocs turns into
+        # URLs, `href` for raw HTML, which it leaves alone.
+        urls = self.urls
+
+        @pass_context
+        def href(context, to_path: str) -> str:
+            return urls.href(context["path"], to_path)
+
+        self.env.globals.update(
+            MONTH_NAMES=MONTH_NAMES, item=self.item, link=_link, href=href,
+            paper_page=u.paper_file, tag_page=self.tag_page, org_page=self.org_page,
+            year_page=lambda y: u.index(u.year_folder(y)), month_page=lambda y, m: u.index(u.month_folder(y, m)),
+            date_page=lambda when: u.index(u.date_folder(when)), paper_url=self.urls.paper,
+            absolute=self.urls.absolute,
+            pages={"dates": u.DATES_INDEX, "tags": u.TAGS_INDEX, "orgs": u.ORGS_INDEX,
+                   "stats": u.STATS_INDEX, "undated": u.index(u.UNDATED)},
+        )
         self._item_template = self.env.get_template("_item.md.j2")
         self._paper_template = self.env.get_template("paper.md.j2")
-        self._items: dict[tuple[str, int], str] = {}
+        self._items: dict[tuple[str, str], str] = {}
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
         names = {t.name for t in archive.taxonomy}
         names.update(t for p in self.papers for t in p.tags)
-        self.tag_folders = unique_slugs(((n, n) for n in names), tag_slug)
+        self.tag_folders = u.unique_slugs(((n, n) for n in names), u.tag_slug)
 
     def tag_folder(self, name: str) -> str:
-        """The folder name of a tag's pages under tags/: its slug, unique among the tags."""
-        return self.tag_folders.get(name) or tag_slug(name)
+        """The docs folder of a tag's pages: `tags/<slug>`, its slug unique among the tags."""
+        return u.tag_folder(self.tag_folders.get(name) or u.tag_slug(name))
 
-    @staticmethod
-    def paper_path(paper: Paper) -> str:
-        return f"{paper.folder}/{paper.id}.md"
-
-    def href(self, from_path: str, to_path: str) -> str:
-        """Link between two docs files as the final relative URL (for raw HTML in Markdown)."""
-        here = page_url(from_path, self.directory_urls)
-        here = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
-        link = rel(here + "x", page_url(to_path, self.directory_urls))
-        return link or "./"
+    def tag_page(self, name: str) -> str:
+        """The docs path of a tag's page."""
+        return u.index(self.tag_folder(name))
 
     def item(self, paper: Paper, path: str) -> str:
-        """A paper's entry in a listing at `path`; listings sit outside papers/, so the
-        entry only depends on the listing's URL depth and is rendered once per depth."""
-        depth = page_url(path, self.directory_urls).count("/")
-        key = (paper.id, depth)
+        """A paper's entry in a listing at docs path `path`; listings sit outside papers/, so
+        the entry only depends on the listing's URL depth and is rendered once per depth."""
+        up = self.urls.to_root(path)
+        key = (paper.id, up)
         text = self._items.get(key)
         if text is None:
-            link = "../" * depth + page_url(self.paper_path(paper), self.directory_urls)
-            text = self._item_template.render(p=paper, link=link)
+            text = self._item_template.render(p=paper, link=up + self.urls.paper(paper))
             self._items[key] = text
         return text
 
@@ -275,7 +223,7 @@ class Renderer:
         """Every generated file of the docs dir as (path, text), one at a time (100,000 paper
         pages are 600 MB of text); `keep_paper(path, meta)` also gets each paper's front matter."""
         for paper in self.papers:
-            path = self.paper_path(paper)
+            path = u.paper_file(paper)
             meta, body = self.paper_parts(paper)
             if keep_paper is not None:
                 keep_paper(path, meta)
@@ -283,16 +231,16 @@ class Renderer:
         yield from self.date_pages().items()
         yield from self.tag_pages().items()
         yield from self.org_pages().items()
-        yield "stats/index.md", self.stats_page()
-        yield "index.md", self.home_page()
-        yield "search.md", self.env.get_template("search.md.j2").render(
-            fm=front_matter({"title": "Search", "search": {"exclude": True}, "hide": ["toc"]}),
+        yield u.STATS_INDEX, self.stats_page()
+        yield u.HOME, self.home_page()
+        yield u.SEARCH, self.env.get_template("search.md.j2").render(
+            fm=front_matter({"title": "Search", "search": {"exclude": True}, "hide": ["toc"]}), path=u.SEARCH,
             tags=self.tag_counts(), years=self.year_counts(),
             has_upvotes=any(p.upvotes is not None for p in self.papers),
             has_comments=any(p.comments is not None for p in self.papers),
         )
-        yield "feed.xml", self.feed()
-        yield "papers.json", papers_json_bytes(self.papers)
+        yield u.FEED, self.feed()
+        yield u.EXPORT, papers_json_bytes(self.papers, self.urls)
 
     # Paper pages -----------------------------------------------------------------------
     def paper_page(self, paper: Paper) -> str:
@@ -301,7 +249,7 @@ class Renderer:
 
     def paper_parts(self, paper: Paper) -> tuple[dict, str]:
         """A paper page's front matter (as data) and its body."""
-        path = self.paper_path(paper)
+        path = u.paper_file(paper)
         meta = {
             "title": html_text(paper.title),
             "description": html_text(shorten(paper.abstract, 200) or paper.title),
@@ -318,14 +266,11 @@ class Renderer:
             },
             "hide": ["toc"],
         }
-        code = [u for u in paper.links if _is_code(u)]
+        code = [link for link in paper.links if _is_code(link)]
         related = [self.by_id[r] for r in paper.related if r in self.by_id]
         body = self._paper_template.render(
-            p=paper, path=path, code=code,
-            href=lambda to: self.href(path, to),
-            other=[u for u in paper.links if u not in code], related=related,
-            date_page=(f"dates/{paper.date.year:04d}/{paper.date.month:02d}/index.md"
-                       if paper.date else "dates/undated/index.md"),
+            p=paper, path=path, code=code, other=[link for link in paper.links if link not in code],
+            related=related,
         )
         return meta, body
 
@@ -334,10 +279,9 @@ class Renderer:
         out: dict[str, str] = {}
         count = len(listing.papers)
         chunks, bounds = paginate(count, self.page_size)
-        index = f"{listing.folder}/index.md"
 
         def page_file(c: int) -> str:
-            return index if c == chunks else f"{listing.folder}/page-{c}.md"
+            return u.listing_file(listing.folder, c, chunks)
 
         template = self.env.get_template("listing.md.j2")
         for c in range(chunks, 0, -1):
@@ -358,8 +302,8 @@ class Renderer:
                 fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
                 title=title, intro=listing.intro if c == chunks else "", papers=shown, path=path,
                 count=count if c == chunks else None, shown_count=len(shown),
-                newer=self.href(path, newer) if newer else None,
-                older=self.href(path, older) if older else None, span=span,
+                newer=self.urls.href(path, newer) if newer else None,
+                older=self.urls.href(path, older) if older else None, span=span,
             )
         return out
 
@@ -377,21 +321,21 @@ class Renderer:
         for (y, m), ps in sorted(months.items(), reverse=True):
             years[y].append((m, len(ps)))
             out.update(self.listing_pages(Listing(
-                f"dates/{y:04d}/{m:02d}", f"{MONTH_NAMES[m - 1]} {y}", ps,
+                u.month_folder(y, m), f"{MONTH_NAMES[m - 1]} {y}", ps,
             )))
         out.update(self.listing_pages(Listing(
-            "dates/undated", "Undated papers", undated,
+            u.UNDATED, "Undated papers", undated,
             intro="Papers whose dumps carried no date. They are still part of the archive.",
         )))
         year_tpl = self.env.get_template("year.md.j2")
         for y, ms in years.items():
-            path = f"dates/{y:04d}/index.md"
+            path = u.index(u.year_folder(y))
             out[path] = year_tpl.render(
                 fm=front_matter({"title": str(y), "hide": ["toc"]}), year=y, months=ms,
                 total=sum(n for _, n in ms), path=path,
             )
-        out["dates/index.md"] = self.env.get_template("dates.md.j2").render(
-            fm=front_matter({"title": "Dates", "hide": ["toc"]}),
+        out[u.DATES_INDEX] = self.env.get_template("dates.md.j2").render(
+            fm=front_matter({"title": "Dates", "hide": ["toc"]}), path=u.DATES_INDEX,
             years=sorted(years.items(), reverse=True), undated=len(undated),
         )
         return out
@@ -409,11 +353,11 @@ class Renderer:
         for name, ps in members.items():
             desc = self.descriptions.get(name, "")
             out.update(self.listing_pages(Listing(
-                f"tags/{self.tag_folder(name)}", name, ps, intro=md_text(desc) if desc else "",
+                self.tag_folder(name), name, ps, intro=md_text(desc) if desc else "",
             )))
         untagged = sum(1 for p in self.papers if not p.tags)
-        out["tags/index.md"] = self.env.get_template("tags.md.j2").render(
-            fm=front_matter({"title": "Tags", "hide": ["toc"]}), tags=self.tag_counts(),
+        out[u.TAGS_INDEX] = self.env.get_template("tags.md.j2").render(
+            fm=front_matter({"title": "Tags", "hide": ["toc"]}), path=u.TAGS_INDEX, tags=self.tag_counts(),
             descriptions=self.descriptions, untagged=untagged, total=len(self.papers),
         )
         return out
@@ -421,7 +365,7 @@ class Renderer:
     @cached_property
     def _orgs(self) -> tuple[list[tuple[str, str, list[Paper]]], dict[str, str], dict[str, str]]:
         """Organization groups (key, name, papers), the group key of each paper id, and the
-        folder of each group.
+        docs folder of each group.
 
         A group is an organization id; a paper with a display name only (today's search page
         shows no id) joins the id that the same name has elsewhere, or a group of that name.
@@ -447,17 +391,17 @@ class Renderer:
             shown = next((p for p in ps if p.org_id), ps[0])
             rows.append((key, shown.organization or shown.org_id or key, ps))
         rows.sort(key=lambda r: (-len(r[2]), r[1].casefold(), r[0]))
-        folders = unique_slugs(((key, key.split(":", 1)[1]) for key in groups), org_slug)
-        return rows, key_of, folders
+        slugs = u.unique_slugs(((key, key.split(":", 1)[1]) for key in groups), u.org_slug)
+        return rows, key_of, {key: u.org_folder(slug) for key, slug in slugs.items()}
 
     def org_groups(self) -> list[tuple[str, str, list[Paper]]]:
         """(group key, display name, papers) per organization, the largest first."""
         return self._orgs[0]
 
-    def org_folder(self, paper: Paper) -> str:
-        """The docs folder of a paper's organization page (the paper has an organization)."""
+    def org_page(self, paper: Paper) -> str:
+        """The docs path of a paper's organization page (the paper has an organization)."""
         _, key_of, folders = self._orgs
-        return f"orgs/{folders[key_of[paper.id]]}"
+        return u.index(folders[key_of[paper.id]])
 
     def org_pages(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -466,10 +410,10 @@ class Renderer:
         for key, name, ps in groups:
             kind, _, value = key.partition(":")
             shown = f"{name} ({value})" if names[name.casefold()] > 1 and kind == "id" else name
-            out.update(self.listing_pages(Listing(f"orgs/{folders[key]}", shown, ps)))
-        out["orgs/index.md"] = self.env.get_template("orgs.md.j2").render(
-            fm=front_matter({"title": "Organizations", "hide": ["toc"]}),
-            orgs=[(folders[key], n, len(ps)) for key, n, ps in groups],
+            out.update(self.listing_pages(Listing(folders[key], shown, ps)))
+        out[u.ORGS_INDEX] = self.env.get_template("orgs.md.j2").render(
+            fm=front_matter({"title": "Organizations", "hide": ["toc"]}), path=u.ORGS_INDEX,
+            orgs=[(u.index(folders[key]), n, len(ps)) for key, n, ps in groups],
             without=len(self.papers) - len(self._orgs[1]),
         )
         return out
@@ -491,7 +435,7 @@ class Renderer:
             dumps=len(self.archive.dumps), latest=dated[:HOME_SIZE], top=voted[:HOME_SIZE],
             discussed=discussed[:HOME_SIZE],
             tags=self.tag_counts()[:12], n_tags=len(self.tag_counts()), orgs=len(self.org_groups()), years=self.year_counts(),
-            span=(dated[-1].date, dated[0].date) if dated else None, path="index.md",
+            span=(dated[-1].date, dated[0].date) if dated else None, path=u.HOME,
         )
 
     def stats_page(self) -> str:
@@ -512,9 +456,17 @@ class Renderer:
     def feed(self) -> str:
         newest = [p for p in self.papers if p.date][:FEED_SIZE]
         updated = newest[0].date if newest else date(1970, 1, 1)
+        # Without a site_url the feed's links are relative to the feed (RFC 4287 allows it) and
+        # its ids are URNs: an Atom id must be absolute, and a URL would be a guess.
         return self.env.get_template("feed.xml").render(
-            papers=newest, updated=updated, site_url=self.site_url, site_name=self.site_name,
+            papers=newest, updated=updated, feed=u.FEED, site_name=self.site_name,
         )
+
+
+@pass_context
+def _link(context, to_path: str) -> str:
+    """A Markdown link from the page being rendered (`path`) to the docs path `to_path`."""
+    return u.relative(context["path"], to_path)
 
 
 def _span_text(span: tuple[date | None, date | None]) -> str:
@@ -531,10 +483,10 @@ def _is_code(url: str) -> bool:
     return host.endswith(("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org"))
 
 
-def render(archive: Archive, page_size: int = 50, site_url: str | None = None,
-           site_name: str = "Papers Archive", directory_urls: bool = True) -> dict[str, str]:
-    """Every generated file of the docs dir, by path relative to it."""
-    return Renderer(archive, page_size, site_url, site_name, directory_urls).render()
+def render(archive: Archive, page_size: int, urls: Urls | None = None,
+           site_name: str = "Papers Archive") -> dict[str, str]:
+    """Every generated file of the docs dir, by path relative to it (see Renderer)."""
+    return Renderer(archive, page_size, urls, site_name).render()
 
 
 def _generated(docs_dir: Path) -> Iterable[Path]:

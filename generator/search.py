@@ -44,8 +44,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .model import GeneratorError, Paper
-from .render import Renderer, html_text, page_url
+from .render import html_text
 from .reproducible import SIGNATURE, read_pf, stabilize_bundle, write_pf
+from .urls import Urls
 
 PAGEFIND_VERSION = "1.5.2"
 """The Pagefind whose index format `compact` rewrites (pinned in pyproject.toml)."""
@@ -64,11 +65,6 @@ def pagefind_executable() -> Path:
     except ImportError:  # pragma: no cover - the dependency is declared
         raise GeneratorError("pagefind is not installed: pip install 'pagefind[bin]'") from None
     return get_executable()
-
-
-def paper_url(paper: Paper, directory_urls: bool = True) -> str:
-    """The URL of a paper's page as Pagefind results give it: from the site root, with a `/`."""
-    return "/" + page_url(Renderer.paper_path(paper), directory_urls)
 
 
 def paper_record(paper: Paper, language: str = "en") -> str:
@@ -93,9 +89,9 @@ def paper_record(paper: Paper, language: str = "en") -> str:
             f'<div data-pagefind-ignore>{"".join(data)}</div></body></html>')
 
 
-def newest_first(papers: Iterable[Paper], directory_urls: bool = True) -> list[Paper]:
+def newest_first(papers: Iterable[Paper], urls: Urls) -> list[Paper]:
     """Papers by date, newest first, undated last; papers of one date by URL."""
-    ordered = sorted(papers, key=lambda p: paper_url(p, directory_urls))
+    ordered = sorted(papers, key=urls.search_record)
     # A stable sort: papers of one date keep their URL order.
     ordered.sort(key=lambda p: p.date.isoformat() if p.date else "", reverse=True)
     return ordered
@@ -199,14 +195,15 @@ class _Service:
         self._errors.close()
 
 
-def index_bundle(papers: list[Paper], output: Path, directory_urls: bool = True,
-                 language: str = "en") -> float:
-    """Index `papers` into one Pagefind bundle at `output`, in this order; return its peak MiB."""
+def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = "en") -> float:
+    """Index `papers` into one Pagefind bundle at `output`, in this order, each under its
+    `urls.search_record` URL; return the peak memory of Pagefind in MiB. Raises GeneratorError
+    when Pagefind fails."""
     service = _Service()
     try:
         index_id = service.wait(service.send({"type": "NewIndex", "config": None}, answer=True))["index_id"]
         for paper in papers:
-            service.send({"type": "AddFile", "index_id": index_id, "url": paper_url(paper, directory_urls),
+            service.send({"type": "AddFile", "index_id": index_id, "url": urls.search_record(paper),
                           "file_contents": paper_record(paper, language), "file_path": None})
         # The files come back in the answer and are written here: Pagefind's WriteFiles answers
         # before its files are all on disk, and a service that then stops leaves some empty.
@@ -271,15 +268,15 @@ def read_fragments(bundle: Path) -> dict[str, dict]:
             for path in (bundle / "fragment").glob("*.pf_fragment")}
 
 
-def _check_order(bundle: Path, ids: list[str], papers: list[Paper], directory_urls: bool) -> None:
+def _check_order(bundle: Path, ids: list[str], papers: list[Paper], urls: Urls) -> None:
     """Pagefind numbers pages in the order they were added: check it at both ends of the table."""
     if len(ids) != len(papers):
         raise GeneratorError(f"pagefind indexed {len(ids)} of {len(papers)} papers in {bundle}")
     for k in sorted({0, len(ids) // 2, len(ids) - 1}):
         url = read_fragment(bundle / "fragment" / f"{ids[k]}.pf_fragment")["url"]
-        if url != paper_url(papers[k], directory_urls):
+        if url != urls.search_record(papers[k]):
             raise GeneratorError(f"pagefind put {url} at page {k} of {bundle}, "
-                                 f"not {paper_url(papers[k], directory_urls)}")
+                                 f"not {urls.search_record(papers[k])}")
 
 
 def parts_of(papers: list[Paper]) -> list[list[Paper]]:
@@ -313,39 +310,39 @@ class Indexer:
         self._error: BaseException | None = None
         self._output: Path | None = None
 
-    def start(self, papers: list[Paper], directory_urls: bool = True, language: str = "en") -> None:
-        """Begin indexing `papers` (model.Paper) on a thread of its own."""
+    def start(self, papers: list[Paper], urls: Urls | None = None, language: str = "en") -> None:
+        """Begin indexing `papers` (model.Paper) on a thread of its own, under their URLs by
+        `urls` (directory URLs when None), in `language` (an HTML lang code)."""
         self.papers = len(papers)
         if not papers:
             return
         # Not in the site folder: MkDocs empties it after this point.
         self._output = Path(tempfile.mkdtemp(prefix="papers-pagefind-"))
-        self._thread = threading.Thread(target=self._run, args=(list(papers), directory_urls, language),
+        self._thread = threading.Thread(target=self._run, args=(list(papers), urls or Urls(), language),
                                         name="pagefind", daemon=True)
         self._thread.start()
 
-    def _run(self, papers: list[Paper], directory_urls: bool, language: str) -> None:
+    def _run(self, papers: list[Paper], urls: Urls, language: str) -> None:
         began = time.perf_counter()
         try:
             assert self._output is not None
-            order = newest_first(papers, directory_urls)
+            order = newest_first(papers, urls)
             parts = parts_of(order)
             self.parts = len(parts)
             names = [""] + [f"part-{k}/" for k in range(2, len(parts) + 1)]
             page_of: dict[str, str] = {}
             for part, name in zip(parts, names):
                 bundle = self._output / name
-                self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, directory_urls, language))
+                self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, urls, language))
                 ids = compact(bundle, len(page_of), self.log)
                 if ids is None:
                     page_of.update((f["url"], page) for page, f in read_fragments(bundle).items())
                 else:
-                    _check_order(bundle, ids, part, directory_urls)
-                    page_of.update(zip((paper_url(p, directory_urls) for p in part), ids))
+                    _check_order(bundle, ids, part, urls)
+                    page_of.update(zip((urls.search_record(p) for p in part), ids))
                 # Pagefind writes some files in a different order on every run.
                 stabilize_bundle(bundle)
-            urls = [paper_url(p, directory_urls) for p in order]
-            sorts = {"pages": [page_of[url] for url in urls], "upvotes": [p.upvotes or 0 for p in order],
+            sorts = {"pages": [page_of[urls.search_record(p)] for p in order], "upvotes": [p.upvotes or 0 for p in order],
                      "comments": [p.comments or 0 for p in order]}
             (self._output / MANIFEST).write_text(json.dumps({"bundles": names[1:], "sorts": SORTS}), encoding="utf-8")
             (self._output / SORTS).write_text(json.dumps(sorts, separators=(",", ":")), encoding="utf-8")
@@ -378,10 +375,10 @@ class Indexer:
         return waited
 
 
-def index_papers(papers: list[Paper], site_dir: Path, directory_urls: bool = True,
+def index_papers(papers: list[Paper], site_dir: Path, urls: Urls | None = None,
                  log: Callable[[str], None] = print) -> Indexer:
     """Index `papers` into `site_dir/pagefind` at once (tests and benchmarks); the finished Indexer."""
     indexer = Indexer(log)
-    indexer.start(papers, directory_urls)
+    indexer.start(papers, urls)
     indexer.finish(site_dir)
     return indexer

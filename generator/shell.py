@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urljoin
 
 from markupsafe import escape
 from mkdocs.commands.build import get_context
@@ -27,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from .postprocess import minify
-from .render import page_url
+from .urls import PAPERS, SITEMAP, SITEMAP_PAGES, Urls, sitemap_papers
 
 # Placeholders: plain ASCII words, which no filter of the theme changes and URL quoting keeps.
 URL = "papersxshellxurl"
@@ -109,24 +108,22 @@ def render_shell(folder: str, dated: bool, config, env, nav, files, template: st
     return Shell(html, page.url)
 
 
-def output_path(site_dir: Path, url: str, directory_urls: bool) -> Path:
-    return site_dir / (url + "index.html" if directory_urls else url)
-
-
 # What this process last wrote to each paper page: `mkdocs serve` rebuilds in one process, and
 # a page whose text did not change is not written again (its file stays as it was).
 _WRITTEN: dict[Path, bytes] = {}
 
 
 def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir: Path,
-                directory_urls: bool) -> tuple[int, int]:
-    """Write every paper page into the site; return (written, unchanged)."""
+                urls: Urls) -> tuple[int, int]:
+    """Write every paper page into the site, each at its file by `urls` and filled into the
+    Shell `shell_for(page)` gives; return (written, unchanged). Raises OSError when a file
+    cannot be read or written."""
     written = unchanged = 0
     made: set[Path] = set()
     for page in pages:
         shell: Shell = shell_for(page)
-        url = page_url(page.src_uri, directory_urls)
-        path = output_path(site_dir, url, directory_urls)
+        url = urls.url(page.src_uri)
+        path = site_dir / urls.output(page.src_uri)
         data = shell.fill(url, page, page.body(docs_dir)).encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).digest()
         if _WRITTEN.get(path) == digest and path.exists():
@@ -148,40 +145,43 @@ _XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
-def split_sitemap(site_dir: Path, paper_urls: Iterable[str], site_url: str | None) -> int:
+def split_sitemap(site_dir: Path, paper_urls: Iterable[str], urls: Urls) -> int:
     """Make MkDocs' sitemap.xml (and .gz) an index of two kinds of sitemap: sitemap-pages.xml,
     the pages MkDocs lists but papers, and sitemap-papers-N.xml.gz, every paper page (the fast
-    ones MkDocs does not know of, `paper_urls`, and any it rendered) in gzipped files of at most
-    50,000 URLs, as the protocol allows. At 100,000 papers one plain sitemap would be 17 MB and
-    over that limit. Returns the number of paper URLs."""
-    sitemap = site_dir / "sitemap.xml"
+    ones MkDocs does not know of, `paper_urls`, relative to the site root, and any it rendered)
+    in gzipped files of at most 50,000 URLs, as the protocol allows. At 100,000 papers one plain
+    sitemap would be 17 MB and over that limit. Returns the number of paper URLs."""
+    sitemap = site_dir / SITEMAP
     if not sitemap.exists():
         return 0
-    base = site_url.rstrip("/") + "/" if site_url else "/"
+
+    def loc(url: str) -> str:
+        return escape(urls.absolute(url) or "/" + url)
+
     lastmod = get_build_date()
     text = sitemap.read_text(encoding="utf-8")
     if "<sitemapindex" in text:  # already split (a build that wrote no new sitemap)
         return 0
-    papers_at = escape(urljoin(base, "papers/") if site_url else base + "papers/")
-    locs = [escape(urljoin(base, url) if site_url else base + url) for url in paper_urls]
+    papers_at = loc(PAPERS + "/")
+    locs = [loc(url) for url in paper_urls]
     # Paper pages MkDocs rendered itself (`fast_pages: false`) move to the papers' sitemaps.
     locs += [m.group(1) for m in _URL_ENTRY.finditer(text) if m.group(1).startswith(papers_at)]
     pages = _URL_ENTRY.sub(lambda m: "" if m.group(1).startswith(papers_at) else m.group(0), text)
-    (site_dir / "sitemap-pages.xml").write_text(pages, encoding="utf-8")
+    (site_dir / SITEMAP_PAGES).write_text(pages, encoding="utf-8")
     # Dated like MkDocs dates it: midnight of the pages' update day.
     mtime = int(datetime.fromisoformat(lastmod).replace(tzinfo=UTC).timestamp())
-    children = ["sitemap-pages.xml"]
+    children = [SITEMAP_PAGES]
     for n, at in enumerate(range(0, len(locs), SITEMAP_URLS), 1):
-        name = f"sitemap-papers-{n}.xml.gz"
+        name = sitemap_papers(n)
         entries = "".join(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>\n"
                           for loc in locs[at:at + SITEMAP_URLS])
         _gzip(site_dir / name, f"{_XML}<urlset {_NS}>\n{entries}</urlset>\n", mtime)
         children.append(name)
-    index = "".join(f"<sitemap><loc>{escape(urljoin(base, name) if site_url else base + name)}</loc>"
+    index = "".join(f"<sitemap><loc>{loc(name)}</loc>"
                     f"<lastmod>{lastmod}</lastmod></sitemap>\n" for name in children)
     text = f"{_XML}<sitemapindex {_NS}>\n{index}</sitemapindex>\n"
     sitemap.write_text(text, encoding="utf-8")
-    _gzip(site_dir / "sitemap.xml.gz", text, mtime)
+    _gzip(site_dir / (SITEMAP + ".gz"), text, mtime)
     return len(locs)
 
 

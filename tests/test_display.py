@@ -31,7 +31,7 @@ def paper(n: int, **fields) -> Paper:
 
 def renderer(*papers: Paper) -> Renderer:
     ordered = sorted(papers, key=lambda p: (-p.date.toordinal(), p.title))
-    return Renderer(Archive([], ordered, []))
+    return Renderer(Archive([], ordered, []), page_size=50)
 
 
 def page(r: Renderer, p: Paper) -> str:

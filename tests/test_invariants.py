@@ -26,7 +26,7 @@ import pytest
 
 from generator.config import default_settings
 from generator.pipeline import collect
-from generator.render import GENERATED_DIRS
+from generator.urls import GENERATED_DIRS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "content" / "raw"

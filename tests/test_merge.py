@@ -26,6 +26,7 @@ from generator.merge import (
 )
 from generator.model import Paper, Record, Source, new_paper, new_record, new_source
 from generator.parse import parse
+from generator.urls import paper_file
 
 ABSTRACT = "x" * 260
 
@@ -173,8 +174,8 @@ def test_paper_without_date_is_kept_undated_and_sorted_last():
     a = dump_a("2025-11-11-a.txt", [Entry("Undated", ABSTRACT), dated("Old", 1, 1, 2020), dated("Newer", 5, 5)])
     papers, _ = merge([a], today=TODAY)
     assert [p.title for p in papers] == ["Newer", "Old", "Undated"]
-    assert papers[-1].date is None and papers[-1].folder == "papers/undated"
-    assert papers[0].url == "papers/2025/05/newer/"
+    assert papers[-1].date is None and paper_file(papers[-1]) == "papers/undated/undated.md"
+    assert paper_file(papers[0]) == "papers/2025/05/newer.md"
     assert sorted(papers, key=paper_order) == papers
 
 

@@ -14,6 +14,7 @@ from generator.export import papers_json
 from generator.merge import _slug, assign_ids, merge, title_key
 from generator.model import Dump, Record, Source
 from generator.pipeline import read_previous
+from generator.urls import Urls
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2025, 11, 11)
@@ -59,7 +60,7 @@ def read_previous_from(papers) -> dict[str, str]:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "papers.json"
-        path.write_text(papers_json(papers), encoding="utf-8")
+        path.write_text(papers_json(papers, Urls()), encoding="utf-8")
         return read_previous(path).ids
 
 

@@ -28,6 +28,7 @@ from generator.render import (
     render,
     write_outputs,
 )
+from generator.urls import Urls, paper_file
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "markdown"
@@ -147,7 +148,7 @@ def test_new_papers_leave_older_listing_pages_byte_identical() -> None:
 @pytest.fixture(scope="module")
 def sample_pages() -> dict[str, str]:
     archive = collect(default_settings(sources=[ROOT / "content" / "raw"], tags=ROOT / "tests" / "fixtures" / "tags-golden.yml"))
-    return render(archive, page_size=50, site_url="https://example.org/archive/")
+    return render(archive, page_size=50, urls=Urls(site_url="https://example.org/archive/"))
 
 
 GOLDEN_PAGES = {
@@ -215,6 +216,6 @@ def test_control_characters_never_reach_html_or_xml() -> None:
     from generator.pipeline import Archive
 
     bad = replace(_paper(1, date(2025, 1, 2)), title="Bell\x07 and\x00 nul", abstract="esc\x1b[31m red\x7f")
-    pages = Renderer(Archive([], [bad], [])).render()
-    for name in (f"{bad.folder}/{bad.id}.md", "feed.xml"):
+    pages = Renderer(Archive([], [bad], []), page_size=50).render()
+    for name in (paper_file(bad), "feed.xml"):
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", pages[name]), name

@@ -21,6 +21,7 @@ from generator.config import default_settings
 from generator.model import GeneratorError, Paper
 from generator.pipeline import collect
 from generator.reproducible import read_pf
+from generator.urls import Urls
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -175,8 +176,8 @@ def test_record_escapes_dump_text_and_carries_filters_and_metadata():
                     authors=None, organization=None, org_id=None, links=(), sources=())
     assert '<span data-pagefind-filter="year">Undated</span>' in search.paper_record(undated)
     assert "meta" not in search.paper_record(undated)
-    assert search.paper_url(paper) == "/papers/2025/03/x/"
-    assert search.paper_url(paper, directory_urls=False) == "/papers/2025/03/x.html"
+    assert Urls().search_record(paper) == "/papers/2025/03/x/"
+    assert Urls(directory_urls=False).search_record(paper) == "/papers/2025/03/x.html"
 
 
 def test_archive_without_papers_skips_the_index(tmp_path):

@@ -76,6 +76,7 @@ def test_sitemap_is_an_index_with_papers_in_files_of_at_most_50000(tmp_path: Pat
     """split_sitemap: MkDocs' pages stay in sitemap-pages.xml, paper pages (given, and any MkDocs
     listed itself) go to gzipped sitemaps within the protocol's 50,000 URLs, once each."""
     from generator.shell import SITEMAP_URLS, split_sitemap
+    from generator.urls import Urls
 
     base = "https://example.org/archive/"
     mkdocs_entry = "\n    <url>\n         <loc>{}</loc>\n         <lastmod>2025-01-02</lastmod>\n    </url>"
@@ -84,7 +85,7 @@ def test_sitemap_is_an_index_with_papers_in_files_of_at_most_50000(tmp_path: Pat
         '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         + "".join(mkdocs_entry.format(base + u) for u in listed) + "\n</urlset>", encoding="utf-8")
     papers = [f"papers/2025/01/p-{n}/" for n in range(2 * SITEMAP_URLS + 1)]
-    assert split_sitemap(tmp_path, papers, base) == len(papers) + 1
+    assert split_sitemap(tmp_path, papers, Urls(site_url=base)) == len(papers) + 1
     index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
     children = re.findall(r"<loc>([^<]*)</loc>", index)
     assert children == [base + "sitemap-pages.xml"] + [base + f"sitemap-papers-{n}.xml.gz" for n in (1, 2, 3)]
@@ -100,5 +101,5 @@ def test_sitemap_is_an_index_with_papers_in_files_of_at_most_50000(tmp_path: Pat
     assert max(counts) <= SITEMAP_URLS
     assert sorted(locs) == sorted([base + u for u in papers] + [base + "papers/2025/01/rendered-by-mkdocs/"])
     # A second call (the sitemap is an index already) changes nothing.
-    assert split_sitemap(tmp_path, papers, base) == 0
+    assert split_sitemap(tmp_path, papers, Urls(site_url=base)) == 0
     assert (tmp_path / "sitemap.xml").read_text(encoding="utf-8") == index

@@ -1,0 +1,221 @@
+"""Where everything the archive publishes lives: the one module that makes paths and URLs.
+
+Three kinds of address, each made here and nowhere else:
+
+- a *docs path*: a generated file under the docs dir, as MkDocs names it (`src_uri`):
+  `papers/2025/10/<id>.md`, `tags/<slug>/index.md`, `dates/2025/10/page-2.md`, `feed.xml`;
+- a *URL*: where MkDocs serves a docs path, relative to the site root, following
+  `use_directory_urls`: `papers/2025/10/<id>/`, or `papers/2025/10/<id>.html` without directory
+  URLs; `""` for the home page. Links between pages are relative (`Urls.href`), so a site works
+  under any sub-path (`user.github.io/repo/`);
+- an *absolute URL*: a URL under `site_url`, for what only works absolute (the sitemap, feed ids,
+  canonical links); without `site_url` there is none (`Urls.absolute` returns None).
+
+Tag and organization folders are slugs made unique across the archive (`unique_slugs`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urljoin
+
+from slugify import slugify
+
+from .merge import SLUG_LENGTH
+from .model import Paper
+
+# Folders and files of the docs dir that belong to the generator; everything else is the user's.
+PAPERS, DATES, TAGS, ORGS, STATS = "papers", "dates", "tags", "orgs", "stats"
+GENERATED_DIRS = (PAPERS, DATES, TAGS, ORGS, STATS)
+HOME = "index.md"
+SEARCH = "search.md"
+FEED = "feed.xml"
+EXPORT = "papers.json"
+GENERATED_FILES = (HOME, SEARCH, FEED, EXPORT)
+# Index pages of the navigation.
+DATES_INDEX = f"{DATES}/index.md"
+TAGS_INDEX = f"{TAGS}/index.md"
+ORGS_INDEX = f"{ORGS}/index.md"
+STATS_INDEX = f"{STATS}/index.md"
+UNDATED = f"{DATES}/undated"
+"""The listing of undated papers."""
+# The sitemap: an index (MkDocs' sitemap.xml, rewritten) of the pages' sitemap and the papers'
+# gzipped ones (shell.split_sitemap).
+SITEMAP = "sitemap.xml"
+SITEMAP_PAGES = "sitemap-pages.xml"
+
+
+def sitemap_papers(n: int) -> str:
+    """The file name of the `n`th (from 1) gzipped sitemap of paper pages."""
+    return f"sitemap-papers-{n}.xml.gz"
+
+
+# Docs paths -------------------------------------------------------------------------------
+def paper_folder(paper: Paper) -> str:
+    """The docs folder of a paper's page: `papers/YYYY/MM`, or `papers/undated`."""
+    if paper.date is None:
+        return f"{PAPERS}/undated"
+    return f"{PAPERS}/{paper.date.year:04d}/{paper.date.month:02d}"
+
+
+def paper_file(paper: Paper) -> str:
+    """The docs path of a paper's page: `papers/YYYY/MM/<id>.md`."""
+    return f"{paper_folder(paper)}/{paper.id}.md"
+
+
+def index(folder: str) -> str:
+    """The docs path of a folder's index page (the first page of a listing)."""
+    return f"{folder}/index.md"
+
+
+def listing_file(folder: str, chunk: int, chunks: int) -> str:
+    """The docs path of page `chunk` (1 = the oldest) of a listing of `chunks` pages: the newest
+    is the folder's index, the others `page-N.md`, numbered from the oldest so that they keep
+    their URL when papers are added."""
+    return index(folder) if chunk == chunks else f"{folder}/page-{chunk}.md"
+
+
+def year_folder(year: int) -> str:
+    """The docs folder of a year's page: `dates/YYYY`."""
+    return f"{DATES}/{year:04d}"
+
+
+def month_folder(year: int, month: int) -> str:
+    """The docs folder of a month's listing: `dates/YYYY/MM`."""
+    return f"{DATES}/{year:04d}/{month:02d}"
+
+
+def date_folder(when: date | None) -> str:
+    """The docs folder of the listing a date belongs to: its month's, or the undated one."""
+    return month_folder(when.year, when.month) if when else UNDATED
+
+
+def tag_folder(slug: str) -> str:
+    """The docs folder of a tag's listing, from its unique slug (`unique_slugs`)."""
+    return f"{TAGS}/{slug}"
+
+
+def org_folder(slug: str) -> str:
+    """The docs folder of an organization's listing, from its unique slug."""
+    return f"{ORGS}/{slug}"
+
+
+@lru_cache(maxsize=65_536)
+def tag_slug(name: str) -> str:
+    """A tag's slug before collisions are settled (`unique_slugs`), bounded as a paper's: a name
+    of any length is a file name that fits."""
+    return slugify(name, max_length=SLUG_LENGTH, word_boundary=True) or "tag"
+
+
+@lru_cache(maxsize=65_536)
+def org_slug(org: str) -> str:
+    """An organization's slug (from its id, or its name) before collisions are settled."""
+    return slugify(org, max_length=SLUG_LENGTH, word_boundary=True) or "org"
+
+
+def unique_slugs(items: Iterable[tuple[str, str]], slug: Callable[[str], str]) -> dict[str, str]:
+    """A distinct folder name per key, from (key, text) pairs: the text's slug, or, when the
+    slugs of several keys are alike, the slug for the first key in sorted order and the slug
+    with a hash of its key for the others (bounded slugs of long names often meet)."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for key, text in sorted(dict(items).items()):
+        by_slug[slug(text)].append(key)
+    out: dict[str, str] = {}
+    for bare, keys in by_slug.items():
+        out[keys[0]] = bare
+        for key in keys[1:]:
+            digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+            # Another key's bare slug may end the same way, however unlikely.
+            size = 8
+            while f"{bare}-{digest[:size]}" in by_slug and size < len(digest):
+                size += 4
+            out[key] = f"{bare}-{digest[:size]}"
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _dir_parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("/")[:-1])
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """The relative link from one file to another, both `/`-separated paths from the same root
+    (docs paths, or URLs with a file name): what a Markdown link between docs files says."""
+    here = _dir_parts(from_path)
+    there = to_path.split("/")
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
+# URLs -------------------------------------------------------------------------------------
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a docs path (`x.md`), relative to the site root, as mkdocs'
+    File.url does: with directory URLs `x/` (`x/index.md` is `x/`, the home page `''`); without,
+    the page's file, `x.html` (`x/index.html`, `index.html`)."""
+    if not directory_urls:
+        return path[:-3] + ".html"
+    if path == HOME:
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[:-3] + "/"
+
+
+class Urls:
+    """The URL rules of one site: MkDocs' `use_directory_urls` and `site_url`.
+
+    Every generated link, output file and absolute address comes from here; build one with
+    `Urls.of(mkdocs_config)` (or by hand in tests)."""
+
+    def __init__(self, directory_urls: bool = True, site_url: str | None = None) -> None:
+        self.directory_urls = directory_urls
+        """MkDocs' `use_directory_urls`: `x/` for `x.md`, else `x.html`."""
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        """`site_url` ending in `/`, or `""` when there is none."""
+
+    @classmethod
+    def of(cls, config) -> Urls:
+        """The rules of a loaded MkDocsConfig (its `use_directory_urls` and `site_url`)."""
+        return cls(config.use_directory_urls, config.site_url)
+
+    def url(self, path: str) -> str:
+        """The URL of a docs path, relative to the site root (`''` for the home page)."""
+        return page_url(path, self.directory_urls)
+
+    def paper(self, paper: Paper) -> str:
+        """A paper page's URL relative to the site root: `url` of papers.json, the feed's links."""
+        return page_url(paper_file(paper), self.directory_urls)
+
+    def search_record(self, paper: Paper) -> str:
+        """The URL Pagefind indexes a paper under: from the site root, with a leading `/`
+        (assets/search.js puts the site's own root in front)."""
+        return "/" + self.paper(paper)
+
+    def to_root(self, path: str) -> str:
+        """The relative link from the page of a docs path to the site root (`''` at the root):
+        `../` per folder of its URL."""
+        return "../" * self.url(path).count("/")
+
+    def href(self, from_path: str, to_path: str) -> str:
+        """The relative link from the page of one docs path to the page of another, as the
+        browser follows it (for raw HTML, which MkDocs does not rewrite); `./` to itself."""
+        here = self.url(from_path)
+        here = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
+        return relative(here + "x", self.url(to_path)) or "./"
+
+    def output(self, path: str) -> str:
+        """The file of the site, relative to site_dir, that a docs path's page is written to."""
+        url = self.url(path)
+        return url + "index.html" if self.directory_urls else url
+
+    def absolute(self, url: str) -> str | None:
+        """`url` (relative to the site root) under site_url; None without a site_url."""
+        return urljoin(self.site_url, url) if self.site_url else None
