@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
+from mkdocs.utils import is_error_template, normalize_url
 
 from . import chrome
 from .config import PapersConfig, resolve
@@ -24,7 +25,7 @@ from .pipeline import Archive, Settings, collect
 from .postprocess import finish_page
 from .render import Renderer, write_outputs
 from .shell import PaperPage, Shell, render_shell, split_sitemap, write_pages
-from .urls import Urls
+from .urls import FEED, SITEMAP, Urls
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -52,11 +53,23 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """What stopped the last build, for `generator build` to report."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Prepare the site's config before a build: lean pages when the theme has them, the
+        `attr_list` extension the generated listings use, and, without a `site_url`, no
+        sitemap (it must name absolute URLs) and one line saying what `site_url` would add.
+        Returns `config`, changed in place."""
         # Lean pages for papers and listings when the theme has them (see chrome.py).
         self.lean = chrome.theme_is_lean(config)
         # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
+        if not config.site_url:  # `mkdocs serve` always has one: it sets its own address
+            # Not rendered; on_files then drops the theme's template, which MkDocs would copy.
+            config.theme.static_templates.discard(SITEMAP)
+            log.info(
+                "papers: no site_url, so every link is relative and the site works at any address; "
+                "what needs the address is left out: %s, canonical links, and the %s ids (URNs). "
+                "Set `site_url:` in mkdocs.yml, or the SITE_URL environment variable that "
+                "mkdocs.yml reads (the Pages workflow sets it).", SITEMAP, FEED)
         return config
 
     def _base(self, config: MkDocsConfig) -> Path:
@@ -66,6 +79,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return resolve(self.config, self._base(config))
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
+        """`mkdocs serve`: also watch the dumps and the tag rules; returns the server. Raises
+        ConfigError (a GeneratorError) for options that do not resolve."""
         settings = self._settings(config)
         for source in settings.sources:
             if source.exists():
@@ -75,6 +90,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Collect the archive and write its Markdown pages, feed and papers.json into the docs
+        dir (only files whose bytes changed), and start the search index in the background.
+        Every problem of the dumps is logged as a warning (`--strict` fails on them). Raises
+        PluginError when the dumps, the tag rules or the docs dir cannot be read or written."""
         start = time.perf_counter()
         self.failure = None
         self.bodies.clear()
@@ -137,6 +156,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"]))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """The files MkDocs builds, less the paper pages the plugin writes itself and, without a
+        site_url, the theme's sitemap template. Returns `files`, changed in place."""
+        sitemap = files.get_file_from_path(SITEMAP)
+        if not config.site_url and sitemap is not None and not sitemap.abs_src_path.startswith(
+                os.path.join(os.path.abspath(config.docs_dir), "")):
+            files.remove(sitemap)
         # Paper pages are written by on_post_build from one theme render (shell.py): MkDocs
         # neither reads nor renders them. Nothing links to them in Markdown (listings write
         # raw HTML links), so MkDocs' link validation does not miss them.
@@ -216,11 +241,26 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
         return finish_page(output)
 
+    def on_template_context(self, context, /, *, template_name: str, config: MkDocsConfig):
+        """The context of a theme template (404.html, sitemap.xml): an error page's links take
+        their base from urls.Urls.error_base (relative without a site_url, where MkDocs would
+        make them start at the domain's root). Returns the context, changed in place."""
+        if is_error_template(template_name):
+            base = Urls.of(config).error_base()
+            context["base_url"] = base
+            context["extra_css"] = [normalize_url(path, None, base) for path in config.extra_css]
+            context["extra_javascript"] = [normalize_url(str(script), None, base)
+                                           for script in config.extra_javascript]
+        return context
+
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         # 404.html is a theme template, not a page: on_post_page never sees it.
         return finish_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """After MkDocs wrote the site: write the lean pages' script and stylesheet and the paper
+        pages, split the sitemap (with a site_url), and move the search index in. Raises
+        PluginError when a file of the site cannot be written or the index failed."""
         try:
             self._post_build(config)
         except OSError as exc:  # the site's own files: a full disk, no permission

@@ -150,13 +150,14 @@ def split_sitemap(site_dir: Path, paper_urls: Iterable[str], urls: Urls) -> int:
     the pages MkDocs lists but papers, and sitemap-papers-N.xml.gz, every paper page (the fast
     ones MkDocs does not know of, `paper_urls`, relative to the site root, and any it rendered)
     in gzipped files of at most 50,000 URLs, as the protocol allows. At 100,000 papers one plain
-    sitemap would be 17 MB and over that limit. Returns the number of paper URLs."""
+    sitemap would be 17 MB and over that limit. Returns the number of paper URLs (0 and nothing
+    done without a sitemap.xml or a site_url: a sitemap names absolute URLs)."""
     sitemap = site_dir / SITEMAP
-    if not sitemap.exists():
+    if not sitemap.exists() or not urls.site_url:
         return 0
 
     def loc(url: str) -> str:
-        return escape(urls.absolute(url) or "/" + url)
+        return escape(urls.absolute(url) or "")
 
     lastmod = get_build_date()
     text = sitemap.read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from slugify import slugify
 
@@ -44,7 +44,7 @@ STATS_INDEX = f"{STATS}/index.md"
 UNDATED = f"{DATES}/undated"
 """The listing of undated papers."""
 # The sitemap: an index (MkDocs' sitemap.xml, rewritten) of the pages' sitemap and the papers'
-# gzipped ones (shell.split_sitemap).
+# gzipped ones (shell.split_sitemap); only with a site_url, as the protocol wants absolute URLs.
 SITEMAP = "sitemap.xml"
 SITEMAP_PAGES = "sitemap-pages.xml"
 
@@ -219,3 +219,11 @@ class Urls:
     def absolute(self, url: str) -> str | None:
         """`url` (relative to the site root) under site_url; None without a site_url."""
         return urljoin(self.site_url, url) if self.site_url else None
+
+    def error_base(self) -> str:
+        """The base of the links of an error page (404.html), which the host serves at any
+        address that has no page: site_url's path when there is a site_url (MkDocs' own choice:
+        right at any depth), else `.`, relative (MkDocs would take `/`, the domain's root, wrong
+        for a site under a sub-path such as `user.github.io/repo/`; `.` is right for a missing
+        address in the site's root folder, under any sub-path)."""
+        return urlsplit(self.site_url).path if self.site_url else "."

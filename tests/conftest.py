@@ -33,11 +33,22 @@ def browser_required() -> bool:
     return bool(os.environ.get("PAPERS_REQUIRE_BROWSER") or os.environ.get("CI"))
 
 
-def build_site(site_dir: Path, *extra: str) -> Path:
-    """Build the sample archive (content/raw) into `site_dir` through the command line."""
+def build_env(site_url: str | None = None) -> dict[str, str]:
+    """The environment of a build: this one's, with SITE_URL (which mkdocs.yml reads) set to
+    `site_url`, or unset: a build is then as `make site` makes it, whatever the shell says."""
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    if site_url:
+        env["SITE_URL"] = site_url
+    return env
+
+
+def build_site(site_dir: Path, *extra: str, site_url: str | None = None) -> Path:
+    """Build the sample archive (content/raw) into `site_dir` through the command line, without
+    a site_url unless given."""
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--site-dir", str(site_dir), *extra],
-        cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=REPO, capture_output=True, text=True, env=build_env(site_url),
     )
     if result.returncode != 0:
         pytest.fail(f"building the sample site failed:\n{result.stdout}\n{result.stderr}")
@@ -56,8 +67,19 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample archive, built once per session; its folder."""
+    """The sample archive, built once per session as `make site` builds it (no site_url); its
+    folder."""
     return build_site(tmp_path_factory.mktemp("sample") / "site")
+
+
+SAMPLE_SITE_URL = "https://example.org/archive/"
+
+
+@pytest.fixture(scope="session")
+def sample_site_with_url(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive built with SITE_URL=SAMPLE_SITE_URL, without the search index: what
+    only a site_url gives (sitemap, canonical links, feed ids); its folder."""
+    return build_site(tmp_path_factory.mktemp("sample-url") / "site", "--no-search", site_url=SAMPLE_SITE_URL)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import build_env
 
 from generator.config import default_settings
 from generator.pipeline import collect
@@ -30,7 +30,6 @@ from generator.urls import GENERATED_DIRS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "content" / "raw"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 # Every element Material and Markdown write for the archive (from the sample site), and every
 # element our own templates name. An element outside these on a page came from dump text.
@@ -153,10 +152,10 @@ def check_invariants(site_dir: Path, sources: list[Path] | Path) -> dict[str, in
     return counts
 
 
-def run_build(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    """`python -m generator build ARGS` as a user runs it."""
+def run_build(*args: str, cwd: Path = REPO, site_url: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m generator build ARGS` as a user runs it, with SITE_URL `site_url` (or none)."""
     return subprocess.run([sys.executable, "-m", "generator", "build", *args], cwd=cwd,
-                          capture_output=True, text=True, env=ENV)
+                          capture_output=True, text=True, env=build_env(site_url))
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ same pages.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, sitemap_locs
+from conftest import REPO, SAMPLE_SITE_URL, build_env, sitemap_locs
 from test_hardening import write_sources
 
 SAMPLES = REPO / "content" / "raw"
@@ -42,7 +41,7 @@ def _project(root: Path, fast: bool, directory_urls: bool = True) -> Path:
 def _build(root: Path, sources: Path) -> Path:
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--no-search", "--sources", str(sources)],
-        cwd=root, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=root, capture_output=True, text=True, env=build_env(SAMPLE_SITE_URL),  # for the sitemap
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "site"

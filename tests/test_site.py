@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import sitemap_locs
+from conftest import SAMPLE_SITE_URL, sitemap_locs
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE_LIMIT = 40_000  # bytes of HTML per paper page
@@ -138,18 +138,30 @@ def test_paper_page_meta_feed_and_navigation(sample_site: Path, papers: list[dic
             assert not re.match(r"(https?:)?//", url), url
 
 
-def test_feed_sitemap_and_stats(sample_site: Path, papers: list[dict]) -> None:
+def test_feed_and_stats(sample_site: Path, papers: list[dict]) -> None:
     ns = {"a": "http://www.w3.org/2005/Atom"}
     feed = ET.parse(sample_site / "feed.xml").getroot()
     entries = feed.findall("a:entry", ns)
     newest = [p for p in papers if p["date"]][:50]
     assert [e.find("a:title", ns).text for e in entries] == [p["title"] for p in newest]
-    locs = sitemap_locs(sample_site)
-    assert len(locs) == len(set(locs))
-    assert {f"http://127.0.0.1:8000/{p['url']}" for p in papers} <= set(locs)
-    assert "http://127.0.0.1:8000/dates/" in locs
     stats = load(sample_site, "stats/")
     assert stats.svgs == 3
+
+
+def test_sitemap_canonical_links_and_feed_ids_with_a_site_url(sample_site_with_url: Path) -> None:
+    site = sample_site_with_url
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    locs = sitemap_locs(site)
+    assert len(locs) == len(set(locs))
+    assert {SAMPLE_SITE_URL + p["url"] for p in papers} <= set(locs)
+    assert SAMPLE_SITE_URL + "dates/" in locs
+    assert f'<link rel="canonical" href="{SAMPLE_SITE_URL}dates/">' in (site / "dates" / "index.html").read_text()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(site / "feed.xml").getroot()
+    assert feed.find("a:id", ns).text == SAMPLE_SITE_URL + "feed.xml"
+    entry = feed.find("a:entry", ns)
+    assert entry.find("a:id", ns).text == entry.find("a:link", ns).get("href")
+    assert entry.find("a:id", ns).text.startswith(SAMPLE_SITE_URL + "papers/")
 
 
 def listed(html: str) -> list[str]:

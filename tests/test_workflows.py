@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 PAGES = WORKFLOWS / "pages.yml"
 CI = WORKFLOWS / "ci.yml"
-# What configure-pages would answer; the local build serves the site from here.
-BASE_URL = "http://127.0.0.1:8000"
+# What configure-pages would answer for a project site (no trailing slash): an address no
+# default of the build could give, so the test sees that the workflow's SITE_URL reached MkDocs.
+BASE_URL = "https://octocat.github.io/papers-archive"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
@@ -171,5 +172,6 @@ def test_pages_build_job_run_steps_work_in_a_clean_clone(tmp_path: Path) -> None
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert sum(lang["page_count"] for lang in entry["languages"].values()) > 0
     assert (site / "pagefind" / "pagefind.js").is_file()
-    # The SITE_URL of the step reached MkDocs: the sitemap names pages under the Pages address.
+    # The SITE_URL of the step reached MkDocs: the sitemap and canonical links name the Pages address.
     assert f"<loc>{BASE_URL}/" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{BASE_URL}/">' in (site / "index.html").read_text(encoding="utf-8")
