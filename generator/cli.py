@@ -17,7 +17,7 @@ from .export import papers_json
 from .merge import PageYear, page_year
 from .model import GeneratorError
 from .pipeline import Archive, Settings, collect
-from .urls import Urls
+from .urls import EXPORT, Urls
 
 CONFIG_HELP = ("mkdocs.yml, loaded as `mkdocs build` loads it: its `papers` plugin options "
                "(sources, tags, page_years, …) apply.")
@@ -180,7 +180,7 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     cfg, plugin = _load_mkdocs(config, sources)
     settings = resolve(plugin.config, Path(config).resolve().parent)
     target = Path(docs_dir or cfg.docs_dir)
-    settings.previous = target / "papers.json"
+    settings.previous = target / EXPORT
     archive = collect(settings, progress=lambda m: click.echo(m, err=True))
     for problem in archive.problems:
         click.echo(str(problem), err=True)

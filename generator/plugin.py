@@ -25,7 +25,7 @@ from .pipeline import Archive, Settings, collect
 from .postprocess import finish_page
 from .render import Renderer, write_outputs
 from .shell import PaperPage, Shell, render_shell, split_sitemap, write_pages
-from .urls import FEED, SITEMAP, Urls
+from .urls import EXPORT, FEED, PAPERS, SITEMAP, Urls
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -113,7 +113,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
         try:
             settings = self._settings(config)
-            settings.previous = Path(config.docs_dir) / "papers.json"
+            settings.previous = Path(config.docs_dir) / EXPORT
             self.archive = collect(settings, progress=log.info, tagged=tagged)
         except GeneratorError as exc:
             raise self._fail(str(exc)) from None
@@ -192,7 +192,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             key = (folder.count("/"), page.date is not None)
             shell = shells.get(key)
             if shell is None:
-                stand_in = "/".join(["papers"] + ["0000"] * key[0])
+                stand_in = "/".join([PAPERS] + ["0000"] * key[0])
                 try:
                     shell = shells[key] = render_shell(stand_in, key[1], config, self.env, self.nav, docs,
                                                        chrome.LEAN if self.lean else "main.html")
@@ -210,7 +210,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_page_markdown(self, markdown: str, /, *, page, config: MkDocsConfig, files) -> str:
         # Paper pages are raw HTML blocks, which Markdown passes through unchanged: hand the
         # body straight to the theme instead of running the Markdown engine 100,000 times.
-        generated = page.meta.get("paper") and page.file.src_uri.startswith("papers/")
+        generated = page.meta.get("paper") and page.file.src_uri.startswith(PAPERS + "/")
         if self.lean and (generated or page.meta.get("listing")):
             page.meta.setdefault("template", chrome.LEAN)
         if generated:

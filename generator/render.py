@@ -276,6 +276,8 @@ class Renderer:
 
     # Listings --------------------------------------------------------------------------
     def listing_pages(self, listing: Listing) -> dict[str, str]:
+        """The Markdown pages of a listing by docs path: its index with the newest `page_size`
+        papers, then older pages numbered from the oldest (urls.listing_file)."""
         out: dict[str, str] = {}
         count = len(listing.papers)
         chunks, bounds = paginate(count, self.page_size)
@@ -312,6 +314,8 @@ class Renderer:
         return sorted(counts.items(), reverse=True)
 
     def date_pages(self) -> dict[str, str]:
+        """The pages of dates by docs path: a listing per month and for the undated papers, a
+        page per year and the Dates index."""
         out: dict[str, str] = {}
         months: dict[tuple[int, int], list[Paper]] = defaultdict(list)
         undated: list[Paper] = []
@@ -345,6 +349,7 @@ class Renderer:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
     def tag_pages(self) -> dict[str, str]:
+        """The pages of tags by docs path: a listing per tag and the Tags index."""
         out: dict[str, str] = {}
         members: dict[str, list[Paper]] = defaultdict(list)
         for p in self.papers:
@@ -404,6 +409,8 @@ class Renderer:
         return u.index(folders[key_of[paper.id]])
 
     def org_pages(self) -> dict[str, str]:
+        """The pages of organizations by docs path: a listing per organization group and the
+        Organizations index."""
         out: dict[str, str] = {}
         groups, _, folders = self._orgs
         names = Counter(name.casefold() for _, name, _ in groups)
@@ -420,6 +427,7 @@ class Renderer:
 
     # Home, stats, feed -----------------------------------------------------------------
     def home_page(self) -> str:
+        """The home page's Markdown: totals, the latest, most upvoted and discussed papers, top tags."""
         dated = [p for p in self.papers if p.date]
         # A "most" list of zeros says nothing: only papers with a count above zero, and no
         # list when no capture showed the count (upvotes: FORMATS.md C, D and E only).
@@ -454,6 +462,8 @@ class Renderer:
         )
 
     def feed(self) -> str:
+        """The Atom feed of the newest FEED_SIZE dated papers: its links and ids absolute under
+        site_url when there is one."""
         newest = [p for p in self.papers if p.date][:FEED_SIZE]
         updated = newest[0].date if newest else date(1970, 1, 1)
         # Without a site_url the feed's links are relative to the feed (RFC 4287 allows it) and
