@@ -79,8 +79,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return resolve(self.config, self._base(config))
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
-        """`mkdocs serve`: also watch the dumps and the tag rules; returns the server. Raises
-        ConfigError (a GeneratorError) for options that do not resolve."""
+        """`mkdocs serve`: also watch the dumps and the tag rules that exist; returns the server."""
         settings = self._settings(config)
         for source in settings.sources:
             if source.exists():
