@@ -57,6 +57,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         `attr_list` extension the generated listings use, and, without a `site_url`, no
         sitemap (it must name absolute URLs) and one line saying what `site_url` would add.
         Returns `config`, changed in place."""
+        # Material's instant loading swaps pages without loading them: it reads sitemap.xml, an
+        # index of sitemaps here (too many papers for one), so it would not engage, and the
+        # search script sets itself up once per page load. Refused, not left half-working.
+        if "navigation.instant" in (config.theme.get("features") or []):
+            raise PluginError("papers: the theme feature navigation.instant is not supported "
+                              "(the archive's search and sitemap expect whole page loads): "
+                              "remove it from theme.features in mkdocs.yml")
         # Lean pages for papers and listings when the theme has them (see chrome.py).
         self.lean = chrome.theme_is_lean(config)
         # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).

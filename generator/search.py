@@ -1,7 +1,7 @@
 """Build the Pagefind index of the archive from its papers, while MkDocs renders their pages.
 
 `Indexer.start` runs as soon as the archive is collected: on a thread of its own, it hands each
-paper to the Pagefind binary that `pagefind[bin]` ships, run as a service (the protocol of
+paper to the Pagefind binary that `pagefind[extended]` ships, run as a service (the protocol of
 Pagefind's own Python API, whose client waits 0.1 s per answer: 3 hours for 100,000 papers),
 as a small HTML record (`paper_record`): the title in an <h1>, so that it outweighs the
 abstract, then the abstract, the filters and the metadata the result list shows. The binary
@@ -46,6 +46,7 @@ from pathlib import Path
 from .model import GeneratorError, Paper
 from .render import html_text
 from .reproducible import SIGNATURE, read_pf, stabilize_bundle, write_pf
+from .search_terms import hidden_terms
 from .urls import Urls
 
 PAGEFIND_VERSION = "1.5.2"
@@ -59,11 +60,13 @@ _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def pagefind_executable() -> Path:
-    """Path of the Pagefind binary inside the pagefind_bin wheel."""
+    """Path of Pagefind's extended binary (the one that segments Chinese, Japanese and Thai text
+    into words) inside the pagefind_bin_extended wheel; a GeneratorError when it is missing."""
     try:
-        from pagefind_bin import get_executable
+        from pagefind_bin_extended import get_executable
     except ImportError:  # pragma: no cover - the dependency is declared
-        raise GeneratorError("pagefind is not installed: pip install 'pagefind[bin]'") from None
+        raise GeneratorError("pagefind's extended binary is not installed: "
+                             "pip install 'pagefind[extended]==1.5.2'") from None
     return get_executable()
 
 
@@ -71,7 +74,9 @@ def paper_record(paper: Paper, language: str = "en") -> str:
     """What Pagefind indexes of a paper: the text of its page and the data of overrides/main.html.
 
     Not a template: it is never shown, and 100,000 of them are built while MkDocs renders.
-    Every value from the dumps is escaped (html_text), as on the paper's page.
+    Every value from the dumps is escaped (html_text), as on the paper's page. Metadata fields
+    `title_terms` and `terms` hold the words search_terms.hidden_terms adds to the title's and
+    to the abstract's (and organization's); `organization` makes the organization's name found.
     """
     year = str(paper.date.year) if paper.date else "Undated"
     data = [f'<span data-pagefind-filter="year">{year}</span>']
@@ -84,6 +89,15 @@ def paper_record(paper: Paper, language: str = "en") -> str:
         data.append(f'<span data-pagefind-meta="upvotes">{paper.upvotes}</span>')
     if paper.comments:
         data.append(f'<span data-pagefind-meta="comments">{paper.comments}</span>')
+    # Searched (Pagefind 1.5 searches metadata) but never shown: see search_terms.py. The
+    # organization is found by its name too, not only through its filter.
+    known: set[str] = set()
+    for field, text in (("title_terms", paper.title), ("terms", f"{paper.abstract} {paper.organization or ''}")):
+        terms = hidden_terms(text, known)
+        if terms:
+            data.append(f'<span data-pagefind-meta="{field}">{html_text(" ".join(terms))}</span>')
+    if paper.organization:
+        data.append(f'<span data-pagefind-meta="organization">{html_text(paper.organization)}</span>')
     abstract = f"<p>{html_text(paper.abstract)}</p>" if paper.abstract else ""
     return (f'<html lang="{html_text(language)}"><body><h1>{html_text(paper.title)}</h1>{abstract}'
             f'<div data-pagefind-ignore>{"".join(data)}</div></body></html>')

@@ -20,8 +20,12 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 // noWorker: Pagefind's wasm runs on the main thread, as it does where workers are missing,
 // instead of fetching pagefind-worker.js (12 KB more for every first query) to run in it.
+// ranking.metaWeights: words of a title that Pagefind does not read in it as written
+// (`r1` of DeepSeek-R1, `transformer2` of a TeX title: generator/search_terms.py) weigh as the
+// title's own words do (Pagefind's default for `title` is 5, for other metadata 1).
 const PAGEFIND_OPTIONS = {
   baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24, noWorker: true,
+  ranking: { metaWeights: { title: 5, title_terms: 5 } },
 };
 
 let pagefindModule = null;
@@ -71,6 +75,92 @@ async function sortResults(results, sort) {
   return [...results].sort(count
     ? (a, b) => (count.get(b.id) ?? 0) - (count.get(a.id) ?? 0) || byDate(a, b)
     : byDate);
+}
+
+// Honest matching ------------------------------------------------------------------------------
+// Pagefind matches a query word with every indexed word it starts, and when there is none, with
+// the longest indexed word that starts it (`xyzzyqq` finds `x`); a word that matches nothing is
+// dropped from the query. So a search keeps its results only when each query word agrees with a
+// word of the results found (`agrees`): `No matching papers` otherwise.
+
+// Endings the English stemmer takes off, so that `models` agrees with `model` and `studies` with
+// `study`; a query word may stop anywhere in one of them (it is being typed).
+const ENDINGS = ["s", "es", "ies", "ied", "ed", "ing", "ings", "ion", "ions", "ation", "ations", "ative",
+  "er", "ers", "ly", "ness", "ment", "ments", "ity", "ities", "al", "ally", "ive", "ize", "izes", "ized",
+  "izing", "ization", "izations", "ise", "ised", "able", "ful", "ous", "ism", "ist", "ists", "e", "y"];
+
+/** A query word as the index holds words (generator/search_terms.py): its letters and digits. */
+function normalizeWord(word) {
+  return word.normalize("NFKC").replace(/[^\p{L}\p{N}]/gu, "").toLowerCase();
+}
+
+/**
+ * A query as Pagefind is given it: each word reduced to its letters and digits (`UFO^3` is
+ * `ufo3`, `GPT-4o` is `gpt4o`, as the indexer reads them), a quoted phrase kept quoted (an
+ * exact search). `null` for no query, `words` empty when no word is left.
+ */
+function prepareQuery(query) {
+  if (query === null) return null;
+  const exact = /^\s*".+"\s*$/.test(query);
+  const words = query.split(/\s+/).map(normalizeWord).filter(Boolean);
+  const text = words.join(" ");
+  return { words, exact, text: exact ? `"${text}"` : text };
+}
+
+/** Every indexed form of a text's words: whole, and cut at punctuation, case and digit changes. */
+function indexedForms(text, out) {
+  for (const raw of (text || "").split(/[\s\u200b]+/)) {
+    const whole = normalizeWord(raw);
+    if (!whole) continue;
+    out.add(whole);
+    const parts = raw.replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, "$1 $2").replace(/(\p{L})(\p{N})|(\p{N})(\p{L})/gu, "$1$3 $2$4")
+      .split(/[^\p{L}\p{N}]+/u);
+    for (const part of parts) if (part) out.add(part.toLowerCase());
+  }
+  return out;
+}
+
+/** Whether query word `term` and indexed word `word` are one word, or `term` begins it. */
+function agrees(term, word) {
+  if (word.startsWith(term)) return true;
+  // A CJK window of generator/search_terms.py starts a longer query word.
+  if (word.length >= 12 && term.startsWith(word)) return true;
+  let common = 0;
+  while (common < term.length && term[common] === word[common]) common += 1;
+  const rest = term.slice(common);
+  return common >= 3 && ENDINGS.some((ending) => ending.startsWith(rest));
+}
+
+/** Whether every word of a prepared query agrees with a word of the first results' pages. */
+async function holdsEveryWord(results, words) {
+  const datas = await Promise.all(results.slice(0, 3).map((r) => r.data()));
+  const forms = new Set();
+  for (const data of datas) {
+    indexedForms(data.content, forms);
+    for (const value of Object.values(data.meta || {})) indexedForms(value, forms);
+  }
+  return words.every((term) => [...forms].some((word) => agrees(term, word)));
+}
+
+/** `search` with no results and every filter count 0. */
+function nothingFound(search) {
+  const zero = (counts) => Object.fromEntries(Object.entries(counts || {}).map(
+    ([key, values]) => [key, Object.fromEntries(Object.keys(values).map((value) => [value, 0]))]));
+  return { ...search, results: [], filters: zero(search.filters), totalFilters: zero(search.totalFilters) };
+}
+
+/**
+ * Pagefind's search of `query` (as the reader typed it, or null to filter only), honest: no
+ * results when a word of it matches no word of the archive. `debounce` (ms) runs it as
+ * Pagefind's debouncedSearch, which answers null when a newer search replaced it.
+ */
+async function searchPapers(pf, query, options = {}, debounce = 0) {
+  const prepared = prepareQuery(query);
+  if (prepared && !prepared.words.length) return { results: [], filters: {}, totalFilters: {} };
+  const text = prepared ? prepared.text : null;
+  const search = debounce ? await pf.debouncedSearch(text, options, debounce) : await pf.search(text, options);
+  if (search === null || !prepared || prepared.exact || !search.results.length) return search;
+  return (await holdsEveryWord(search.results, prepared.words)) ? search : nothingFound(search);
 }
 
 function el(tag, className, text) {
@@ -185,7 +275,7 @@ function setupHeader() {
     }
     let search;
     try {
-      search = await (await pagefind()).debouncedSearch(query, {}, 120);
+      search = await searchPapers(await pagefind(), query, {}, 120);
     } catch {
       meta.textContent = "Search is not available: the index was not found.";
       return;
@@ -355,7 +445,7 @@ function setupPage() {
     for (const key of FILTERS) groups[key].dataset.counted = groups[key].open ? "yes" : "";
     const filters = pagefindFilters();
     // With nothing to search for, a search runs only to count the values of open filter lists.
-    const search = browsing && !Object.keys(filters).length ? null : await pf.search(query, { filters });
+    const search = browsing && !Object.keys(filters).length ? null : await searchPapers(pf, query, { filters });
     let found = browsing || !search ? [] : search.results;
     // Without words to rank by, filtered papers come newest first: Pagefind's own order is
     // that of its page table, shortest first (generator/search.py).
@@ -365,7 +455,7 @@ function setupPage() {
     // A group's counts leave out its own choice: they say what choosing a value would add.
     for (const key of FILTERS) {
       if (selected[key].size && groups[key].open) {
-        counts[key] = (await pf.search(query, { filters: pagefindFilters(key) })).filters[key];
+        counts[key] = (await searchPapers(pf, query, { filters: pagefindFilters(key) })).filters[key];
       }
     }
     const items = await resultItems(found.slice(0, PAGE_RESULTS));

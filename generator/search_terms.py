@@ -1,0 +1,98 @@
+"""Words a reader types that Pagefind would not find in a paper's text as written.
+
+Pagefind indexes each whitespace-separated word whole (letters and digits only: `DeepSeek-R1`
+is `deepseekr1`) and, for a compound, its parts as `convert_case` cuts them: at punctuation,
+case changes and between letters and digits, keeping parts of two characters or more. So
+`DeepSeek-R1` gives `deep` and `seek` but never `r1`, `GPT-4o` never `4o`, and
+`$\\text{Transformer}^2$` gives `texttransformer2`, not `transformer2`. Chinese and Japanese
+text in a page that is not in those languages is one long word.
+
+`hidden_terms` lists, for a text, the extra words that make these findable; generator/search.py
+puts them in metadata fields of the paper's record (Pagefind 1.5 searches metadata) that the
+result list never shows:
+
+- every compound cut at its punctuation, as the suffixes of its parts (`DeepSeek-R1-Distill`:
+  `r1distill`, `distill`): with Pagefind's prefix matching, any run of parts (`R1`,
+  `R1-Distill`) is then found; a dot between digits stays (`Qwen2.5-VL`: `vl`, and the whole
+  `qwen25vl` is Pagefind's own);
+- the words of a TeX title as it reads once rendered (`UFO$^3$` as `ufo3`,
+  `$\\text{Transformer}^2$` as `transformer2`);
+- each run of Han or kana characters as windows of up to CJK_WINDOW characters from each of its
+  characters, so that any part of it (`语言模型` in `大语言模型的`) is the start of a window,
+  whichever way a segmenter would cut it.
+
+overrides/assets/search.js normalizes a query the same way (letters and digits of each word).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK_WINDOW = 12
+"""Longest run of Han or kana characters a query word is matched against."""
+
+_CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+# A compound's parts: cut at anything but letters and digits, except a dot between two digits.
+_CUT = re.compile(r"[^\w.]+|_+|(?<!\d)\.|\.(?!\d)")
+_URL = re.compile(r"^(?:[a-z]+://|www\.)|\.(?:com|org|io|ai|net|edu)(?:/|$)", re.IGNORECASE)
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
+_TEX_MARK = re.compile(r"[$^_{}]")
+
+
+def normalize(word: str) -> str:
+    """`word` as Pagefind indexes it: its letters and digits (NFKC), lower case; '' for none."""
+    word = unicodedata.normalize("NFKC", word)
+    return "".join(c for c in word if c.isalnum()).lower()
+
+
+def plain_tex(text: str) -> str:
+    """`text` with TeX markup undone as a reader sees it rendered: `UFO$^3$` -> `UFO3`,
+    `$\\text{Transformer}^2$` -> `Transformer2`; text without `$` or `\\` is returned as it is."""
+    if "$" not in text and "\\" not in text:
+        return text
+    return _TEX_MARK.sub("", _TEX_COMMAND.sub("", text))
+
+
+def compound_parts(word: str) -> list[str]:
+    """The normalized suffixes of a compound's parts, the whole left out: `DeepSeek-R1-Distill`
+    -> [`r1distill`, `distill`]; `Qwen2.5-VL` -> [`vl`]; [] for a word of one part or a URL."""
+    if _URL.search(word):
+        return []
+    parts = [p for p in (normalize(p) for p in _CUT.split(word)) if p]
+    return [joined for joined in ("".join(parts[i:]) for i in range(1, len(parts))) if len(joined) > 1]
+
+
+def cjk_windows(text: str) -> list[str]:
+    """Windows of up to CJK_WINDOW characters starting at each Han or kana character of `text`."""
+    out = []
+    for run in _CJK_RUN.findall(text):
+        out += [run[i:i + CJK_WINDOW] for i in range(len(run))]
+    return out
+
+
+def hidden_terms(text: str, known: set[str] | None = None) -> list[str]:
+    """The words to index for `text` beyond what Pagefind reads in it (see the module's
+    docstring), each once, in order of appearance; none that is in `known` (normalized words),
+    and every one added to it."""
+    known = set() if known is None else known
+    seen = known
+    for word in text.split():
+        seen.add(normalize(word))
+    out: list[str] = []
+
+    def add(term: str) -> None:
+        if term and term not in seen:
+            seen.add(term)
+            out.append(term)
+
+    plain = plain_tex(text)
+    for word in plain.split():
+        if plain is not text:
+            add(normalize(word))
+        for part in compound_parts(word):
+            add(part)
+    for window in cjk_windows(text):
+        add(window)
+    return out
