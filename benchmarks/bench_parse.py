@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.sources import read_dumps  # noqa: E402
+from generator.data.sources import read_dumps  # noqa: E402
 
 SAMPLES = REPO / "content" / "raw"
 PER_DUMP = 150
@@ -98,7 +98,7 @@ def measure(folder: str) -> None:
     import resource
     from datetime import date
 
-    from generator.merge import merge
+    from generator.data.merge import merge
 
     wall, cpu = time.perf_counter(), time.process_time()
     dumps = read_dumps([folder])

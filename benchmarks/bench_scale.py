@@ -149,8 +149,8 @@ def real_shape() -> dict | None:
     if not REAL.is_dir():
         return None
     sys.path.insert(0, str(REPO))
-    from generator.config import default_settings
-    from generator.pipeline import collect
+    from generator.data.pipeline import collect
+    from generator.site.config import default_settings
 
     archive = collect(default_settings(sources=[REAL], tags=REPO / "content" / "tags.yml", related=0))
     return shape([{"tags": p.tags, "abstract": p.abstract, "title": p.title} for p in archive.papers])

@@ -49,7 +49,7 @@ from urllib.parse import unquote, urlsplit
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.sources import read_dumps  # noqa: E402
+from generator.data.sources import read_dumps  # noqa: E402
 
 SAMPLES = REPO / "content" / "raw"
 PER_DUMP = 150
@@ -149,9 +149,9 @@ def build(project: Path, dumps: Path, site: Path) -> dict:
 INDEX_CHILD = """
 import json, sys
 from pathlib import Path
-from generator.config import default_settings
-from generator.pipeline import collect
-from generator.search import Indexer
+from generator.site.config import default_settings
+from generator.data.pipeline import collect
+from generator.search.indexer import Indexer
 papers = collect(default_settings(sources=[Path(sys.argv[2])], tags=Path(sys.argv[3])), with_related=False).papers
 indexer = Indexer(log=lambda message: None)
 indexer.start(papers)

@@ -22,10 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.config import default_settings  # noqa: E402
-from generator.pipeline import collect  # noqa: E402
-from generator.related import apply_related, related_ids  # noqa: E402
-from generator.tags import apply_tags, load_taxonomy  # noqa: E402
+from generator.data.pipeline import collect  # noqa: E402
+from generator.data.related import apply_related, related_ids  # noqa: E402
+from generator.data.tags import apply_tags, load_taxonomy  # noqa: E402
+from generator.site.config import default_settings  # noqa: E402
 
 
 def outputs(papers) -> dict:

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.sources import read_dumps  # noqa: E402
+from generator.data.sources import read_dumps  # noqa: E402
 
 SAMPLES = REPO / "content" / "raw"
 PER_DUMP = 150

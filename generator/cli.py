@@ -12,12 +12,12 @@ from pathlib import Path
 
 import click
 
-from .config import load_mkdocs, papers_config, plugin_of, resolve
-from .export import papers_json
-from .merge import PageYear, page_year
-from .model import GeneratorError
-from .pipeline import Archive, Settings, collect
-from .urls import EXPORT, Urls
+from .data.merge import PageYear, page_year
+from .data.model import GeneratorError
+from .data.pipeline import Archive, Settings, collect
+from .pages.export import papers_json
+from .pages.urls import EXPORT, Urls
+from .site.config import load_mkdocs, papers_config, plugin_of, resolve
 
 CONFIG_HELP = ("mkdocs.yml, loaded as `mkdocs build` loads it: its `papers` plugin options "
                "(sources, tags, page_years, …) apply.")
@@ -174,7 +174,7 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     Example:
       python -m generator generate --sources content/raw
     """
-    from .render import Renderer, write_outputs
+    from .pages.render import Renderer, write_outputs
 
     _mkdocs_logging(False)
     cfg, plugin = _load_mkdocs(config, sources)

@@ -132,7 +132,7 @@ def page(browser):
 
 def sitemap_locs(site: Path) -> list[str]:
     """Every page URL the site's sitemap names: sitemap.xml is an index of the sitemaps in the
-    site's root (generator/shell.py split_sitemap), some of them gzipped."""
+    site's root (generator/site/paper_pages.py split_sitemap), some of them gzipped."""
     def read(name: str) -> str:
         data = (site / name).read_bytes()
         return (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.merge import page_year, paste_years, resolve_date
-from generator.model import Dump, Paper, Record
-from generator.sources import read_dump
+from generator.data.merge import page_year, paste_years, resolve_date
+from generator.data.model import Dump, Paper, Record
+from generator.data.sources import read_dump
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "content" / "raw"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from parse_helpers import REPO, TODAY
 
-from generator.merge import merge
-from generator.parse import parse
-from generator.sources import decode, read_dump
+from generator.data.merge import merge
+from generator.data.parse import parse
+from generator.data.sources import decode, read_dump
 
 CAPTURES = Path(__file__).resolve().parent / "fixtures" / "captures"
 

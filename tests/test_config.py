@@ -1,4 +1,4 @@
-"""The plugin's options: one schema (generator/config.py) with its defaults and checks, and the
+"""The plugin's options: one schema (generator/site/config.py) with its defaults and checks, and the
 command line reading mkdocs.yml exactly as `mkdocs build` does."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import PapersConfig, default_settings, papers_config
-from generator.model import ConfigError
+from generator.data.model import ConfigError
+from generator.site.config import PapersConfig, default_settings, papers_config
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = {**{k: v for k, v in os.environ.items() if k != "SITE_URL"}, "NO_MKDOCS_2_WARNING": "1",

@@ -13,8 +13,8 @@ from collections import Counter
 
 from parse_helpers import CORPUS_SLICE, TODAY, compare_with_truth, load_json, require_corpus
 
-from generator.merge import merge, page_year, title_key
-from generator.model import Dump
+from generator.data.merge import merge, page_year, title_key
+from generator.data.model import Dump
 
 
 def _assert_no_diffs(diffs: list[str]) -> None:

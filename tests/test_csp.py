@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_invariants import site_scripts
 
-from generator.csp import META, POLICY, apply_csp
+from generator.site.csp import META, POLICY, apply_csp
 
 LISTEN = """
 window.__csp = [];

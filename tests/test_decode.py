@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from parse_helpers import FIXTURES
 
-from generator.model import GeneratorError
-from generator.sources import decode, find_dumps, read_dump, read_dumps
+from generator.data.model import GeneratorError
+from generator.data.sources import decode, find_dumps, read_dump, read_dumps
 
 
 def test_utf8_plain():

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import GeneratorError, Paper, Source
-from generator.pipeline import Archive
-from generator.render import Renderer, write_outputs
+from generator.data.model import GeneratorError, Paper, Source
+from generator.data.pipeline import Archive
+from generator.pages.render import Renderer, front_matter, write_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,8 @@ def renderer(*papers: Paper) -> Renderer:
 
 
 def page(r: Renderer, p: Paper) -> str:
-    return r.paper_page(p)
+    meta, body = r.paper_parts(p)
+    return front_matter(meta) + body
 
 
 def body(r: Renderer, p: Paper) -> str:

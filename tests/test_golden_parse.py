@@ -16,8 +16,8 @@ import sys
 import pytest
 from parse_helpers import GOLDEN, REPO, SAMPLES, TODAY, golden_paper, golden_record, load_json
 
-from generator.merge import merge
-from generator.sources import read_dump, read_dumps
+from generator.data.merge import merge
+from generator.data.sources import read_dump, read_dumps
 
 REGEN = os.environ.get("PAPERS_REGEN_GOLDEN") == "1"
 SAMPLE_FILES = sorted(p.name for p in SAMPLES.glob("*.txt"))

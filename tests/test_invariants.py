@@ -24,16 +24,16 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from conftest import build_env
 
-from generator.config import default_settings
-from generator.pipeline import collect
-from generator.urls import GENERATED_DIRS
+from generator.data.pipeline import collect
+from generator.pages.urls import GENERATED_DIRS
+from generator.site.config import default_settings
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "content" / "raw"
 
 # Every element Material and Markdown write for the archive (from the sample site), and every
 # element our own templates name. An element outside these on a page came from dump text.
-_OWN_TEMPLATES = [*(REPO / "overrides").rglob("*.html"), *(REPO / "generator" / "templates").glob("*")]
+_OWN_TEMPLATES = [*(REPO / "overrides").rglob("*.html"), *(REPO / "generator" / "pages" / "templates").glob("*")]
 SITE_ELEMENTS = frozenset(
     tag.lower() for path in _OWN_TEMPLATES if path.is_file()
     for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9-]*)", path.read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from parse_helpers import TODAY, Entry, write_layout_a, write_layout_b
 from slugify import slugify
 
-from generator.merge import (
+from generator.data.merge import (
     _slug,
     assign_ids,
     find_links,
@@ -24,9 +24,9 @@ from generator.merge import (
     split_org,
     title_key,
 )
-from generator.model import Paper, Record, Source, new_paper, new_record, new_source
-from generator.parse import parse
-from generator.urls import paper_file
+from generator.data.model import Paper, Record, Source, new_paper, new_record, new_source
+from generator.data.parse import parse
+from generator.pages.urls import paper_file
 
 ABSTRACT = "x" * 260
 

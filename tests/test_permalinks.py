@@ -10,11 +10,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from generator.export import papers_json
-from generator.merge import _slug, assign_ids, merge, title_key
-from generator.model import Dump, Record, Source
-from generator.pipeline import read_previous
-from generator.urls import Urls
+from generator.data.merge import _slug, assign_ids, merge, title_key
+from generator.data.model import Dump, Record, Source
+from generator.data.pipeline import read_previous
+from generator.pages.export import papers_json
+from generator.pages.urls import Urls
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2025, 11, 11)

@@ -20,10 +20,10 @@ from parse_helpers import (
     write_layout_d,
 )
 
-from generator.merge import find_links, merge
-from generator.model import Dump
-from generator.parse import HEADER_LINES, TEXT, _title_problem, classify, match_date, parse
-from generator.sources import decode
+from generator.data.merge import find_links, merge
+from generator.data.model import Dump
+from generator.data.parse import HEADER_LINES, TEXT, _title_problem, classify, match_date, parse
+from generator.data.sources import decode
 
 # Modest by default so the suite stays fast; PAPERS_HYPOTHESIS_EXAMPLES=5000 for a deeper search.
 SETTINGS = settings(

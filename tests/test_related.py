@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import related
-from generator.config import default_settings
-from generator.model import Paper, Source
-from generator.pipeline import collect
-from generator.related import related_ids
+from generator.data import related
+from generator.data.model import Paper, Source
+from generator.data.pipeline import collect
+from generator.data.related import related_ids
+from generator.site.config import default_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

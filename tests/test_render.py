@@ -15,10 +15,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.config import default_settings
-from generator.model import Paper, Source
-from generator.pipeline import collect
-from generator.render import (
+from generator.data.model import Paper, Source
+from generator.data.pipeline import collect
+from generator.pages.render import (
     Renderer,
     clean,
     front_matter,
@@ -28,7 +27,8 @@ from generator.render import (
     render,
     write_outputs,
 )
-from generator.urls import Urls, paper_file
+from generator.pages.urls import Urls, paper_file
+from generator.site.config import default_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "markdown"
@@ -133,7 +133,7 @@ def _paper(n: int, day: date | None) -> Paper:
 
 
 def test_new_papers_leave_older_listing_pages_byte_identical() -> None:
-    from generator.pipeline import Archive
+    from generator.data.pipeline import Archive
 
     old = [_paper(n, date(2025, 1, 1 + n % 28)) for n in range(130)]
     old.sort(key=lambda p: (-p.date.toordinal(), p.title))
@@ -213,7 +213,7 @@ def test_feed_is_valid_atom_with_the_newest_papers(sample_pages: dict[str, str])
 
 
 def test_control_characters_never_reach_html_or_xml() -> None:
-    from generator.pipeline import Archive
+    from generator.data.pipeline import Archive
 
     bad = replace(_paper(1, date(2025, 1, 2)), title="Bell\x07 and\x00 nul", abstract="esc\x1b[31m red\x7f")
     pages = Renderer(Archive([], [bad], []), page_size=50).render()

@@ -18,7 +18,7 @@ import pytest
 from conftest import QuietHandler
 from test_search_index import sample_papers
 
-from generator import search
+from generator.search import indexer as search
 
 pytestmark = pytest.mark.browser
 

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
-from generator.config import default_settings
-from generator.model import GeneratorError, Paper
-from generator.pipeline import collect
-from generator.reproducible import read_pf
-from generator.urls import Urls
+from generator.data.model import GeneratorError, Paper
+from generator.data.pipeline import collect
+from generator.pages.urls import Urls
+from generator.search import bundle as pagefind_bundle
+from generator.search import indexer as search
+from generator.search.bundle import read_pf
+from generator.site.config import default_settings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -91,7 +92,7 @@ def test_sort_orders_follow_papers_json(sample_site, papers):
     bundle = sample_site / "pagefind"
     assert json.loads((bundle / search.MANIFEST).read_text()) == {"bundles": [], "sorts": search.SORTS}
     sorts = json.loads((bundle / search.SORTS).read_text())
-    url_of = {page_hash: fragment["url"] for page_hash, fragment in search.read_fragments(bundle).items()}
+    url_of = {page_hash: fragment["url"] for page_hash, fragment in pagefind_bundle.read_fragments(bundle).items()}
     assert [url_of[h] for h in sorts["pages"]] == ["/" + p["url"] for p in newest_first(papers)]
     assert sorts["upvotes"] == [p["upvotes"] or 0 for p in newest_first(papers)]
     assert sorts["comments"] == [p["comments"] or 0 for p in newest_first(papers)]
@@ -109,9 +110,9 @@ def test_pages_are_numbered_in_base_36(sample_site, fragments):
     bundle = sample_site / "pagefind"
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     meta = read_pf(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
-    assert meta[0] == search.PAGEFIND_VERSION
+    assert meta[0] == pagefind_bundle.PAGEFIND_VERSION
     ids = [page for page, _ in meta[1]]
-    assert ids == [search.base36(n) for n in range(len(fragments))]
+    assert ids == [pagefind_bundle.base36(n) for n in range(len(fragments))]
     assert sorted(p.name for p in (bundle / "fragment").iterdir()) == sorted(f"{i}.pf_fragment" for i in ids)
     # Shortest first, so that neighbouring entries of the table share their word count.
     counts = [count for _, count in meta[1]]
@@ -119,7 +120,7 @@ def test_pages_are_numbered_in_base_36(sample_site, fragments):
 
 
 def test_base36():
-    assert [search.base36(n) for n in (0, 9, 10, 35, 36, 1295, 1296)] == ["0", "9", "a", "z", "10", "zz", "100"]
+    assert [pagefind_bundle.base36(n) for n in (0, 9, 10, 35, 36, 1295, 1296)] == ["0", "9", "a", "z", "10", "zz", "100"]
 
 
 def test_large_archive_is_indexed_in_parts(papers, tmp_path, monkeypatch):
@@ -137,24 +138,46 @@ def test_large_archive_is_indexed_in_parts(papers, tmp_path, monkeypatch):
         entry = json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text())
         count = sum(language["page_count"] for language in entry["languages"].values())
         assert 100 < count <= 150
-        fragments = search.read_fragments(site / "pagefind" / part)
+        fragments = pagefind_bundle.read_fragments(site / "pagefind" / part)
         urls += [f["url"] for f in fragments.values()]
         ids += list(fragments)
     assert sorted(urls) == sorted("/" + p["url"] for p in papers)
-    assert sorted(ids, key=lambda i: int(i, 36)) == [search.base36(n) for n in range(len(papers))], "ids unique over parts"
+    assert sorted(ids, key=lambda i: int(i, 36)) == [pagefind_bundle.base36(n) for n in range(len(papers))], "ids unique over parts"
     assert len(json.loads((site / "pagefind" / search.SORTS).read_text())["pages"]) == len(papers)
     assert not list(work.iterdir()), "the work folder is removed"
 
 
 def test_another_pagefind_version_is_left_as_written(papers, tmp_path, monkeypatch):
+    # A newer Pagefind than the pinned one writes its bundles (here: the pinned one's, marked
+    # 9.9.9): neither the page table nor the filters are rewritten, and one warning says so,
+    # however many parts the index has.
     site = tmp_path / "site"
     site.mkdir()
-    monkeypatch.setattr(search, "PAGEFIND_VERSION", "0.0.0")
+    index_bundle = search.index_bundle
+
+    def newer_pagefind(part, output, urls, language="en"):
+        peak = index_bundle(part, output, urls, language)
+        entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+        entry["version"] = "9.9.9"
+        (output / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+        return peak
+
+    def rewrite(*args):
+        raise AssertionError("a bundle of another format was rewritten")
+
+    monkeypatch.setattr(search, "index_bundle", newer_pagefind)
+    monkeypatch.setattr(search, "SHARD_PAGES", 150)
+    monkeypatch.setattr(search, "compact", rewrite)
+    monkeypatch.setattr(search, "stabilize_bundle", rewrite)
     messages = []
     search.index_papers(sample_papers(), site, log=messages.append)
-    assert any("kept as Pagefind wrote it" in m for m in messages), messages
-    fragments = search.read_fragments(site / "pagefind")
-    assert all(page.startswith("en_") for page in fragments)
+    warnings = [m for m in messages if "kept as Pagefind wrote it" in m]
+    assert len(warnings) == 1 and "9.9.9" in warnings[0], messages
+    manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
+    fragments = {}
+    for part in ["", *manifest["bundles"]]:
+        fragments.update(pagefind_bundle.read_fragments(site / "pagefind" / part))
+    assert len(manifest["bundles"]) == 2 and all(page.startswith("en_") for page in fragments)
     sorts = json.loads((site / "pagefind" / search.SORTS).read_text())
     assert [fragments[page]["url"] for page in sorts["pages"]] == ["/" + p["url"] for p in newest_first(papers)]
 

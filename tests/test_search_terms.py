@@ -1,4 +1,4 @@
-"""The words the search index adds to a paper's text (generator/search_terms.py, issue 15)."""
+"""The words the search index adds to a paper's text (generator/search/terms.py, issue 15)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 
 from conftest import REPO
 
-from generator.model import Paper
-from generator.search import paper_record
-from generator.search_terms import hidden_terms, plain_tex
+from generator.data.model import Paper
+from generator.search.indexer import paper_record
+from generator.search.terms import hidden_terms, plain_tex
 
 
 def test_compound_names_are_indexed_by_their_parts():

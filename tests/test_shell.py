@@ -1,4 +1,4 @@
-"""Paper pages filled into one theme render (generator/shell.py) equal MkDocs' own rendering.
+"""Paper pages filled into one theme render (generator/site/paper_pages.py) equal MkDocs' own rendering.
 
 The sample dumps (with directory URLs and without) and the hostile dumps of test_hardening are
 built twice, once with the default `fast_pages` and once with `fast_pages: false` (every paper
@@ -74,8 +74,8 @@ def test_paper_pages_equal_mkdocs_rendering(tmp_path: Path, kind: str) -> None:
 def test_sitemap_is_an_index_with_papers_in_files_of_at_most_50000(tmp_path: Path) -> None:
     """split_sitemap: MkDocs' pages stay in sitemap-pages.xml, paper pages (given, and any MkDocs
     listed itself) go to gzipped sitemaps within the protocol's 50,000 URLs, once each."""
-    from generator.shell import SITEMAP_URLS, split_sitemap
-    from generator.urls import Urls
+    from generator.pages.urls import Urls
+    from generator.site.paper_pages import SITEMAP_URLS, split_sitemap
 
     base = "https://example.org/archive/"
     mkdocs_entry = "\n    <url>\n         <loc>{}</loc>\n         <lastmod>2025-01-02</lastmod>\n    </url>"

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from parse_helpers import require_corpus
 
-from generator.config import default_settings
-from generator.model import ConfigError, Paper
-from generator.pipeline import collect
-from generator.tags import Tag, Tagger, _words, apply_tags, load_taxonomy
+from generator.data.model import ConfigError, Paper
+from generator.data.pipeline import collect
+from generator.data.tags import Tag, Tagger, _words, apply_tags, load_taxonomy
+from generator.site.config import default_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TAGS = ROOT / "content" / "tags.yml"

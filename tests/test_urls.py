@@ -1,4 +1,4 @@
-"""URLs and output paths come from one module (generator/urls.py), and every output agrees with
+"""URLs and output paths come from one module (generator/pages/urls.py), and every output agrees with
 where the pages are: papers.json, the feed, the search index and the links, with
 `use_directory_urls: false` as with directory URLs."""
 
@@ -17,10 +17,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from generator.export import paper_record
-from generator.model import Paper
-from generator.search import read_fragments
-from generator.urls import Urls, paper_file
+from generator.data.model import Paper
+from generator.pages.export import paper_record
+from generator.pages.urls import Urls, paper_file
+from generator.search.bundle import read_fragments
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = {**{k: v for k, v in os.environ.items() if k != "SITE_URL"}, "NO_MKDOCS_2_WARNING": "1"}

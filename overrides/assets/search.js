@@ -11,7 +11,7 @@ const SEARCH_PAGE = new URL("search/", ROOT);
 const HIGHLIGHT_PARAM = "highlight";
 const HEADER_RESULTS = 8;
 const PAGE_RESULTS = 20;
-// The filters of the index (data-pagefind-filter in generator/search.py's records), as the URL names them.
+// The filters of the index (data-pagefind-filter in generator/search/indexer.py's records), as the URL names them.
 const FILTERS = ["tag", "year", "organization"];
 // Sorts by a count, most first (then newest): papers-sorts.json holds each count per page.
 const COUNTS = ["upvotes", "comments"];
@@ -21,7 +21,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 // noWorker: Pagefind's wasm runs on the main thread, as it does where workers are missing,
 // instead of fetching pagefind-worker.js (12 KB more for every first query) to run in it.
 // ranking.metaWeights: words of a title that Pagefind does not read in it as written
-// (`r1` of DeepSeek-R1, `transformer2` of a TeX title: generator/search_terms.py) weigh as the
+// (`r1` of DeepSeek-R1, `transformer2` of a TeX title: generator/search/terms.py) weigh as the
 // title's own words do (Pagefind's default for `title` is 5, for other metadata 1).
 const PAGEFIND_OPTIONS = {
   baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24, noWorker: true,
@@ -31,7 +31,7 @@ const PAGEFIND_OPTIONS = {
 let pagefindModule = null;
 let sortOrders = null;
 
-/** JSON that generator/search.py writes beside Pagefind's bundle. */
+/** JSON that generator/search/indexer.py writes beside Pagefind's bundle. */
 async function bundleJson(name) {
   const response = await fetch(new URL(name, PAGEFIND));
   if (!response.ok) throw new Error(`${name}: ${response.status}`);
@@ -89,7 +89,7 @@ const ENDINGS = ["s", "es", "ies", "ied", "ed", "ing", "ings", "ion", "ions", "a
   "er", "ers", "ly", "ness", "ment", "ments", "ity", "ities", "al", "ally", "ive", "ize", "izes", "ized",
   "izing", "ization", "izations", "ise", "ised", "able", "ful", "ous", "ism", "ist", "ists", "e", "y"];
 
-/** A query word as the index holds words (generator/search_terms.py): its letters and digits. */
+/** A query word as the index holds words (generator/search/terms.py): its letters and digits. */
 function normalizeWord(word) {
   return word.normalize("NFKC").replace(/[^\p{L}\p{N}]/gu, "").toLowerCase();
 }
@@ -123,7 +123,7 @@ function indexedForms(text, out) {
 /** Whether query word `term` and indexed word `word` are one word, or `term` begins it. */
 function agrees(term, word) {
   if (word.startsWith(term)) return true;
-  // A CJK window of generator/search_terms.py starts a longer query word.
+  // A CJK window of generator/search/terms.py starts a longer query word.
   if (word.length >= 12 && term.startsWith(word)) return true;
   let common = 0;
   while (common < term.length && term[common] === word[common]) common += 1;
@@ -448,7 +448,7 @@ function setupPage() {
     const search = browsing && !Object.keys(filters).length ? null : await searchPapers(pf, query, { filters });
     let found = browsing || !search ? [] : search.results;
     // Without words to rank by, filtered papers come newest first: Pagefind's own order is
-    // that of its page table, shortest first (generator/search.py).
+    // that of its page table, shortest first (generator/search/indexer.py).
     const order = sort.value || (query === null ? "date" : "");
     if (order && found.length) found = await sortResults(found, order);
     const counts = { ...search?.filters };

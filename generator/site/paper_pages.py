@@ -25,8 +25,8 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from .postprocess import minify
-from .urls import PAPERS, SITEMAP, SITEMAP_PAGES, Urls, sitemap_papers
+from .finish import minify
+from ..pages.urls import PAPERS, SITEMAP, SITEMAP_PAGES, Urls, sitemap_papers
 
 # Placeholders: plain ASCII words, which no filter of the theme changes and URL quoting keeps.
 URL = "papersxshellxurl"

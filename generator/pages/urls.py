@@ -25,8 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 from slugify import slugify
 
-from .merge import SLUG_LENGTH
-from .model import Paper
+from ..data.merge import SLUG_LENGTH
+from ..data.model import Paper
 
 # Folders and files of the docs dir that belong to the generator; everything else is the user's.
 PAPERS, DATES, TAGS, ORGS, STATS = "papers", "dates", "tags", "orgs", "stats"
@@ -44,7 +44,7 @@ STATS_INDEX = f"{STATS}/index.md"
 UNDATED = f"{DATES}/undated"
 """The listing of undated papers."""
 # The sitemap: an index (MkDocs' sitemap.xml, rewritten) of the pages' sitemap and the papers'
-# gzipped ones (shell.split_sitemap); only with a site_url, as the protocol wants absolute URLs.
+# gzipped ones (site.paper_pages.split_sitemap); only with a site_url, as the protocol wants absolute URLs.
 SITEMAP = "sitemap.xml"
 SITEMAP_PAGES = "sitemap-pages.xml"
 

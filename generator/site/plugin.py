@@ -18,14 +18,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.utils import is_error_template, normalize_url
 
-from . import chrome
+from . import lean_pages
 from .config import PapersConfig, resolve
-from .model import GeneratorError
-from .pipeline import Archive, Settings, collect
-from .postprocess import finish_page
-from .render import Renderer, write_outputs
-from .shell import PaperPage, Shell, render_shell, split_sitemap, write_pages
-from .urls import EXPORT, FEED, PAPERS, SITEMAP, Urls
+from ..data.model import GeneratorError
+from ..data.pipeline import Archive, Settings, collect
+from .finish import finish_page
+from ..pages.render import Renderer, write_outputs
+from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
+from ..pages.urls import EXPORT, FEED, PAPERS, SITEMAP, Urls
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -64,8 +64,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError("papers: the theme feature navigation.instant is not supported "
                               "(the archive's search and sitemap expect whole page loads): "
                               "remove it from theme.features in mkdocs.yml")
-        # Lean pages for papers and listings when the theme has them (see chrome.py).
-        self.lean = chrome.theme_is_lean(config)
+        # Lean pages for papers and listings when the theme has them (see lean_pages.py).
+        self.lean = lean_pages.theme_is_lean(config)
         # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
@@ -107,7 +107,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.indexer = None
         tagged = None
         if self.config.search:
-            from .search import Indexer
+            from ..search.indexer import Indexer
 
             self.indexer = indexer = Indexer(log=log.info)
             language = config.theme.get("language") or "en"
@@ -168,7 +168,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if not config.site_url and sitemap is not None and not sitemap.abs_src_path.startswith(
                 os.path.join(os.path.abspath(config.docs_dir), "")):
             files.remove(sitemap)
-        # Paper pages are written by on_post_build from one theme render (shell.py): MkDocs
+        # Paper pages are written by on_post_build from one theme render (paper_pages.py): MkDocs
         # neither reads nor renders them. Nothing links to them in Markdown (listings write
         # raw HTML links), so MkDocs' link validation does not miss them.
         for page in self.paper_pages:
@@ -184,7 +184,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
         self.env, self.files = env, files
         if self.lean:
-            chrome.setup(env)
+            lean_pages.setup(env)
         return env
 
     def _write_paper_pages(self, config: MkDocsConfig) -> None:
@@ -201,7 +201,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 stand_in = "/".join([PAPERS] + ["0000"] * key[0])
                 try:
                     shell = shells[key] = render_shell(stand_in, key[1], config, self.env, self.nav, docs,
-                                                       chrome.LEAN if self.lean else "main.html")
+                                                       lean_pages.LEAN if self.lean else "main.html")
                 except ValueError as exc:
                     raise PluginError(f"paper pages: {exc}; set `fast_pages: false`") from None
             return shell
@@ -218,7 +218,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # body straight to the theme instead of running the Markdown engine 100,000 times.
         generated = page.meta.get("paper") and page.file.src_uri.startswith(PAPERS + "/")
         if self.lean and (generated or page.meta.get("listing")):
-            page.meta.setdefault("template", chrome.LEAN)
+            page.meta.setdefault("template", lean_pages.LEAN)
         if generated:
             self.bodies[page.file.src_uri] = markdown
             return ""
@@ -273,8 +273,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise self._fail(f"cannot write {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
 
     def _post_build(self, config: MkDocsConfig) -> None:
-        if self.lean:  # what lean pages leave out, written once (see chrome.py)
-            chrome.write_chrome(config, self.env, self.nav, self.files)
+        if self.lean:  # what lean pages leave out, written once (see lean_pages.py)
+            lean_pages.write_chrome(config, self.env, self.nav, self.files)
         urls = Urls.of(config)
         paper_urls = [urls.url(p.src_uri) for p in self.paper_pages]
         if self.paper_pages:
@@ -284,7 +284,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.indexer is not None:
-            # The indexer leaves each bundle stable already (reproducible.stabilize_bundle).
+            # The indexer leaves each bundle stable already (search.bundle.stabilize_bundle).
             try:
                 self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:

@@ -768,7 +768,7 @@ class _Reader:
             elif kind == TITLE:
                 title, arxiv_id = line.value  # type: ignore[misc]
                 self.start(title, line, arxiv_id)
-            elif kind in (UPVOTES, DATE, AUTHORS, DOT) and self.layout == "B" and self.would_be_title(line, nxt):
+            elif kind in (UPVOTES, DATE, AUTHORS, DOT) and self.layout == "B" and self.would_be_title(nxt):
                 self.start(line.text, line)  # compact pastes have no metadata: reported, not published
             elif kind == UPVOTES:
                 if entry is not None and entry.upvotes is None and after_label:
@@ -824,7 +824,7 @@ class _Reader:
                 if entry is not None and line.value and entry.arxiv_id is None:
                     entry.arxiv_id = line.value  # type: ignore[assignment]
             elif kind in (HEADER, TAB, FURNITURE):
-                if self.would_be_title(line, nxt):
+                if self.would_be_title(nxt):
                     self.start(line.text, line)
             else:
                 self.unplaced(line)
@@ -842,7 +842,7 @@ class _Reader:
     """The metadata block being read has no paper before it: its `·` and date are not read."""
     orphan_line = 0
 
-    def would_be_title(self, line: Line, nxt: Line | None) -> bool:
+    def would_be_title(self, nxt: Line | None) -> bool:
         """Whether a line of another kind stands where a title is due, before an abstract-long
         line: it is then read as a title (and reported, never published), so that its abstract
         is not taken for the next title."""

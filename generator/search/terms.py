@@ -7,7 +7,7 @@ case changes and between letters and digits, keeping parts of two characters or 
 `$\\text{Transformer}^2$` gives `texttransformer2`, not `transformer2`. Chinese and Japanese
 text in a page that is not in those languages is one long word.
 
-`hidden_terms` lists, for a text, the extra words that make these findable; generator/search.py
+`hidden_terms` lists, for a text, the extra words that make these findable; generator/search/indexer.py
 puts them in metadata fields of the paper's record (Pagefind 1.5 searches metadata) that the
 result list never shows:
 

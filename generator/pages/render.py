@@ -21,11 +21,11 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 
+from ..data.merge import title_key
+from ..data.model import GeneratorError, Paper
+from ..data.pipeline import Archive
 from . import urls as u
 from .export import papers_json_bytes
-from .merge import title_key
-from .model import GeneratorError, Paper
-from .pipeline import Archive
 from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
 
 FEED_SIZE = 50
@@ -120,7 +120,7 @@ class Listing:
     """A paginated list of papers: the index page and its older pages."""
 
     folder: str
-    """Docs folder of the listing (urls.py), e.g. `tags/reasoning`."""
+    """Docs folder of the listing (pages/urls.py), e.g. `tags/reasoning`."""
     title: str
     """Heading of every page of the listing."""
     papers: Sequence[Paper]
@@ -160,7 +160,7 @@ class Renderer:
         self.site_name = site_name
         self.by_id = {p.id: p for p in self.papers}
         self.env = Environment(
-            loader=PackageLoader("generator", "templates"),
+            loader=PackageLoader("generator.pages", "templates"),
             autoescape=select_autoescape(enabled_extensions=("xml",), default_for_string=False, default=False),
             undefined=StrictUndefined,
             keep_trailing_newline=True,
@@ -170,7 +170,7 @@ class Renderer:
         self.env.filters.update(
             md=md_text, h=html_text, clean=clean, human_date=human_date, shorten=shorten,
         )
-        # Templates name pages by their docs paths (urls.py) and link them from the page they
+        # Templates name pages by their docs paths (pages/urls.py) and link them from the page they
         # render (`path` in their context): `link` for Markdown links, which MkDocs turns into
         # URLs, `href` for raw HTML, which it leaves alone.
         urls = self.urls
@@ -243,10 +243,6 @@ class Renderer:
         yield u.EXPORT, papers_json_bytes(self.papers, self.urls)
 
     # Paper pages -----------------------------------------------------------------------
-    def paper_page(self, paper: Paper) -> str:
-        meta, body = self.paper_parts(paper)
-        return front_matter(meta) + body
-
     def paper_parts(self, paper: Paper) -> tuple[dict, str]:
         """A paper page's front matter (as data) and its body."""
         path = u.paper_file(paper)

@@ -17,8 +17,8 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 
-from .model import ConfigError
-from .pipeline import Settings
+from ..data.model import ConfigError
+from ..data.pipeline import Settings
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 """The page years `page_years` accepts."""
@@ -76,7 +76,7 @@ class PapersConfig(Config):
     search = opt.Type(bool, default=True)
     """Build the Pagefind index after the site."""
     fast_pages = opt.Type(bool, default=True)
-    """Render paper pages from one theme render per URL depth (see shell.py) instead of one
+    """Render paper pages from one theme render per URL depth (see paper_pages.py) instead of one
     MkDocs page each; the pages are the same."""
 
 

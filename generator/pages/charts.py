@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from jinja2 import Environment, PackageLoader
 
-_env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
+_env = Environment(loader=PackageLoader("generator.pages", "templates"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True)
 
 BAR = 18

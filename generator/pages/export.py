@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .model import Paper
+from ..data.model import Paper
 from .urls import Urls
 
 

@@ -10,10 +10,6 @@ class GeneratorError(Exception):
     """Base of every error the generator reports to a user."""
 
 
-class DumpError(GeneratorError):
-    """A dump file that cannot be read at all."""
-
-
 class ConfigError(GeneratorError):
     """Configuration (mkdocs.yml options, tags.yml, years) that is not valid."""
 
@@ -163,7 +159,7 @@ class Paper:
     """One distinct paper after merging every entry with the same title."""
 
     id: str
-    """URL-safe slug, unique in the archive (its page's path and URL: urls.py)."""
+    """URL-safe slug, unique in the archive (its page's path and URL: pages/urls.py)."""
     title: str
     """Title as first seen."""
     abstract: str

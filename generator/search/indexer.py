@@ -31,43 +31,27 @@ overrides/assets/search.js:
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import math
-import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .model import GeneratorError, Paper
-from .render import html_text
-from .reproducible import SIGNATURE, read_pf, stabilize_bundle, write_pf
-from .search_terms import hidden_terms
-from .urls import Urls
+from ..data.model import GeneratorError, Paper
+from ..pages.render import html_text
+from ..pages.urls import Urls
+from .bundle import compact, read_fragment, read_fragments, stabilize_bundle, unknown_format
+from .service import PagefindService
+from .terms import hidden_terms
 
-PAGEFIND_VERSION = "1.5.2"
-"""The Pagefind whose index format `compact` rewrites (pinned in pyproject.toml)."""
 SHARD_PAGES = 12_500
 """Most papers per Pagefind bundle: about 1.75 GB of memory with Pagefind 1.5.2 (15,000 took
 2.1 GB), which leaves room for the build that runs beside it within 4 GB."""
 MANIFEST = "papers-search.json"
 SORTS = "papers-sorts.json"
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-def pagefind_executable() -> Path:
-    """Path of Pagefind's extended binary (the one that segments Chinese, Japanese and Thai text
-    into words) inside the pagefind_bin_extended wheel; a GeneratorError when it is missing."""
-    try:
-        from pagefind_bin_extended import get_executable
-    except ImportError:  # pragma: no cover - the dependency is declared
-        raise GeneratorError("pagefind's extended binary is not installed: "
-                             "pip install 'pagefind[extended]==1.5.2'") from None
-    return get_executable()
 
 
 def paper_record(paper: Paper, language: str = "en") -> str:
@@ -75,7 +59,7 @@ def paper_record(paper: Paper, language: str = "en") -> str:
 
     Not a template: it is never shown, and 100,000 of them are built while MkDocs renders.
     Every value from the dumps is escaped (html_text), as on the paper's page. Metadata fields
-    `title_terms` and `terms` hold the words search_terms.hidden_terms adds to the title's and
+    `title_terms` and `terms` hold the words terms.hidden_terms adds to the title's and
     to the abstract's (and organization's); `organization` makes the organization's name found.
     """
     year = str(paper.date.year) if paper.date else "Undated"
@@ -89,7 +73,7 @@ def paper_record(paper: Paper, language: str = "en") -> str:
         data.append(f'<span data-pagefind-meta="upvotes">{paper.upvotes}</span>')
     if paper.comments:
         data.append(f'<span data-pagefind-meta="comments">{paper.comments}</span>')
-    # Searched (Pagefind 1.5 searches metadata) but never shown: see search_terms.py. The
+    # Searched (Pagefind 1.5 searches metadata) but never shown: see terms.py. The
     # organization is found by its name too, not only through its filter.
     known: set[str] = set()
     for field, text in (("title_terms", paper.title), ("terms", f"{paper.abstract} {paper.organization or ''}")):
@@ -111,109 +95,11 @@ def newest_first(papers: Iterable[Paper], urls: Urls) -> list[Paper]:
     return ordered
 
 
-def base36(n: int) -> str:
-    """`n` in base 36, the shortest page id a URL can carry without escapes."""
-    out = ""
-    while True:
-        n, digit = divmod(n, 36)
-        out = _DIGITS[digit] + out
-        if not n:
-            return out
-
-
-class _Service:
-    """One `pagefind --service` process: requests go in as they are made, a thread reads answers."""
-
-    def __init__(self) -> None:
-        self._errors = tempfile.TemporaryFile()
-        self.process = subprocess.Popen([str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=self._errors)
-        # Niced: Pagefind works with the core MkDocs leaves idle, not with MkDocs' own. Set
-        # from here, not by preexec_fn, which is unsafe in a process that runs threads.
-        try:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, 10)
-        except (AttributeError, OSError):  # not on this system: Pagefind runs at normal priority
-            pass
-        self._sent = 0
-        self._wanted: set[int] = set()
-        self._answers: dict[int, dict] = {}
-        self.error: str | None = None
-        self._closed = False
-        self._changed = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        buffer = b""
-        while chunk := self.process.stdout.read1(1 << 16):
-            *messages, buffer = (buffer + chunk).split(b",")
-            for message in messages:
-                answer = json.loads(base64.b64decode(message))
-                payload = answer.get("payload") or {}
-                with self._changed:
-                    if payload.get("type") == "Error":
-                        self.error = self.error or str(payload.get("message", payload))
-                    if answer.get("message_id") in self._wanted:
-                        self._answers[answer["message_id"]] = payload
-                    self._changed.notify_all()
-        with self._changed:
-            self._closed = True
-            self._changed.notify_all()
-
-    def send(self, payload: dict, answer: bool = False) -> int:
-        """Send a request; with `answer`, keep its answer for `wait`. Return its message id."""
-        self._sent += 1
-        if answer:
-            self._wanted.add(self._sent)
-        message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
-        try:
-            self.process.stdin.write(base64.b64encode(message) + b",")
-        except BrokenPipeError:
-            raise GeneratorError(f"pagefind stopped: {self.stderr()}") from None
-        return self._sent
-
-    def wait(self, message_id: int) -> dict:
-        """The answer to a request sent with `answer`; a GeneratorError if any request failed."""
-        self.process.stdin.flush()
-        with self._changed:
-            while message_id not in self._answers and not self._closed and self.error is None:
-                self._changed.wait()
-            if self.error is not None:
-                raise GeneratorError(f"pagefind failed: {self.error}")
-            if message_id not in self._answers:
-                raise GeneratorError(f"pagefind stopped: {self.stderr()}")
-            return self._answers.pop(message_id)
-
-    def peak_mib(self) -> float:
-        """The process's peak resident memory so far (Linux; 0 elsewhere)."""
-        try:
-            status = Path(f"/proc/{self.process.pid}/status").read_text()
-        except OSError:
-            return 0.0
-        return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0.0)
-
-    def stderr(self) -> str:
-        self._errors.seek(0)
-        lines = self._errors.read().decode(errors="replace").strip().splitlines()
-        return " ".join(lines[-3:]) or f"exit status {self.process.poll()}"
-
-    def close(self) -> None:
-        try:
-            self.process.stdin.close()
-        except OSError:
-            pass
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._errors.close()
-
-
 def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = "en") -> float:
     """Index `papers` into one Pagefind bundle at `output`, in this order, each under its
     `urls.search_record` URL; return the peak memory of Pagefind in MiB. Raises GeneratorError
     when Pagefind fails."""
-    service = _Service()
+    service = PagefindService()
     try:
         index_id = service.wait(service.send({"type": "NewIndex", "config": None}, answer=True))["index_id"]
         for paper in papers:
@@ -232,54 +118,6 @@ def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = 
         return peak
     finally:
         service.close()
-
-
-def compact(bundle: Path, first: int, log: Callable[[str], None] = print) -> list[str] | None:
-    """Rename the pages of a bundle `first`, `first + 1`, … in base 36; return the new ids in
-    page order, or None (with a warning) when the bundle is not of the Pagefind we know."""
-    entry_path = bundle / "pagefind-entry.json"
-    try:
-        entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GeneratorError(f"{entry_path}: not Pagefind's entry file: {exc}") from None
-    if entry.get("version") != PAGEFIND_VERSION:
-        log(f"search index kept as Pagefind wrote it: version {entry.get('version')}, not {PAGEFIND_VERSION}")
-        return None
-    ids: list[str] = []
-    for lang, info in entry["languages"].items():
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = read_pf(meta_path)
-        if meta[0] != PAGEFIND_VERSION:
-            log(f"search index kept as Pagefind wrote it: {meta_path.name} is of version {meta[0]!r}")
-            return None
-        for page in meta[1]:
-            new = base36(first + len(ids))
-            # New ids have no `_`, unlike Pagefind's (`en_3f2a9c1`): no rename overwrites a fragment.
-            os.replace(bundle / "fragment" / f"{page[0]}.pf_fragment", bundle / "fragment" / f"{new}.pf_fragment")
-            page[0] = new
-            ids.append(new)
-        meta_path.unlink()
-        digits = len(info["hash"]) - len(lang) - 1
-        info["hash"] = write_pf(bundle, f"pagefind.{lang}", digits, ".pf_meta", meta).split(".", 1)[1]
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return ids
-
-
-def read_fragment(path: Path) -> dict:
-    """One of Pagefind's fragments (a page's url, content, meta and filters)."""
-    data = path.read_bytes()
-    try:
-        if not data.startswith(SIGNATURE):
-            data = gzip.decompress(data)
-        return json.loads(data[len(SIGNATURE):])
-    except (OSError, ValueError) as exc:
-        raise GeneratorError(f"{path}: not a Pagefind fragment ({len(data)} bytes): {exc}") from None
-
-
-def read_fragments(bundle: Path) -> dict[str, dict]:
-    """Every fragment of a bundle, by page id."""
-    return {path.name.removesuffix(".pf_fragment"): read_fragment(path)
-            for path in (bundle / "fragment").glob("*.pf_fragment")}
 
 
 def _check_order(bundle: Path, ids: list[str], papers: list[Paper], urls: Urls) -> None:
@@ -320,6 +158,8 @@ class Indexer:
         """Time the background indexing took, from `start` to its end."""
         self.peak_mib = 0.0
         """Peak memory of the largest Pagefind process."""
+        self.format_warning: str | None = None
+        """Said once when Pagefind's files are not of the format search.bundle rewrites."""
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._output: Path | None = None
@@ -348,12 +188,17 @@ class Indexer:
             for part, name in zip(parts, names):
                 bundle = self._output / name
                 self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, urls, language))
-                ids = compact(bundle, len(page_of), self.log)
-                if ids is None:
+                unknown = unknown_format(bundle)
+                if unknown is not None:
+                    # Another Pagefind than the pinned one: its files are left as it wrote them.
+                    if not self.format_warning:
+                        self.format_warning = f"search index kept as Pagefind wrote it (not compacted, not byte-stable): {unknown}"
+                        self.log(self.format_warning)
                     page_of.update((f["url"], page) for page, f in read_fragments(bundle).items())
-                else:
-                    _check_order(bundle, ids, part, urls)
-                    page_of.update(zip((urls.search_record(p) for p in part), ids))
+                    continue
+                ids = compact(bundle, len(page_of))
+                _check_order(bundle, ids, part, urls)
+                page_of.update(zip((urls.search_record(p) for p in part), ids))
                 # Pagefind writes some files in a different order on every run.
                 stabilize_bundle(bundle)
             sorts = {"pages": [page_of[urls.search_record(p)] for p in order], "upvotes": [p.upvotes or 0 for p in order],

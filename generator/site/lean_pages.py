@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from .render import same_content
+from ..pages.render import same_content
 
 LEAN = "lean.html"
 TEMPLATE = "papers-chrome.html"
