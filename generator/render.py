@@ -23,6 +23,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from slugify import slugify
 
+from . import mathtext
 from .export import papers_json_bytes
 from .merge import SLUG_LENGTH, title_key
 from .model import GeneratorError, Paper
@@ -65,6 +66,16 @@ def md_text(value: object) -> str:
 def html_text(value: object) -> str:
     """Escape text for an HTML attribute or element written into Markdown or front matter."""
     return html.escape(clean(value), quote=True)
+
+
+def tex_html(value: object) -> str:
+    """A title or abstract as HTML: escaped, its TeX as MathML (generator/mathtext.py)."""
+    return mathtext.to_html(clean(value))
+
+
+def tex_text(value: object) -> str:
+    """A title or abstract as plain text, for places without markup: `UFO$^3$` is `UFO³`."""
+    return mathtext.to_text(clean(value))
 
 
 @lru_cache(maxsize=4096)
@@ -227,7 +238,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            md=md_text, h=html_text, clean=clean, human_date=human_date,
+            md=md_text, h=html_text, clean=clean, tex=tex_html, plain=tex_text, human_date=human_date,
             shorten=shorten, tag_slug=self.tag_folder,
         )
         self.env.globals.update(MONTH_NAMES=MONTH_NAMES, paper_path=self.paper_path, item=self.item,
@@ -303,8 +314,8 @@ class Renderer:
         """A paper page's front matter (as data) and its body."""
         path = self.paper_path(paper)
         meta = {
-            "title": html_text(paper.title),
-            "description": html_text(shorten(paper.abstract, 200) or paper.title),
+            "title": html_text(tex_text(paper.title)),
+            "description": html_text(shorten(tex_text(paper.abstract), 200) or tex_text(paper.title)),
             "paper": {
                 "id": paper.id,
                 "date": paper.date.isoformat() if paper.date else None,

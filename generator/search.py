@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .model import GeneratorError, Paper
-from .render import Renderer, html_text, page_url
+from .render import Renderer, html_text, page_url, tex_text
 from .reproducible import SIGNATURE, read_pf, stabilize_bundle, write_pf
 
 PAGEFIND_VERSION = "1.5.2"
@@ -75,7 +75,8 @@ def paper_record(paper: Paper, language: str = "en") -> str:
     """What Pagefind indexes of a paper: the text of its page and the data of overrides/main.html.
 
     Not a template: it is never shown, and 100,000 of them are built while MkDocs renders.
-    Every value from the dumps is escaped (html_text), as on the paper's page.
+    Every value from the dumps is escaped (html_text), as on the paper's page; the title and
+    abstract are their plain text (tex_text: `UFO³`), so a result shows no TeX source.
     """
     year = str(paper.date.year) if paper.date else "Undated"
     data = [f'<span data-pagefind-filter="year">{year}</span>']
@@ -88,8 +89,8 @@ def paper_record(paper: Paper, language: str = "en") -> str:
         data.append(f'<span data-pagefind-meta="upvotes">{paper.upvotes}</span>')
     if paper.comments:
         data.append(f'<span data-pagefind-meta="comments">{paper.comments}</span>')
-    abstract = f"<p>{html_text(paper.abstract)}</p>" if paper.abstract else ""
-    return (f'<html lang="{html_text(language)}"><body><h1>{html_text(paper.title)}</h1>{abstract}'
+    abstract = f"<p>{html_text(tex_text(paper.abstract))}</p>" if paper.abstract else ""
+    return (f'<html lang="{html_text(language)}"><body><h1>{html_text(tex_text(paper.title))}</h1>{abstract}'
             f'<div data-pagefind-ignore>{"".join(data)}</div></body></html>')
 
 

@@ -26,6 +26,7 @@ from generator.render import (
     md_text,
     paginate,
     render,
+    tex_html,
     write_outputs,
 )
 
@@ -177,7 +178,7 @@ def test_every_paper_has_a_page_and_listings_cover_everyone(sample_pages: dict[s
     assert data["count"] == len(data["papers"]) == 394
     for record in data["papers"]:
         page = sample_pages[record["url"].rstrip("/") + ".md"]
-        assert f">{html_text(record['title'])}</h1>\n" in page
+        assert f">{tex_html(record['title'])}</h1>\n" in page
     listed = set()
     for path, text in sample_pages.items():
         if path.startswith("dates/") and re.search(r"dates/(\d{4}/\d{2}|undated)/", path):
