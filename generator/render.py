@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,7 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from slugify import slugify
 
-from . import mathtext
+from . import mathtext, pagination
 from .export import papers_json_bytes
 from .merge import SLUG_LENGTH, title_key
 from .model import GeneratorError, Paper
@@ -202,21 +201,6 @@ class Listing:
     """Markdown shown above the list on the first page (already escaped)."""
 
 
-def paginate(count: int, size: int) -> tuple[int, list[tuple[int, int]]]:
-    """Chunk `count` items (newest first) into pages numbered from the OLDEST.
-
-    Returns (number of chunks, [(start, stop) of chunk c for c = 1..m] as newest-first
-    slice bounds). Numbering from the oldest keeps older pages byte-identical when new
-    papers arrive: only the first page and the newest chunks change.
-    """
-    chunks = max(1, math.ceil(count / size))
-    bounds = []
-    for c in range(1, chunks + 1):
-        old_start, old_stop = (c - 1) * size, min(c * size, count)
-        bounds.append((count - old_stop, count - old_start))
-    return chunks, bounds
-
-
 class Renderer:
     """Holds the templates and the lookups every page needs."""
 
@@ -342,35 +326,25 @@ class Renderer:
 
     # Listings --------------------------------------------------------------------------
     def listing_pages(self, listing: Listing) -> dict[str, str]:
+        """A listing's pages, exact and stable (generator/pagination.py), by docs path."""
         out: dict[str, str] = {}
         count = len(listing.papers)
-        chunks, bounds = paginate(count, self.page_size)
-        index = f"{listing.folder}/index.md"
-
-        def page_file(c: int) -> str:
-            return index if c == chunks else f"{listing.folder}/page-{c}.md"
-
+        pages = pagination.paginate(count, self.page_size)
         template = self.env.get_template("listing.md.j2")
-        for c in range(chunks, 0, -1):
-            path = page_file(c)
-            if c == chunks:
-                # The first page always shows a full page of the newest papers.
-                start, stop = 0, min(self.page_size, count)
-            else:
-                start, stop = bounds[c - 1]
-            shown = listing.papers[start:stop]
-            older = page_file(c - 1) if c > 1 else None
-            newer = page_file(c + 1) if c < chunks else None
-            span = (shown[-1].date, shown[0].date) if shown else (None, None)
-            # Older pages are named by what they hold, not by their count: new papers then
-            # leave them byte-identical.
-            title = listing.title if c == chunks else f"{listing.title}: {_span_text(span)}"
+        for i, page in enumerate(pages):
+            path = pagination.page_file(listing.folder, page)
+            shown = listing.papers[page.start:page.stop]
+            newer = pagination.page_file(listing.folder, pages[i - 1]) if i else None
+            older = pagination.page_file(listing.folder, pages[i + 1]) if i + 1 < len(pages) else None
+            title = pagination.heading(listing.title, page, shown)
+            dated = [p.date for p in shown if p.date]
             out[path] = template.render(
                 fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
-                title=title, intro=listing.intro if c == chunks else "", papers=shown, path=path,
-                count=count if c == chunks else None, shown_count=len(shown),
+                title=title, intro=listing.intro if page.newest else "", papers=shown, path=path,
+                page=page, count=count, shown_count=len(shown), undated=len(shown) - len(dated),
                 newer=self.href(path, newer) if newer else None,
-                older=self.href(path, older) if older else None, span=span,
+                older=self.href(path, older) if older else None,
+                span=(dated[-1], dated[0]) if dated else None,
             )
         return out
 
@@ -526,15 +500,6 @@ class Renderer:
         return self.env.get_template("feed.xml").render(
             papers=newest, updated=updated, site_url=self.site_url, site_name=self.site_name,
         )
-
-
-def _span_text(span: tuple[date | None, date | None]) -> str:
-    low, high = span
-    if low is None or high is None:
-        return "undated"
-    if low == high:
-        return human_date(low)
-    return f"{human_date(high)} back to {human_date(low)}"
 
 
 def _is_code(url: str) -> bool:
