@@ -480,18 +480,22 @@ class Renderer:
         )
 
     def stats_page(self) -> str:
-        from .charts import bar_chart
+        from .charts import bar_chart, month_chart, month_window
 
         months = Counter((p.date.year, p.date.month) for p in self.papers if p.date)
-        month_rows = [(f"{MONTH_NAMES[m - 1][:3]} {y}", n) for (y, m), n in sorted(months.items())]
+        window = month_window(months)
         tag_rows = self.tag_counts()
         org_rows = [(name, len(ps)) for _, name, ps in self.org_groups()[:20]]
+        path = "stats/index.md"
         return self.env.get_template("stats.md.j2").render(
             fm=front_matter({"title": "Stats", "hide": ["toc"]}),
-            months=bar_chart(month_rows[-36:], "Papers per month", vertical=True),
+            months=month_chart(months, "Papers per month",
+                               lambda y, m: self.href(path, f"dates/{y:04d}/{m:02d}/index.md")),
             tags=bar_chart(tag_rows, "Papers per tag"),
             orgs=bar_chart(org_rows, "Papers per organization (top 20)"),
-            total=len(self.papers), n_months=len(month_rows),
+            total=len(self.papers), undated=sum(1 for p in self.papers if not p.date),
+            first=(window[0][0], window[0][1] + 1) if window else None,
+            before=sum(n for k, n in months.items() if window and k < (window[0][0], window[0][1] + 1)),
         )
 
     def feed(self) -> str:
