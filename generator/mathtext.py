@@ -76,12 +76,14 @@ _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u
 _ESCAPES = {",": "\u2009", " ": " ", ";": " ", ":": " ", "!": "", "\\": " ", "/": "", "-": ""}
 
 # What latex2mathml writes and a browser shows as mathematics, nothing else: no href, style,
-# mathcolor, no element that loads or links.
-_ELEMENTS = {
+# mathcolor, no element that loads or links. With the inline elements of text-mode TeX, the
+# only elements a title or abstract can bring into a page.
+MATHML_ELEMENTS = frozenset({
     "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msup", "msub", "msubsup",
     "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mstyle", "mtable", "mtr",
     "mtd", "mpadded", "mphantom", "menclose",
-}
+})
+INLINE_ELEMENTS = frozenset({"em", "strong", "code"})
 _ATTRIBUTES = {
     "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace", "accent",
     "accentunder", "movablelimits", "largeop", "symmetric", "minsize", "maxsize", "form",
@@ -189,14 +191,14 @@ class _Reader:
                 i = self.command(i, end, out)
             elif c == "{":
                 i = self.group(i, end, out)
-            elif t.startswith("``", i):
+            elif t.startswith("``", i) and t.find("''", i + 2, end) > 0:
                 self.quoted = True
                 out.put("“")
                 i += 2
             elif self.quoted and t.startswith("''", i):
                 out.put("”")
                 i += 2
-            elif t.startswith("---", i):
+            elif t.startswith("---", i) and 0 < i and t[i - 1].isalnum() and i + 3 < end and t[i + 3].isalnum():
                 out.put("—")
                 i += 3
             elif t.startswith("--", i) and 0 < i and t[i - 1].isdigit() and i + 2 < end and t[i + 2].isdigit():
@@ -403,7 +405,7 @@ def _chars(text: str) -> str:
 
 
 def _node(e: Element) -> tuple[str, str]:
-    if e.tag not in _ELEMENTS or e.tag == "math":
+    if e.tag not in MATHML_ELEMENTS or e.tag == "math":
         raise _Reject(f"element {e.tag}")
     if (e.tail or "").strip():
         raise _Reject("text between elements")

@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from generator.config import default_settings
+from generator.mathtext import INLINE_ELEMENTS, MATHML_ELEMENTS
 from generator.pipeline import collect
 from generator.render import GENERATED_DIRS
 
@@ -43,7 +44,7 @@ SITE_ELEMENTS = frozenset(
     "h2", "head", "header", "html", "input", "kbd", "label", "li", "line", "link", "main", "meta",
     "nav", "noscript", "ol", "option", "p", "path", "rect", "script", "section", "select", "small",
     "span", "strong", "svg", "table", "tbody", "td", "text", "th", "thead", "title", "tr", "ul",
-})
+}) | MATHML_ELEMENTS | INLINE_ELEMENTS  # what TeX in a title or abstract becomes (generator/mathtext.py)
 # Folders whose scripts are the site's own.
 SCRIPT_DIRS = ("assets/", "pagefind/")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background"}
