@@ -43,7 +43,9 @@ from .model import Paper, Problem
 # run between two dollar signs is prose about money.
 MATH_MAX = 120
 
-_SPECIAL = re.compile(r"[$\\`{'-]")
+_SPECIAL = re.compile(r"[$\\`{'\"-]")
+# What closes a TeX quote opened with ``: '' as TeX has it, or " as many abstracts have it.
+_QUOTE_END = re.compile(r"''|\"|(?<!`)``(?!`)")
 _WORK = re.compile(r"[$\\`{]|--|''")
 _TEXLIKE = re.compile(r"[\\^_{}]")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -191,13 +193,18 @@ class _Reader:
                 i = self.command(i, end, out)
             elif c == "{":
                 i = self.group(i, end, out)
-            elif t.startswith("``", i) and t.find("''", i + 2, end) > 0:
-                self.quoted = True
-                out.put("“")
+            elif t.startswith("``", i) and not t.startswith("```", i) and (i == 0 or t[i - 1] != "`"):
+                # Two backticks open a quote that something closes (three are Markdown's fence).
+                if self.quoted or _QUOTE_END.search(t, i + 2, end):
+                    out.put("”" if self.quoted else "“")
+                    self.quoted = not self.quoted
+                else:
+                    out.put("``")
                 i += 2
-            elif self.quoted and t.startswith("''", i):
+            elif self.quoted and (t.startswith("''", i) or c == '"'):
                 out.put("”")
-                i += 2
+                self.quoted = False
+                i += 1 if c == '"' else 2
             elif t.startswith("---", i) and 0 < i and t[i - 1].isalnum() and i + 3 < end and t[i + 3].isalnum():
                 out.put("—")
                 i += 3

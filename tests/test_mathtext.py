@@ -40,6 +40,8 @@ def visible(markup: str) -> str:
     (r"\textit{Trans-LoRA} and {\em entropy collapse}", "<em>Trans-LoRA</em> and <em>entropy collapse</em>", "Trans-LoRA and entropy collapse"),
     (r"\textbf{Only-IF} in \texttt{LIVEditor}", "<strong>Only-IF</strong> in <code>LIVEditor</code>", "Only-IF in LIVEditor"),
     ("the ``mis-evolution'' of", "the “mis-evolution” of", "the “mis-evolution” of"),
+    ('fixed ``one-size" and ``system 2``', "fixed “one-size” and “system 2”", "fixed “one-size” and “system 2”"),
+    ("``` Fenced ``` and a lone ``x", "``` Fenced ``` and a lone ``x", "``` Fenced ``` and a lone ``x"),
     (r"Schr\"odinger, Bolet\'{\i}n, GPT-4o\'s", "Schrödinger, Boletín, GPT-4o&#x27;s", "Schrödinger, Boletín, GPT-4o's"),
     (r"131{,}072 and 360{\deg}, 58--75\% unsolved---no", "131,072 and 360°, 58–75% unsolved—no", "131,072 and 360°, 58–75% unsolved—no"),
     (r"\shortopd\ raises", "shortopd raises", "shortopd raises"),
