@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from conftest import build_env
 
+from generator.data.mathtext import INLINE_ELEMENTS, MATHML_ELEMENTS
 from generator.data.pipeline import collect
 from generator.pages.urls import GENERATED_DIRS
 from generator.site.config import default_settings
@@ -42,7 +43,7 @@ SITE_ELEMENTS = frozenset(
     "h2", "head", "header", "html", "input", "kbd", "label", "li", "line", "link", "main", "meta",
     "nav", "noscript", "ol", "option", "p", "path", "rect", "script", "section", "select", "small",
     "span", "strong", "svg", "table", "tbody", "td", "text", "th", "thead", "title", "tr", "ul",
-})
+}) | MATHML_ELEMENTS | INLINE_ELEMENTS  # what TeX in a title or abstract becomes (generator/mathtext.py)
 # Folders whose scripts are the site's own.
 SCRIPT_DIRS = ("assets/", "pagefind/")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background"}

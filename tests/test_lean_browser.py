@@ -4,11 +4,15 @@ script (assets/papers-chrome.js), and must then be the theme's pages to the read
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from generator.pages.render import tex_html, tex_text
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +59,8 @@ def test_lean_pages_have_the_theme_around_them(page, site_url, paper, lean) -> N
     assert urlsplit(page.evaluate(f"new URL({json.dumps(base)}, location).href")).path == "/"
     assert page.evaluate("document.documentElement.classList.contains('no-js')") is False
     topic = page.locator("[data-md-component=header-topic] .md-ellipsis").text_content().strip()
-    title = page.locator("article h1").first.text_content().strip()
+    # The header shows the page's <title>: the heading's plain text (UFO³ where it shows MathML).
+    title = page.locator("article h1").first.evaluate("h => h.dataset.papersTitle || h.textContent").strip()
     assert " ".join(topic.split()) == " ".join(title.split())
     # The sidebar sits before the content, the button in <main>, the footer after it.
     order = page.evaluate("""() => {
@@ -74,7 +79,8 @@ def test_find_it_on_links_search_for_the_title(page, site_url, paper) -> None:
     assert links.evaluate_all("els => els.map(e => e.textContent)") == ["arXiv", "Hugging Face", "Semantic Scholar"]
     for href in hrefs(page, ".papers-find a"):
         query = parse_qs(urlsplit(href).query)
-        assert [" ".join(paper["title"].split())] in query.values(), href
+        # The title's plain text (UFO³), not its TeX (generator/mathtext.py).
+        assert [" ".join(tex_text(paper["title"]).split())] in query.values(), href
     # After the abstract, before the related papers, and not where search highlights words.
     assert page.evaluate("""() => {
         const find = document.querySelector('.papers-find');
@@ -92,7 +98,7 @@ def test_find_it_on_links_go_straight_to_the_paper_with_its_arxiv_id(page, site_
 
     def with_id(route) -> None:
         response = route.fetch()
-        body = response.text().replace("<h1 data-pagefind-body>", f'<h1 data-pagefind-body data-papers-arxiv="{arxiv_id}">', 1)
+        body = response.text().replace("<h1 data-pagefind-body", f'<h1 data-pagefind-body data-papers-arxiv="{arxiv_id}"', 1)
         route.fulfill(response=response, body=body)
 
     page.route(url, with_id)
@@ -110,7 +116,7 @@ def test_find_it_on_ignores_an_id_that_is_not_one(page, site_url, paper) -> None
 
     def with_bad_id(route) -> None:
         response = route.fetch()
-        body = response.text().replace("<h1 data-pagefind-body>", '<h1 data-pagefind-body data-papers-arxiv="../../evil">', 1)
+        body = response.text().replace("<h1 data-pagefind-body", '<h1 data-pagefind-body data-papers-arxiv="../../evil"', 1)
         route.fulfill(response=response, body=body)
 
     page.route(url, with_bad_id)
@@ -138,8 +144,9 @@ def test_without_javascript_the_content_and_a_way_home_remain(browser, site_url,
     try:
         page = context.new_page()
         page.goto(site_url + paper["url"])
-        assert " ".join(page.locator("article h1").text_content().split()) == " ".join(paper["title"].split())
-        assert paper["abstract"][:80] in " ".join(page.locator(".papers-abstract").text_content().split())
+        shown = html.unescape(re.sub(r"<[^>]*>", "", tex_html(paper["title"])))  # MathML's text: UFO3
+        assert " ".join(page.locator("article h1").text_content().split()) == " ".join(shown.split())
+        assert tex_text(paper["abstract"])[:80] in " ".join(page.locator(".papers-abstract").text_content().split())
         home = page.locator("noscript a, .papers-noscript a")
         assert home.count() == 1 and urlsplit(home.evaluate("a => a.href")).path == "/"
         assert page.locator(".papers-noscript").is_visible()

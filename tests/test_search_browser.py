@@ -18,6 +18,7 @@ import pytest
 from conftest import QuietHandler
 from test_search_index import sample_papers
 
+from generator.pages.render import tex_text
 from generator.search import indexer as search
 
 pytestmark = pytest.mark.browser
@@ -85,7 +86,7 @@ def test_unique_abstract_word_finds_its_paper_first(page, site_url, unique_word)
     search_page(page, site_url, f"?q={word}")
     first = page.locator("[data-papers-search-list] .papers-result__title").first
     assert urlsplit(first.get_attribute("href")).path == "/" + paper["url"]
-    assert first.text_content() == paper["title"]
+    assert first.text_content() == tex_text(paper["title"])
     assert page.locator("[data-papers-search-list] mark").first.text_content().lower().startswith(word[:6])
     assert_no_console_errors(page)
 

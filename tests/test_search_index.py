@@ -18,6 +18,7 @@ import pytest
 
 from generator.data.model import GeneratorError, Paper
 from generator.data.pipeline import collect
+from generator.pages.render import tex_text
 from generator.pages.urls import Urls
 from generator.search import bundle as pagefind_bundle
 from generator.search import indexer as search
@@ -71,7 +72,7 @@ def test_filters_and_metadata_match_papers_json(papers, fragments):
         assert filters["year"] == [paper["date"][:4] if paper["date"] else "Undated"]
         assert filters.get("organization") == ([paper["organization"]] if paper["organization"] else None)
         meta = fragment["meta"]
-        assert meta["title"] == paper["title"]
+        assert meta["title"] == tex_text(paper["title"])  # plain text: UFO³, not UFO$^3$
         assert meta.get("date") == paper["date"]
         assert meta.get("upvotes") == (str(paper["upvotes"]) if paper["upvotes"] is not None else None)
         assert meta.get("comments") == (str(paper["comments"]) if paper["comments"] else None)
@@ -81,9 +82,9 @@ def test_indexed_text_is_title_and_abstract_only(papers, fragments):
     """The date/upvote line, tag chips, hidden filter values and footer sections stay out of the words."""
     for paper in papers:
         content = fragments["/" + paper["url"]]["content"]
-        assert content.startswith(paper["title"].rstrip(".")), paper["id"]
+        assert content.startswith(tex_text(paper["title"]).rstrip(".")), paper["id"]
         if paper["abstract"]:
-            assert paper["abstract"][:60] in content
+            assert tex_text(paper["abstract"])[:60] in content
         for absent in ("▲", "upvote", "Find it on", "Related papers", "Read from", "0000-00-00"):
             assert absent not in content, (paper["id"], absent)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import mathtext
 from .merge import SLUG_LENGTH, merge, title_key
 from .model import Dump, Paper, Problem
 from .related import apply_related
@@ -109,7 +110,7 @@ def collect(
     dumps = read_dumps(settings.sources)
     papers, merge_problems = merge(dumps, settings.page_years, today, previous.ids)
     timings["parse+merge"] = time.perf_counter() - start
-    problems = [p for d in dumps for p in d.problems] + merge_problems
+    problems = [p for d in dumps for p in d.problems] + merge_problems + mathtext.problems(papers)
     say(f"read {sum(len(d.records) for d in dumps)} entries from {len(dumps)} dumps: {len(papers)} papers")
 
     taxonomy: tuple[Tag, ...] = ()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,9 +20,11 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 
+from ..data import mathtext
 from ..data.merge import title_key
 from ..data.model import GeneratorError, Paper
 from ..data.pipeline import Archive
+from . import pagination
 from . import urls as u
 from .export import papers_json_bytes
 from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
@@ -62,6 +63,16 @@ def md_text(value: object) -> str:
 def html_text(value: object) -> str:
     """Escape text for an HTML attribute or element written into Markdown or front matter."""
     return html.escape(clean(value), quote=True)
+
+
+def tex_html(value: object) -> str:
+    """A title or abstract as HTML: escaped, its TeX as MathML (generator/mathtext.py)."""
+    return mathtext.to_html(clean(value))
+
+
+def tex_text(value: object) -> str:
+    """A title or abstract as plain text, for places without markup: `UFO$^3$` is `UFO³`."""
+    return mathtext.to_text(clean(value))
 
 
 # What a YAML reader takes as a line break or refuses to read, beyond the C0 controls that
@@ -129,21 +140,6 @@ class Listing:
     """Markdown shown above the list on the first page (already escaped)."""
 
 
-def paginate(count: int, size: int) -> tuple[int, list[tuple[int, int]]]:
-    """Chunk `count` items (newest first) into pages numbered from the OLDEST.
-
-    Returns (number of chunks, [(start, stop) of chunk c for c = 1..m] as newest-first
-    slice bounds). Numbering from the oldest keeps older pages byte-identical when new
-    papers arrive: only the first page and the newest chunks change.
-    """
-    chunks = max(1, math.ceil(count / size))
-    bounds = []
-    for c in range(1, chunks + 1):
-        old_start, old_stop = (c - 1) * size, min(c * size, count)
-        bounds.append((count - old_stop, count - old_start))
-    return chunks, bounds
-
-
 class Renderer:
     """Holds the templates and the lookups every page needs.
 
@@ -168,7 +164,8 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            md=md_text, h=html_text, clean=clean, human_date=human_date, shorten=shorten,
+            md=md_text, h=html_text, clean=clean, tex=tex_html, plain=tex_text, human_date=human_date,
+            shorten=shorten,
         )
         # Templates name pages by their docs paths (pages/urls.py) and link them from the page they
         # render (`path` in their context): `link` for Markdown links, which MkDocs turns into
@@ -247,8 +244,8 @@ class Renderer:
         """A paper page's front matter (as data) and its body."""
         path = u.paper_file(paper)
         meta = {
-            "title": html_text(paper.title),
-            "description": html_text(shorten(paper.abstract, 200) or paper.title),
+            "title": html_text(tex_text(paper.title)),
+            "description": html_text(shorten(tex_text(paper.abstract), 200) or tex_text(paper.title)),
             "paper": {
                 "id": paper.id,
                 "date": paper.date.isoformat() if paper.date else None,
@@ -272,36 +269,29 @@ class Renderer:
 
     # Listings --------------------------------------------------------------------------
     def listing_pages(self, listing: Listing) -> dict[str, str]:
-        """The Markdown pages of a listing by docs path: its index with the newest `page_size`
-        papers, then older pages numbered from the oldest (urls.listing_file)."""
+        """A listing's pages, exact and stable (pages/pagination.py), by docs path (urls.listing_file)."""
         out: dict[str, str] = {}
         count = len(listing.papers)
-        chunks, bounds = paginate(count, self.page_size)
+        pages = pagination.paginate(count, self.page_size)
 
-        def page_file(c: int) -> str:
-            return u.listing_file(listing.folder, c, chunks)
+        def page_file(page: pagination.Page) -> str:
+            return u.listing_file(listing.folder, page.number, page.count)
 
         template = self.env.get_template("listing.md.j2")
-        for c in range(chunks, 0, -1):
-            path = page_file(c)
-            if c == chunks:
-                # The first page always shows a full page of the newest papers.
-                start, stop = 0, min(self.page_size, count)
-            else:
-                start, stop = bounds[c - 1]
-            shown = listing.papers[start:stop]
-            older = page_file(c - 1) if c > 1 else None
-            newer = page_file(c + 1) if c < chunks else None
-            span = (shown[-1].date, shown[0].date) if shown else (None, None)
-            # Older pages are named by what they hold, not by their count: new papers then
-            # leave them byte-identical.
-            title = listing.title if c == chunks else f"{listing.title}: {_span_text(span)}"
+        for i, page in enumerate(pages):
+            path = page_file(page)
+            shown = listing.papers[page.start:page.stop]
+            newer = page_file(pages[i - 1]) if i else None
+            older = page_file(pages[i + 1]) if i + 1 < len(pages) else None
+            title = pagination.heading(listing.title, page, shown)
+            dated = [p.date for p in shown if p.date]
             out[path] = template.render(
                 fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
-                title=title, intro=listing.intro if c == chunks else "", papers=shown, path=path,
-                count=count if c == chunks else None, shown_count=len(shown),
+                title=title, intro=listing.intro if page.newest else "", papers=shown, path=path,
+                page=page, count=count, shown_count=len(shown), undated=len(shown) - len(dated),
                 newer=self.urls.href(path, newer) if newer else None,
-                older=self.urls.href(path, older) if older else None, span=span,
+                older=self.urls.href(path, older) if older else None,
+                span=(dated[-1], dated[0]) if dated else None,
             )
         return out
 
@@ -443,18 +433,23 @@ class Renderer:
         )
 
     def stats_page(self) -> str:
-        from .charts import bar_chart
+        from .charts import bar_chart, month_chart, month_window
 
         months = Counter((p.date.year, p.date.month) for p in self.papers if p.date)
-        month_rows = [(f"{MONTH_NAMES[m - 1][:3]} {y}", n) for (y, m), n in sorted(months.items())]
+        window = month_window(months)
         tag_rows = self.tag_counts()
         org_rows = [(name, len(ps)) for _, name, ps in self.org_groups()[:20]]
+        path = u.STATS_INDEX
         return self.env.get_template("stats.md.j2").render(
             fm=front_matter({"title": "Stats", "hide": ["toc"]}),
-            months=bar_chart(month_rows[-36:], "Papers per month", vertical=True),
+            months=month_chart(months, "Papers per month",
+                               lambda y, m: self.urls.href(path, u.index(u.month_folder(y, m)))),
             tags=bar_chart(tag_rows, "Papers per tag"),
             orgs=bar_chart(org_rows, "Papers per organization (top 20)"),
-            total=len(self.papers), n_months=len(month_rows),
+            total=len(self.papers), undated=sum(1 for p in self.papers if not p.date),
+            first=(window[0][0], window[0][1] + 1) if window else None,
+            before=sum(n for k, n in months.items() if window and k < (window[0][0], window[0][1] + 1)),
+            path=path,
         )
 
     def feed(self) -> str:
@@ -473,15 +468,6 @@ class Renderer:
 def _link(context, to_path: str) -> str:
     """A Markdown link from the page being rendered (`path`) to the docs path `to_path`."""
     return u.relative(context["path"], to_path)
-
-
-def _span_text(span: tuple[date | None, date | None]) -> str:
-    low, high = span
-    if low is None or high is None:
-        return "undated"
-    if low == high:
-        return human_date(low)
-    return f"{human_date(high)} back to {human_date(low)}"
 
 
 def _is_code(url: str) -> bool:

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..data.model import GeneratorError, Paper
-from ..pages.render import html_text
+from ..pages.render import html_text, tex_text
 from ..pages.urls import Urls
 from .bundle import compact, read_fragment, read_fragments, stabilize_bundle, unknown_format
 from .service import PagefindService
@@ -58,8 +58,9 @@ def paper_record(paper: Paper, language: str = "en") -> str:
     """What Pagefind indexes of a paper: the text of its page and the data of overrides/main.html.
 
     Not a template: it is never shown, and 100,000 of them are built while MkDocs renders.
-    Every value from the dumps is escaped (html_text), as on the paper's page. Metadata fields
-    `title_terms` and `terms` hold the words terms.hidden_terms adds to the title's and
+    Every value from the dumps is escaped (html_text), as on the paper's page; the title and
+    abstract are their plain text (tex_text: `UFO³`), so a result shows no TeX source. Metadata
+    fields `title_terms` and `terms` hold the words terms.hidden_terms adds to the title's and
     to the abstract's (and organization's); `organization` makes the organization's name found.
     """
     year = str(paper.date.year) if paper.date else "Undated"
@@ -82,8 +83,8 @@ def paper_record(paper: Paper, language: str = "en") -> str:
             data.append(f'<span data-pagefind-meta="{field}">{html_text(" ".join(terms))}</span>')
     if paper.organization:
         data.append(f'<span data-pagefind-meta="organization">{html_text(paper.organization)}</span>')
-    abstract = f"<p>{html_text(paper.abstract)}</p>" if paper.abstract else ""
-    return (f'<html lang="{html_text(language)}"><body><h1>{html_text(paper.title)}</h1>{abstract}'
+    abstract = f"<p>{html_text(tex_text(paper.abstract))}</p>" if paper.abstract else ""
+    return (f'<html lang="{html_text(language)}"><body><h1>{html_text(tex_text(paper.title))}</h1>{abstract}'
             f'<div data-pagefind-ignore>{"".join(data)}</div></body></html>')
 
 
