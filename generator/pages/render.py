@@ -123,6 +123,7 @@ def shorten(text: str, limit: int = 200) -> str:
 
 
 def human_date(when: date | None) -> str:
+    """`Oct 7, 2025`, or `Undated` for None."""
     return f"{MONTH_NAMES[when.month - 1][:3]} {when.day}, {when.year}" if when else "Undated"
 
 
@@ -296,6 +297,7 @@ class Renderer:
         return out
 
     def year_counts(self) -> list[tuple[int, int]]:
+        """(year, papers) of every year with a dated paper, newest year first."""
         counts = Counter(p.date.year for p in self.papers if p.date)
         return sorted(counts.items(), reverse=True)
 
@@ -331,6 +333,7 @@ class Renderer:
         return out
 
     def tag_counts(self) -> list[tuple[str, int]]:
+        """(tag, papers) of every tag, most papers first, then by name (case ignored)."""
         counts = Counter(t for p in self.papers for t in p.tags)
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
@@ -433,6 +436,8 @@ class Renderer:
         )
 
     def stats_page(self) -> str:
+        """The stats page's Markdown: papers per month on a time axis, per tag and per
+        organization (top 20), as SVG charts drawn here (pages/charts.py)."""
         from .charts import bar_chart, month_chart, month_window
 
         months = Counter((p.date.year, p.date.month) for p in self.papers if p.date)

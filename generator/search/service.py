@@ -97,11 +97,13 @@ class PagefindService:
         return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0.0)
 
     def stderr(self) -> str:
+        """The last three lines Pagefind wrote to its standard error, or its exit status."""
         self._errors.seek(0)
         lines = self._errors.read().decode(errors="replace").strip().splitlines()
         return " ".join(lines[-3:]) or f"exit status {self.process.poll()}"
 
     def close(self) -> None:
+        """End the service: close its input, wait up to 30 s for it to exit, then kill it."""
         try:
             self.process.stdin.close()
         except OSError:

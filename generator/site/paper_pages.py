@@ -74,6 +74,8 @@ class Shell:
             raise ValueError("the theme left out the page content")
 
     def fill(self, url: str, page: PaperPage, body: str) -> str:
+        """The paper page's HTML: the shell with the page's URL (relative to the site root),
+        title, description, date and body (minified) in its slots."""
         values = {URL: url, TITLE: page.title, DESCRIPTION: page.description, DATE: page.date or "",
                   BODY: minify(body).strip()}
         out = [self.parts[0]]

@@ -178,10 +178,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return files
 
     def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
+        """Keep the site's navigation for the paper pages' theme render; returns it unchanged."""
         self.nav = nav
         return nav
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
+        """Keep the theme's Jinja environment and the site's files for the paper pages, and give
+        lean pages their template globals (site/lean_pages.py); returns `env`."""
         self.env, self.files = env, files
         if self.lean:
             lean_pages.setup(env)
@@ -214,6 +217,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                  time.perf_counter() - start)
 
     def on_page_markdown(self, markdown: str, /, *, page, config: MkDocsConfig, files) -> str:
+        """Before Markdown runs on a page: generated paper and listing pages get the lean
+        template; a paper page's body (raw HTML) and a listing's list of papers stand aside and
+        come back in on_page_content. Returns the Markdown left to convert."""
         # Paper pages are raw HTML blocks, which Markdown passes through unchanged: hand the
         # body straight to the theme instead of running the Markdown engine 100,000 times.
         generated = page.meta.get("paper") and page.file.src_uri.startswith(PAPERS + "/")
@@ -231,6 +237,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return markdown
 
     def on_page_content(self, html: str, /, *, page, config: MkDocsConfig, files) -> str:
+        """After Markdown: put back what on_page_markdown set aside (a paper page's body, a
+        listing's lists at their stand-ins). Returns the page's HTML content."""
         body = self.bodies.pop(page.file.src_uri, None)
         if body is not None:
             return body
@@ -245,6 +253,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return html
 
     def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
+        """A page's whole HTML after the theme: minified, with its Content-Security-Policy
+        (site/finish.py). Returns the HTML to write."""
         return finish_page(output)
 
     def on_template_context(self, context, /, *, template_name: str, config: MkDocsConfig):
@@ -260,6 +270,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return context
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        """A theme template's output (404.html, sitemap.xml): HTML ones finished as pages are."""
         # 404.html is a theme template, not a page: on_post_page never sees it.
         return finish_page(output_content) if template_name.endswith(".html") else output_content
 
