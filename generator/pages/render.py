@@ -504,6 +504,19 @@ def same_content(path: Path, data: bytes) -> bool:
         return False
 
 
+def write_changed(path: Path, data: bytes, unchanged: Callable[[Path, bytes], bool], made: set[Path]) -> bool:
+    """Write `data` to `path` unless `unchanged(path, data)` says the file holds it already,
+    making its folder first (once: `made` holds the folders made so far). Returns whether the
+    file was written. Raises OSError when it cannot be."""
+    if unchanged(path, data):
+        return False
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
+    path.write_bytes(data)
+    return True
+
+
 def write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str, str | bytes]]) -> tuple[int, int, int]:
     """Write changed files, delete stale generated ones; return (written, unchanged, removed).
 
@@ -523,14 +536,10 @@ def _write_outputs(docs_dir: Path, outputs: dict[str, str] | Iterable[tuple[str,
         path = docs_dir / name
         wanted.add(path)
         data = text if isinstance(text, bytes) else text.encode("utf-8")
-        if same_content(path, data):
+        if write_changed(path, data, same_content, made_dirs):
+            written += 1
+        else:
             unchanged += 1
-            continue
-        if path.parent not in made_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(path.parent)
-        path.write_bytes(data)
-        written += 1
     removed = 0
     for stale in list(_generated(docs_dir)):
         if stale not in wanted:

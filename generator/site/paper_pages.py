@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from .finish import minify
+from ..pages.render import write_changed
 from ..pages.urls import PAPERS, SITEMAP, SITEMAP_PAGES, Urls, sitemap_papers
 
 # Placeholders: plain ASCII words, which no filter of the theme changes and URL quoting keeps.
@@ -128,15 +129,11 @@ def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir:
         path = site_dir / urls.output(page.src_uri)
         data = shell.fill(url, page, page.body(docs_dir)).encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        if _WRITTEN.get(path) == digest and path.exists():
+        if write_changed(path, data, lambda path, _: _WRITTEN.get(path) == digest and path.exists(), made):
+            _WRITTEN[path] = digest
+            written += 1
+        else:
             unchanged += 1
-            continue
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
-        _WRITTEN[path] = digest
-        written += 1
     return written, unchanged
 
 
