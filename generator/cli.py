@@ -26,14 +26,20 @@ CONFIG_HELP = ("mkdocs.yml, loaded as `mkdocs build` loads it: its `papers` plug
 def _check_settings(config: str, sources: tuple[str, ...]) -> tuple[Settings, Urls]:
     """What `check` reads and the URLs its papers.json gives: the plugin options and URL rules
     of `config` (every default when there is no such file), with `sources` instead of the
-    configured ones when given. Raises ConfigError for a config that is not valid."""
+    configured ones when given, and the ids of the papers.json the last build left in the docs
+    dir (permalinks stay as the build keeps them). Raises ConfigError for a config that is not
+    valid."""
     config_file = Path(config)
+    previous = None
     if config_file.is_file():
         mkdocs_config = load_mkdocs(config_file)
         options, urls = plugin_of(mkdocs_config, config_file).config, Urls.of(mkdocs_config)
+        # The papers.json the last build left: its ids stay, as the build keeps them.
+        previous = Path(mkdocs_config.docs_dir) / EXPORT
     else:
         options, urls = papers_config(), Urls()
     settings = resolve(options, config_file.parent)
+    settings.previous = previous
     if sources:
         settings.sources = [Path(s) for s in sources]
     return settings, urls

@@ -131,3 +131,28 @@ def test_generate_twice_keeps_the_published_url(tmp_path: Path):
     # The page at the old URL is still the old paper's.
     page = (docs / (url.rstrip("/") + ".md")).read_text(encoding="utf-8")
     assert "Attention Is All You Need?</h1>" in page
+
+
+def test_check_json_keeps_the_ids_the_build_published(tmp_path: Path):
+    # `check --json` reads the papers.json the last build left in the docs dir, as the build
+    # does: a published paper keeps its id there too, and the newcomer gets the suffix.
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: docs\ntheme:\n  name: material\nplugins:\n  - papers:\n      sources: [raw]\n",
+        encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+    def run(*args: str) -> None:
+        result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=tmp_path,
+                                capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+
+    (tmp_path / "raw" / "2025-11-11-a.txt").write_text(paste(OLD), encoding="utf-8")
+    run("generate")
+    published = json.loads((tmp_path / "docs" / "papers.json").read_text(encoding="utf-8"))["papers"]
+    (tmp_path / "raw" / "2025-11-12-b.txt").write_text(paste(NEW), encoding="utf-8")
+    run("check", "--json", "check.json")
+    checked = {p["title"]: p["id"] for p in json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))["papers"]}
+    assert checked[OLD] == published[0]["id"] == "attention-is-all-you-need"
+    assert checked[NEW] != checked[OLD]
