@@ -54,6 +54,20 @@ class Archive:
         return sum(len(d.records) for d in self.dumps)
 
 
+@dataclass
+class Cache:
+    """What one `mkdocs serve` keeps between its builds, so that a rebuild after an edit does
+    work in proportion to the edit. Every entry is keyed by its inputs: a cached result is the
+    one a build from scratch would compute."""
+
+    dumps: dict[tuple[str, bytes], Dump] = field(default_factory=dict)
+    """Parsed dumps by (file name, digest of its bytes): sources.read_dump."""
+    taxonomy: tuple[Tag, ...] | None = None
+    """The tag rules `tags` was computed with; another taxonomy empties `tags`."""
+    tags: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """Tags by (title, abstract) under `taxonomy`."""
+
+
 @dataclass(frozen=True)
 class Previous:
     """What the last build published (its papers.json), so that this one keeps it in place."""
@@ -97,17 +111,20 @@ def collect(
     with_related: bool = True,
     progress: Callable[[str], None] | None = None,
     tagged: Callable[[list[Paper]], None] | None = None,
+    cache: Cache | None = None,
 ) -> Archive:
     """Read every dump and turn it into the archive's papers (no files written).
 
     `tagged(papers)` is called once the papers are merged and tagged, before the related
-    papers are found: the search index, which needs no related papers, starts there."""
+    papers are found: the search index, which needs no related papers, starts there. With
+    `cache` (kept by the caller between builds), unchanged dumps are not parsed again and
+    unchanged papers not tagged again; the result is the same."""
     timings: dict[str, float] = {}
     say = progress or (lambda _msg: None)
 
     previous = read_previous(settings.previous)
     start = time.perf_counter()
-    dumps = read_dumps(settings.sources)
+    dumps = read_dumps(settings.sources, cache.dumps if cache is not None else None)
     papers, merge_problems = merge(dumps, settings.page_years, today, previous.ids)
     timings["parse+merge"] = time.perf_counter() - start
     problems = [p for d in dumps for p in d.problems] + merge_problems + mathtext.problems(papers)
@@ -117,7 +134,7 @@ def collect(
     if with_tags and settings.tags is not None:
         start = time.perf_counter()
         taxonomy = load_taxonomy(settings.tags)
-        papers = apply_tags(papers, taxonomy)
+        papers = apply_tags(papers, taxonomy, _tag_cache(cache, taxonomy))
         timings["tags"] = time.perf_counter() - start
         say(f"tagged: {sum(1 for p in papers if p.tags)} of {len(papers)} papers have a tag")
     if tagged is not None:
@@ -128,3 +145,11 @@ def collect(
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
     return Archive(dumps, papers, problems, taxonomy, timings)
+
+
+def _tag_cache(cache: Cache | None, taxonomy: tuple[Tag, ...]) -> dict | None:
+    if cache is None:
+        return None
+    if cache.taxonomy != taxonomy:  # tags.yml edited: every paper is tagged again
+        cache.taxonomy, cache.tags = taxonomy, {}
+    return cache.tags

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -93,8 +94,12 @@ def decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
-def read_dump(path: Path) -> Dump:
-    """Read, decode and parse one file; unreadable files become a Dump with one error."""
+def read_dump(path: Path, cache: dict[tuple[str, bytes], Dump] | None = None) -> Dump:
+    """Read, decode and parse one file; unreadable files become a Dump with one error.
+
+    `cache` maps (file name, BLAKE2b digest of its bytes) to its Dump: a file whose bytes were
+    parsed before (`mkdocs serve` rebuilding after an edit of another dump) is not parsed again.
+    The cache is updated in place."""
     # A name that is not UTF-8 reaches Python with surrogates, which no output can encode
     # (papers.json, pages): shown with U+FFFD instead.
     name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -102,6 +107,16 @@ def read_dump(path: Path) -> Dump:
         data = path.read_bytes()
     except OSError as exc:
         return Dump(name, "?", (), problems=(Problem(name, 0, f"cannot read: {exc.strerror}", "error"),))
+    key = (name, hashlib.blake2b(data, digest_size=16).digest())
+    if cache is not None and key in cache:
+        return cache[key]
+    dump = _parse_bytes(data, name)
+    if cache is not None:
+        cache[key] = dump
+    return dump
+
+
+def _parse_bytes(data: bytes, name: str) -> Dump:
     text, problems = decode(data, name)
     if text is None:
         return Dump(name, "?", (), problems=tuple(problems))
@@ -112,7 +127,14 @@ def read_dump(path: Path) -> Dump:
     return dump
 
 
-def read_dumps(paths: Iterable[str | Path]) -> list[Dump]:
-    """Read every dump under the given files and folders, in name order."""
+def read_dumps(paths: Iterable[str | Path], cache: dict[tuple[str, bytes], Dump] | None = None) -> list[Dump]:
+    """Read every dump under the given files and folders, in name order. With `cache` (see
+    read_dump), dumps whose bytes are unchanged are not parsed again, and the cache keeps only
+    the dumps read now."""
     with paused_gc():
-        return [read_dump(p) for p in find_dumps(paths)]
+        dumps = [read_dump(p, cache) for p in find_dumps(paths)]
+    if cache is not None:  # forget edited and deleted dumps
+        keep = {id(d) for d in dumps}
+        for key in [k for k, d in cache.items() if id(d) not in keep]:
+            del cache[key]
+    return dumps

@@ -240,7 +240,19 @@ def _by_letter(words: list[str], node: dict, depth: int) -> str:
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
-def apply_tags(papers: list[Paper], taxonomy: Iterable[Tag]) -> list[Paper]:
-    """Papers with their tags set from title and abstract."""
+def apply_tags(papers: list[Paper], taxonomy: Iterable[Tag],
+               cache: dict[tuple[str, str], tuple[str, ...]] | None = None) -> list[Paper]:
+    """Papers with their tags set from title and abstract. `cache` maps (title, abstract) to
+    the tags this taxonomy gives them: filled in place, and only papers not in it are matched
+    (the caller empties it when the taxonomy changes)."""
     tagger = Tagger(taxonomy)
-    return [replace(p, tags=tagger.tags_for(f"{p.title}\n{p.abstract}")) for p in papers]
+    if cache is None:
+        return [replace(p, tags=tagger.tags_for(f"{p.title}\n{p.abstract}")) for p in papers]
+    out = []
+    for p in papers:
+        key = (p.title, p.abstract)
+        tags = cache.get(key)
+        if tags is None:
+            tags = cache[key] = tagger.tags_for(f"{p.title}\n{p.abstract}")
+        out.append(replace(p, tags=tags))
+    return out

@@ -96,14 +96,17 @@ def newest_first(papers: Iterable[Paper], urls: Urls) -> list[Paper]:
     return ordered
 
 
-def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = "en") -> float:
+def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = "en",
+                 stop: threading.Event | None = None) -> float:
     """Index `papers` into one Pagefind bundle at `output`, in this order, each under its
     `urls.search_record` URL; return the peak memory of Pagefind in MiB. Raises GeneratorError
-    when Pagefind fails."""
+    when Pagefind fails, or "search index cancelled" once `stop` is set."""
     service = PagefindService()
     try:
         index_id = service.wait(service.send({"type": "NewIndex", "config": None}, answer=True))["index_id"]
-        for paper in papers:
+        for n, paper in enumerate(papers):
+            if stop is not None and n % 500 == 0 and stop.is_set():
+                raise GeneratorError("search index cancelled")
             service.send({"type": "AddFile", "index_id": index_id, "url": urls.search_record(paper),
                           "file_contents": paper_record(paper, language), "file_path": None})
         # The files come back in the answer and are written here: Pagefind's WriteFiles answers
@@ -164,6 +167,12 @@ class Indexer:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._output: Path | None = None
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop indexing soon (`mkdocs serve`: a newer build has started); `finish` then raises
+        GeneratorError("search index cancelled")."""
+        self._stop.set()
 
     def start(self, papers: list[Paper], urls: Urls | None = None, language: str = "en") -> None:
         """Begin indexing `papers` (model.Paper) on a thread of its own, under their URLs by
@@ -188,7 +197,7 @@ class Indexer:
             page_of: dict[str, str] = {}
             for part, name in zip(parts, names):
                 bundle = self._output / name
-                self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, urls, language))
+                self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, urls, language, self._stop))
                 unknown = unknown_format(bundle)
                 if unknown is not None:
                     # Another Pagefind than the pinned one: its files are left as it wrote them.

@@ -23,6 +23,11 @@ POLICY = "; ".join([
     "form-action 'self'",
 ])
 META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
+# Under `mkdocs serve` only: MkDocs' server injects its live-reload poller as an inline script
+# into every page it serves (its text holds the build's epoch, so no hash can name it). The
+# published site never gets this policy; the poller's requests go to the same host ('self').
+SERVE_POLICY = POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+SERVE_META = f'<meta http-equiv="Content-Security-Policy" content="{SERVE_POLICY}">'
 
 # The policy applies only to what follows it: right after <meta charset>, else right after <head>.
 _CHARSET = re.compile(r"\s*<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
@@ -36,8 +41,9 @@ _ALIGN = re.compile(r'<(td|th) style="text-align: (left|right|center);">')
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>\s*\S", re.I)
 
 
-def apply_csp(html: str) -> str:
-    """The page with its Content-Security-Policy in place.
+def apply_csp(html: str, serving: bool = False) -> str:
+    """The page with its Content-Security-Policy in place (with `serving`, the policy of
+    `mkdocs serve`, SERVE_POLICY, which lets its live-reload script run).
 
     Pages without <head> are left unchanged, and so are pages whose theme writes inline code:
     another Material site using the plugin without this project's overrides/ keeps working
@@ -48,5 +54,5 @@ def apply_csp(html: str) -> str:
         return html
     charset = _CHARSET.match(html, head.end())
     at = charset.end() if charset else head.end()
-    html = f"{html[:at]}\n{META}{html[at:]}"
+    html = f"{html[:at]}\n{SERVE_META if serving else META}{html[at:]}"
     return _ALIGN.sub(r'<\1 class="papers-align-\2">', html)

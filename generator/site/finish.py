@@ -23,6 +23,6 @@ def minify(html: str) -> str:
     return "".join(out)
 
 
-def finish_page(html: str) -> str:
-    """A built page as it is written to the site."""
-    return minify(apply_csp(html))
+def finish_page(html: str, serving: bool = False) -> str:
+    """A built page as it is written to the site (`serving`: under `mkdocs serve`, csp.apply_csp)."""
+    return minify(apply_csp(html, serving))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import calendar
+import hashlib
 import json
 import logging
 import os
 import re
 import resource
+import shutil
+import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -15,23 +19,30 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from jinja2 import ChoiceLoader, DictLoader
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import is_error_template, normalize_url
 
 from . import lean_pages
 from .config import PapersConfig, resolve
 from ..data.model import GeneratorError
-from ..data.pipeline import Archive, Settings, collect
+from ..data.pipeline import Archive, Cache, Settings, collect
 from .finish import finish_page
 from ..pages.render import Renderer, write_outputs
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
-from ..pages.urls import EXPORT, FEED, PAPERS, SITEMAP, Urls
+from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
 # The list of a listing page (templates/listing.md.j2): a raw HTML block from <ul> to </ul>.
 _PAPER_LIST = re.compile(r'^<ul class="papers-list">\n.*?^</ul>$', re.M | re.S)
 _STAND_IN = "<!-- papers: list -->"
+# Under `mkdocs serve`, the template of a page whose Markdown did not change since the last
+# build: it renders nothing, and on_post_page hands back the page's HTML of that build.
+_REUSED = "papers-reused.html"
+# What `mkdocs serve` keeps of the built site across its builds (MkDocs empties the site dir
+# before each one): moved aside before, moved back after, and then brought up to date.
+_KEPT = (PAPERS, "pagefind")
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -51,6 +62,39 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.lean = False
         self.failure: str | None = None
         """What stopped the last build, for `generator build` to report."""
+        self.serving = False
+        """Under `mkdocs serve`: the plugin lives across builds (on_startup) and keeps caches."""
+        self.cache = Cache()
+        self.generated_dir: Path | None = None
+        """Under `mkdocs serve`, where the generated Markdown goes: outside the docs dir, which
+        the server watches (a write there would start another build)."""
+        self.generated: list[str] = []
+        """The docs paths of this build's generated files (serve only)."""
+        self.nav_pages: set[str] = set()
+        self.fingerprint = ""
+        self.html: dict[str, tuple[str, bytes, str]] = {}
+        """Serve only: per generated page not in the nav, (fingerprint, digest of its Markdown
+        and front matter, finished HTML) of the last build."""
+        self.reused: dict[str, str] = {}
+        self.page_files: set[Path] = set()
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._building = False
+        self._pending_index: Path | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Start of `mkdocs build` or `mkdocs serve`. Having this hook makes MkDocs keep this
+        plugin object across the builds of one `serve` (MkDocs 1.4+), so its caches live on:
+        parsed dumps and tags (pipeline.Cache), the HTML of pages whose Markdown did not change,
+        and the paper pages and search index of the last build."""
+        self.serving = command == "serve"
+        if self.serving:
+            self.generated_dir = Path(tempfile.mkdtemp(prefix="papers-serve-"))
+
+    def on_shutdown(self) -> None:
+        """End of `mkdocs serve`: remove the generated Markdown kept outside the docs dir."""
+        if self.generated_dir is not None:
+            shutil.rmtree(self.generated_dir, ignore_errors=True)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Prepare the site's config before a build: lean pages when the theme has them, the
@@ -104,7 +148,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.failure = None
         self.bodies.clear()
         self.paper_pages = []
+        if self.indexer is not None:  # serve: an index of the last build still being made
+            self.indexer.cancel()
         self.indexer = None
+        if self.serving:
+            self._keep_site(Path(config.site_dir))
         tagged = None
         if self.config.search:
             from ..search.indexer import Indexer
@@ -117,10 +165,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 # on in the background while MkDocs renders.
                 indexer.start(papers, Urls.of(config), language)
 
+        docs_dir = self._docs(config)
         try:
             settings = self._settings(config)
-            settings.previous = Path(config.docs_dir) / EXPORT
-            self.archive = collect(settings, progress=log.info, tagged=tagged)
+            settings.previous = docs_dir / EXPORT
+            if not settings.previous.exists():  # serve's first build: what `build` left
+                settings.previous = Path(config.docs_dir) / EXPORT
+            self.archive = collect(settings, progress=log.info, tagged=tagged,
+                                   cache=self.cache if self.serving else None)
         except GeneratorError as exc:
             raise self._fail(str(exc)) from None
         self.stats = {f"{k} s": v for k, v in self.archive.timings.items()}
@@ -139,8 +191,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             log.warning(str(problem))
         renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name)
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
+        self.generated = []
+        if self.serving:
+            outputs = self._named(outputs)
         try:
-            written, unchanged, removed = write_outputs(Path(config.docs_dir), outputs)
+            written, unchanged, removed = write_outputs(docs_dir, outputs)
         except GeneratorError as exc:
             raise self._fail(str(exc)) from None
         self.stats.update({"markdown s": time.perf_counter() - mark, "files written": written,
@@ -151,6 +206,35 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             written, unchanged, removed, time.perf_counter() - start,
         )
         self._pages_started = time.perf_counter()
+
+    def _docs(self, config: MkDocsConfig) -> Path:
+        """Where the generated Markdown is written: the docs dir, or under serve a folder
+        outside it."""
+        return self.generated_dir if self.generated_dir is not None else Path(config.docs_dir)
+
+    def _named(self, outputs):
+        for name, text in outputs:
+            self.generated.append(name)
+            yield name, text
+
+    def _keep_site(self, site_dir: Path) -> None:
+        """Serve, before MkDocs empties the site dir: move the paper pages and search index
+        aside (renames, however many files), so that the next build rewrites only what changed."""
+        with self._lock:
+            self._generation += 1
+            self._building = True
+            keep = Path(f"{site_dir}.papers-kept")
+            for name in _KEPT:
+                if (site_dir / name).is_dir() and not (keep / name).exists():
+                    keep.mkdir(exist_ok=True)
+                    os.replace(site_dir / name, keep / name)
+
+    def _restore_site(self, site_dir: Path) -> None:
+        keep = Path(f"{site_dir}.papers-kept")
+        for name in _KEPT:
+            if (keep / name).is_dir() and not (site_dir / name).exists():
+                os.replace(keep / name, site_dir / name)
+        shutil.rmtree(keep, ignore_errors=True)
 
     def _fail(self, message: str) -> PluginError:
         """The error that stops the build; kept in `failure` too, as MkDocs reports a
@@ -175,11 +259,30 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             file = files.get_file_from_path(page.src_uri)
             if file is not None:
                 files.remove(file)
+        if self.generated_dir is not None:
+            self._add_generated(files, config)
         return files
+
+    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+        """Serve: the generated files, written outside the docs dir, as MkDocs File objects
+        (as mkdocs-gen-files adds its files); generated files a `build` left in the docs dir
+        are not read."""
+        assert self.generated_dir is not None
+        for file in list(files):
+            top = file.src_uri.split("/", 1)[0]
+            if file.src_uri in GENERATED_FILES or (top in GENERATED_DIRS and "/" in file.src_uri):
+                files.remove(file)
+        papers = {page.src_uri for page in self.paper_pages}
+        for name in self.generated:
+            if name not in papers:
+                files.append(File.generated(config, name, abs_src_path=str(self.generated_dir / name)))
 
     def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
         """Keep the site's navigation for the paper pages' theme render; returns it unchanged."""
         self.nav = nav
+        if self.serving:
+            self.nav_pages = {page.file.src_uri for page in nav.pages}
+            self.fingerprint = _fingerprint(config, nav)
         return nav
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
@@ -188,6 +291,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.env, self.files = env, files
         if self.lean:
             lean_pages.setup(env)
+        if self.serving:
+            env.loader = ChoiceLoader([DictLoader({_REUSED: ""}), env.loader])
         return env
 
     def _write_paper_pages(self, config: MkDocsConfig) -> None:
@@ -210,8 +315,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             return shell
 
         site_dir = Path(config.site_dir)
-        written, unchanged = write_pages(self.paper_pages, shell_for, Path(config.docs_dir), site_dir,
+        written, unchanged = write_pages(self.paper_pages, shell_for, self._docs(config), site_dir,
                                          Urls.of(config))
+        if self.serving:  # pages of papers that are gone, kept from the last build
+            now = {site_dir / Urls.of(config).output(p.src_uri) for p in self.paper_pages}
+            for gone in self.page_files - now:
+                gone.unlink(missing_ok=True)
+            self.page_files = now
         self.stats["paper pages s"] = time.perf_counter() - start
         log.info("papers: %d paper pages written, %d unchanged in %.1f s", written, unchanged,
                  time.perf_counter() - start)
@@ -228,6 +338,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if generated:
             self.bodies[page.file.src_uri] = markdown
             return ""
+        if self.serving and page.file.generated_by and page.file.src_uri not in self.nav_pages:
+            # Not in the nav, a generated page's HTML follows from its Markdown alone.
+            digest = hashlib.blake2b(f"{page.meta!r}\n{markdown}".encode(), digest_size=16).digest()
+            last = self.html.get(page.file.src_uri)
+            if last is not None and last[:2] == (self.fingerprint, digest):
+                page.meta["template"] = _REUSED
+                self.reused[page.file.src_uri] = last[2]
+                return ""
+            self.html[page.file.src_uri] = (self.fingerprint, digest, "")
         # A listing's list of papers is one raw HTML block too, which Python-Markdown's HTML
         # parser reads slowly (most of a listing page's time): it stands aside meanwhile.
         lists = _PAPER_LIST.findall(markdown)
@@ -254,8 +373,17 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
         """A page's whole HTML after the theme: minified, with its Content-Security-Policy
-        (site/finish.py). Returns the HTML to write."""
-        return finish_page(output)
+        (site/finish.py; under `mkdocs serve` one that lets its reload script run). Under serve,
+        a listing page whose inputs did not change gets the HTML of the last build back.
+        Returns the HTML to write."""
+        reused = self.reused.pop(page.file.src_uri, None)
+        if reused is not None:
+            return reused
+        output = finish_page(output, self.serving)
+        last = self.html.get(page.file.src_uri)
+        if self.serving and last is not None and not last[2]:
+            self.html[page.file.src_uri] = (last[0], last[1], output)
+        return output
 
     def on_template_context(self, context, /, *, template_name: str, config: MkDocsConfig):
         """The context of a theme template (404.html, sitemap.xml): an error page's links take
@@ -272,7 +400,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """A theme template's output (404.html, sitemap.xml): HTML ones finished as pages are."""
         # 404.html is a theme template, not a page: on_post_page never sees it.
-        return finish_page(output_content) if template_name.endswith(".html") else output_content
+        return finish_page(output_content, self.serving) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """After MkDocs wrote the site: write the lean pages' script and stylesheet and the paper
@@ -284,6 +412,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise self._fail(f"cannot write {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
 
     def _post_build(self, config: MkDocsConfig) -> None:
+        if self.serving:
+            self._restore_site(Path(config.site_dir))
         if self.lean:  # what lean pages leave out, written once (see lean_pages.py)
             lean_pages.write_chrome(config, self.env, self.nav, self.files)
         urls = Urls.of(config)
@@ -294,16 +424,76 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         split_sitemap(Path(config.site_dir), paper_urls, urls)
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
-        if self.indexer is not None:
+        if self.serving and self.indexer is not None and (Path(config.site_dir) / "pagefind").is_dir():
+            # Serve: the last build's index stays while this one is made in the background.
+            self._index_later(Path(config.site_dir))
+        elif self.indexer is not None:
             # The indexer leaves each bundle stable already (search.bundle.stabilize_bundle).
             try:
                 self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:
                 raise self._fail(str(exc)) from None
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
+        with self._lock:
+            self._building = False
+            pending, self._pending_index = self._pending_index, None
+            if pending is not None:
+                _swap_index(Path(config.site_dir), pending)
         report = os.environ.get("PAPERS_TIMINGS")
         if report:  # the benchmarks read the stage timings from here
             Path(report).write_text(json.dumps(self.stats, indent=1), encoding="utf-8")
+
+
+    def _index_later(self, site_dir: Path) -> None:
+        """Serve: finish this build's search index on a thread and swap it in for the last
+        one, unless a newer build has started by then (its own index replaces it)."""
+        indexer, generation = self.indexer, self._generation
+        log.info("papers: search index updating in the background; search shows the last build's papers until then")
+
+        def run() -> None:
+            staging = Path(tempfile.mkdtemp(prefix="papers-index-"))
+            try:
+                indexer.finish(staging)
+            except GeneratorError as exc:
+                if "cancelled" not in str(exc):
+                    log.warning(str(exc))
+                shutil.rmtree(staging, ignore_errors=True)
+                return
+            with self._lock:
+                if generation != self._generation:
+                    shutil.rmtree(staging, ignore_errors=True)
+                elif self._building:
+                    self._pending_index = staging / "pagefind"
+                else:
+                    _swap_index(site_dir, staging / "pagefind")
+                    log.info("papers: search index updated")
+
+        threading.Thread(target=run, name="pagefind-serve", daemon=True).start()
+
+
+def _swap_index(site_dir: Path, bundle: Path) -> None:
+    """Put the search index `bundle` at site_dir/pagefind, in place of the one there."""
+    old = site_dir.with_name(site_dir.name + ".papers-old-index")
+    shutil.rmtree(old, ignore_errors=True)
+    if (site_dir / "pagefind").exists():
+        os.replace(site_dir / "pagefind", old)
+    os.replace(bundle, site_dir / "pagefind")
+    shutil.rmtree(bundle.parent, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _fingerprint(config: MkDocsConfig, nav) -> str:
+    """What every page's HTML depends on besides its Markdown (serve): the config file, the
+    theme's own files (overrides/) and the nav."""
+    parts = [repr([(page.title, page.url) for page in nav.pages]), str(config.site_url)]
+    paths = [Path(config.config_file_path)] if config.config_file_path else []
+    custom = config.theme.custom_dir
+    if custom and Path(custom).is_dir():
+        paths += sorted(p for p in Path(custom).rglob("*") if p.is_file())
+    for path in paths:
+        stat = path.stat()
+        parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def _peak_rss_mib(children: bool = False) -> float:

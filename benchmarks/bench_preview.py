@@ -1,0 +1,206 @@
+"""Preview benchmark: how long `mkdocs serve` takes to show an edit, and how many builds it runs.
+
+For each size it writes a synthetic corpus (benchmarks/synth.py) into a copy of the project
+(bench_scale.project), starts `mkdocs serve` on a free port, waits for its first build, then
+makes five kinds of edit, `--runs` times each, one at a time:
+
+- append: a new paper appended to a dump;
+- abstract: the abstract of that paper changed;
+- delete: that paper deleted;
+- dump: a new 50-paper dump added;
+- tags: a tag rule changed in content/tags.yml (a phrase added to a tag's match list).
+
+For each it prints the median time from the edit (the file written) to the end of the rebuild
+(MkDocs' "Documentation built in" line in the server's log) and the number of builds the edit
+caused (counted until the server has been idle for `--settle` seconds).
+
+    .venv/bin/python benchmarks/bench_preview.py                          # 1,000 and 10,000 papers, 5 runs
+    .venv/bin/python benchmarks/bench_preview.py --sizes 10000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_scale import project  # noqa: E402
+from synth import make_corpus, write_dump  # noqa: E402
+
+KINDS = ["append", "abstract", "delete", "dump", "tags"]
+BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
+BUILDING = "Building documentation"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`mkdocs serve` of the project at `root` in a subprocess, its log in a file."""
+
+    def __init__(self, root: Path, port: int | None = None) -> None:
+        self.root = root
+        self.port = port or free_port()
+        self.log_path = root / "serve.log"
+        self.log_file = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"],
+            cwd=root, stdout=self.log_file, stderr=subprocess.STDOUT, env=env)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def builds(self) -> int:
+        """Builds finished so far."""
+        return len(BUILT.findall(self.log()))
+
+    def started(self) -> int:
+        """Builds started so far (the first, before serving, included)."""
+        return self.log().count(BUILDING)
+
+    def wait_built(self, count: int, timeout: float = 600) -> float:
+        """Wait until `count` builds have finished; the time it happened (perf_counter)."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mkdocs serve stopped:\n{self.log()[-3000:]}")
+            if self.builds() >= count:
+                return time.perf_counter()
+            time.sleep(0.02)
+        raise TimeoutError(f"no build {count} within {timeout} s:\n{self.log()[-3000:]}")
+
+    def settle(self, quiet: float) -> None:
+        """Wait until no build has started or finished for `quiet` seconds."""
+        last = (self.started(), self.builds())
+        idle_since = time.perf_counter()
+        while time.perf_counter() - idle_since < quiet:
+            time.sleep(0.1)
+            now = (self.started(), self.builds())
+            if now != last or now[0] > now[1]:
+                last, idle_since = now, time.perf_counter()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log_file.close()
+
+
+def entry(title: str, abstract: str) -> str:
+    """One dated paper of a layout A dump."""
+    return f"{title}\n\n{abstract}\n\n  • 3 authors\n·\nOct 7 2\n\n"
+
+
+class Editor:
+    """The five edits, on the project at `root` whose dumps are in `corpus_dir`."""
+
+    def __init__(self, root: Path, corpus_dir: Path, corpus) -> None:
+        self.root, self.corpus_dir, self.corpus = root, corpus_dir, corpus
+        self.dump = sorted(corpus_dir.glob("*-synth_*.txt"))[0]
+        self.n = 0
+        self.title = self.abstract = ""
+        self.tag_phrase = 0
+
+    def edit(self, kind: str) -> None:
+        if kind == "append":
+            self.n += 1
+            self.title = f"Preview Benchmark Paper Number {self.n} on Quantum Gardening"
+            self.abstract = f"We study quantum gardening, case {self.n}, with a new benchmark."
+            with self.dump.open("a", encoding="utf-8") as f:
+                f.write(entry(self.title, self.abstract))
+        elif kind == "abstract":
+            text = self.dump.read_text(encoding="utf-8")
+            changed = self.abstract.replace("a new benchmark", "a changed benchmark")
+            self.dump.write_text(text.replace(self.abstract, changed), encoding="utf-8")
+            self.abstract = changed
+        elif kind == "delete":
+            text = self.dump.read_text(encoding="utf-8")
+            self.dump.write_text(text.replace(entry(self.title, self.abstract), ""), encoding="utf-8")
+        elif kind == "dump":
+            write_dump(self.corpus_dir, self.corpus, 50, 90_000 + self.n)
+        elif kind == "tags":
+            self.tag_phrase += 1
+            path = self.root / "content" / "tags.yml"
+            text = path.read_text(encoding="utf-8")
+            phrase = f"quantum gardening {self.tag_phrase}"
+            path.write_text(text.replace("    match: [", f"    match: [{phrase}, ", 1), encoding="utf-8")
+        else:
+            raise ValueError(kind)
+
+
+def measure(server: Server, editor: Editor, kind: str, settle: float) -> tuple[float, int]:
+    """One edit: (seconds from the edit to the end of its rebuild, builds it caused)."""
+    before = server.builds()
+    start = time.perf_counter()
+    editor.edit(kind)
+    done = server.wait_built(before + 1)
+    server.settle(settle)
+    return done - start, server.builds() - before
+
+
+def run_size(papers: int, runs: int, work: Path, settle: float) -> dict[str, tuple[float, int]]:
+    corpus_dir = work / f"corpus-{papers}"
+    corpus = make_corpus(corpus_dir, papers)
+    root = project(work / f"project-{papers}", corpus_dir)
+    server = Server(root)
+    try:
+        start = time.perf_counter()
+        server.wait_built(1)
+        server.settle(settle)
+        print(f"{papers:,} papers: first build {time.perf_counter() - start:.1f} s", flush=True)
+        editor = Editor(root, corpus_dir, corpus)
+        times: dict[str, list[float]] = {k: [] for k in KINDS}
+        builds: dict[str, list[int]] = {k: [] for k in KINDS}
+        for run in range(runs):
+            for kind in KINDS:
+                seconds, count = measure(server, editor, kind, settle)
+                times[kind].append(seconds)
+                builds[kind].append(count)
+                print(f"  run {run + 1} {kind:8} {seconds:5.2f} s, {count} build(s)", flush=True)
+        return {k: (statistics.median(times[k]), max(builds[k])) for k in KINDS}
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--runs", type=int, default=5, help="edits of each kind (default 5)")
+    parser.add_argument("--settle", type=float, default=3.0,
+                        help="seconds without a build after which an edit's builds are counted (default 3)")
+    parser.add_argument("--work", type=Path, help="keep the corpora and projects here (default: a temp dir)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp:
+        work = args.work or Path(tmp)
+        rows = {n: run_size(n, args.runs, work, args.settle) for n in args.sizes}
+    print(f"\n| edit | {' | '.join(f'{n:,} papers' for n in rows)} |")
+    print(f"|---|{'---:|' * len(rows)}")
+    for kind in KINDS:
+        cells = [f"{rows[n][kind][0]:.1f} s, {rows[n][kind][1]} build{'s' if rows[n][kind][1] != 1 else ''}"
+                 for n in rows]
+        print(f"| {kind} | {' | '.join(cells)} |")
+    print(f"\nmedian of {args.runs} edits each; builds: the most one edit caused")
+
+
+if __name__ == "__main__":
+    main()

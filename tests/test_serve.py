@@ -1,0 +1,145 @@
+"""`mkdocs serve` as a writer uses it: one build per edit, live reload under the site's CSP, and
+a page that shows the edit; and `mkdocs build` after an edit equal to a build from scratch."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from bench_preview import Server, entry  # noqa: E402
+
+from generator.site.csp import POLICY, SERVE_POLICY  # noqa: E402
+
+
+def sample_project(root: Path) -> Path:
+    """A copy of the repository's site: its config, theme overrides, sample dumps and tag rules."""
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    (root / "content").mkdir()
+    shutil.copytree(REPO / "content" / "raw", root / "content" / "raw")
+    shutil.copy(REPO / "content" / "tags.yml", root / "content" / "tags.yml")
+    for name in ("performance.md",):
+        if (REPO / "content" / name).exists():
+            shutil.copy(REPO / "content" / name, root / "content" / name)
+    return root
+
+
+def first_dump(root: Path) -> Path:
+    return sorted((root / "content" / "raw").glob("*.txt"))[0]
+
+
+def paste(title: str) -> str:
+    """A pasted old search page (FORMATS.md A) with one paper, newer than every sample paper."""
+    return ("\nnew\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
+            "byAK and the research community\n\nJan 6, 2031\n\n"
+            + entry(title, "We garden with qubits.").replace("Oct 7 2", "Jan 5, 2031 2"))
+
+
+def test_serve_reloads_an_edited_dump_with_one_build_and_no_console_error(tmp_path: Path, browser):
+    root = sample_project(tmp_path / "site")
+    server = Server(root)
+    try:
+        server.wait_built(1, timeout=300)
+        server.settle(2)
+        assert server.builds() == 1
+        # Generated pages are not in the watched docs dir: only the user's own files are.
+        assert not (root / "content" / "papers").exists()
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url)
+        page.wait_for_load_state("load")
+        meta = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+        assert meta == SERVE_POLICY
+        page.evaluate("window.papersNotReloaded = true")
+        title = "Serve Test Paper on Quantum Gardening"
+        with first_dump(root).open("a", encoding="utf-8") as f:
+            f.write(paste(title))
+        start = time.perf_counter()
+        # Polled from here: wait_for_function evaluates a string, which the CSP forbids.
+        while page.evaluate("window.papersNotReloaded === true"):
+            assert time.perf_counter() - start < 120, server.log()
+            time.sleep(0.1)
+        page.wait_for_load_state("load")
+        print(f"reloaded after {time.perf_counter() - start:.1f} s")
+        server.settle(3)
+        assert server.builds() == 2, server.log()
+        assert server.started() == 2
+        # The appended paper is the newest: the home page lists it, and it has its own page.
+        link = page.get_by_role("link", name=title).first
+        link.click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").first.inner_text().strip() == title
+        assert errors == []
+    finally:
+        server.stop()
+
+
+def test_serve_rebuilds_when_a_users_own_page_changes(tmp_path: Path):
+    root = sample_project(tmp_path / "site")
+    (root / "content" / "about.md").write_text("# About\n\nFirst text.\n", encoding="utf-8")
+    server = Server(root)
+    try:
+        server.wait_built(1, timeout=300)
+        server.settle(2)
+        (root / "content" / "about.md").write_text("# About\n\nSecond text.\n", encoding="utf-8")
+        server.wait_built(2, timeout=120)
+        server.settle(3)
+        assert server.builds() == 2
+        import urllib.request
+
+        html = urllib.request.urlopen(server.url + "about/").read().decode()
+        assert "Second text." in html
+    finally:
+        server.stop()
+
+
+def build(root: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_build_after_an_edit_equals_a_build_from_scratch(tmp_path: Path):
+    again = sample_project(tmp_path / "again")
+    build(again)
+    dump = first_dump(again)
+    text = dump.read_text(encoding="utf-8")
+    # An edit of every kind: a paper appended, an abstract changed, a tag rule changed.
+    text += paste("Build Test Paper on Quantum Gardening")
+    dump.write_text(text, encoding="utf-8")
+    tags = again / "content" / "tags.yml"
+    tags.write_text(tags.read_text(encoding="utf-8").replace("    match: [", "    match: [quantum gardening, ", 1),
+                    encoding="utf-8")
+    fresh = sample_project(tmp_path / "fresh")
+    # What was published: a paper keeps its id and related list (pipeline.Previous) in both.
+    shutil.copy(again / "content" / "papers.json", fresh / "content" / "papers.json")
+    build(again)
+    shutil.copy(dump, fresh / "content" / "raw" / dump.name)
+    shutil.copy(tags, fresh / "content" / "tags.yml")
+    build(fresh)
+    assert tree(again / "site") == tree(fresh / "site")
+    _, mismatch, errors = filecmp.cmpfiles(again / "site", fresh / "site", tree(fresh / "site"), shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_the_published_policy_stays_strict():
+    assert "'unsafe-inline'" not in POLICY
+    assert re.search(r"script-src 'self' 'unsafe-inline'", SERVE_POLICY)
