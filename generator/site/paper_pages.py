@@ -25,9 +25,9 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from .finish import minify
 from ..pages.render import write_changed
 from ..pages.urls import PAPERS, SITEMAP, SITEMAP_PAGES, Urls, sitemap_papers
+from .finish import minify
 
 # Placeholders: plain ASCII words, which no filter of the theme changes and URL quoting keeps.
 URL = "papersxshellxurl"
@@ -129,7 +129,7 @@ def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir:
         path = site_dir / urls.output(page.src_uri)
         data = shell.fill(url, page, page.body(docs_dir)).encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        if write_changed(path, data, lambda path, _: _WRITTEN.get(path) == digest and path.exists(), made):
+        if write_changed(path, data, lambda p, _, digest=digest: _WRITTEN.get(p) == digest and p.exists(), made):
             _WRITTEN[path] = digest
             written += 1
         else:

@@ -16,21 +16,21 @@ import time
 from datetime import date
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import is_error_template, normalize_url
 
-from . import lean_pages
-from .config import PapersConfig, resolve
 from ..data.model import GeneratorError
 from ..data.pipeline import Archive, Cache, Settings, collect
-from .finish import finish_page
 from ..pages.render import Renderer, write_outputs
-from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
 from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
+from . import lean_pages
+from .config import PapersConfig, resolve
+from .finish import finish_page
+from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
