@@ -8,7 +8,7 @@ the peak memory, the files written, the site size and the Pagefind index size; t
 
     .venv/bin/python benchmarks/bench_scale.py                    # 1k, 10k (3 runs), 100k (1 run)
     .venv/bin/python benchmarks/bench_scale.py --sizes 1000 10000 --runs 3
-    .venv/bin/python benchmarks/bench_scale.py --write-page       # also rewrite content/performance.md
+    .venv/bin/python benchmarks/bench_scale.py --write-page       # also rewrite PERFORMANCE.md
 """
 
 from __future__ import annotations
@@ -201,11 +201,7 @@ def verdicts(rows: list[dict]) -> list[str]:
     return out
 
 
-PAGE = """---
-title: Performance
----
-
-# Performance
+PAGE = """# Performance
 
 How long the whole pipeline takes on synthetic archives made from the sample dumps, on a
 2-core machine with 24 GB of memory. Each stage's time is the median of the runs; peak memory
@@ -242,7 +238,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per size below 100,000 (default 3)")
     parser.add_argument("--big-runs", type=int, default=1, help="runs at 100,000 papers or more (default 1)")
     parser.add_argument("--work", type=Path, help="keep the corpora and sites here (default: a temp dir)")
-    parser.add_argument("--write-page", action="store_true", help="rewrite content/performance.md with the table")
+    parser.add_argument("--write-page", action="store_true", help="rewrite PERFORMANCE.md (the project's, not the site's) with the table")
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
@@ -268,8 +264,8 @@ def main() -> None:
     if args.write_page:
         text = PAGE.format(table=table(rows), verdicts="\n".join(f"- {v}" for v in verdicts(rows)),
                            shapes="\n".join(f"- {s}" for s in shapes))
-        (REPO / "content" / "performance.md").write_text(text, encoding="utf-8")
-        print("\nwrote content/performance.md")
+        (REPO / "PERFORMANCE.md").write_text(text, encoding="utf-8")
+        print("\nwrote PERFORMANCE.md")
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "bench_scale.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
 

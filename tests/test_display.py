@@ -54,24 +54,26 @@ def test_comments_are_shown_as_comments_and_upvotes_only_when_known():
     for p in (one, many, none):
         assert "upvote" not in body(r, p) and "▲" not in body(r, p)
     assert "comment" not in body(r, none).split("<footer")[0]
-    voted = paper(4, upvotes=0, comments=0)
-    text = page(renderer(voted), voted)
-    assert "<span>▲ 0 upvotes</span>" in text and "<span>0 comments</span>" in text
+    # One rule for upvotes everywhere (listings, home, search results): shown when above zero.
+    zero, one_vote = paper(4, upvotes=0, comments=0), paper(5, upvotes=1)
+    r = renderer(zero, one_vote)
+    assert "▲" not in body(r, zero) and "<span>0 comments</span>" in body(r, zero)
+    assert "<span>▲ 1 upvote</span>" in body(r, one_vote)
 
 
 def test_comments_link_to_the_discussion_when_the_arxiv_id_is_known():
     p = paper(1, comments=2, arxiv_id="2510.06107")
     text = page(renderer(p), p)
     assert '<a href="https://huggingface.co/papers/2510.06107#community">2 comments</a>' in text
-    # The heading hands the id to the "Find it on" links (overrides/papers-chrome.html).
-    assert '<h1 data-pagefind-body data-papers-arxiv="2510.06107">Paper 1</h1>' in text
+    # "Find it on" goes straight to the paper.
+    assert '<a class="md-button" href="https://arxiv.org/abs/2510.06107">arXiv</a>' in text
     meta = text.split("---")[1]
     assert 'arxiv_id: "2510.06107"' in meta and "comments: 2" in meta
 
 
 def test_listing_items_show_counts_above_zero():
     r = renderer(paper(1, comments=1, upvotes=5), paper(2, comments=0))
-    assert "· ▲ 5 · 1 comment</small>" in r.item(r.by_id["paper-1"], "index.md")
+    assert "· ▲ 5 upvotes · 1 comment</small>" in r.item(r.by_id["paper-1"], "index.md")
     assert "comment" not in r.item(r.by_id["paper-2"], "index.md") and "▲" not in r.item(r.by_id["paper-2"], "index.md")
 
 

@@ -90,42 +90,6 @@ def test_find_it_on_links_search_for_the_title(page, site_url, paper) -> None:
     }""")
 
 
-@pytest.mark.parametrize("arxiv_id", ["2510.06107", "hep-th/9901001"])
-def test_find_it_on_links_go_straight_to_the_paper_with_its_arxiv_id(page, site_url, paper, arxiv_id) -> None:
-    # The samples carry no arXiv id (FORMATS.md A): the page is served as a capture with one
-    # would render it (templates/paper.md.j2 puts the id on the heading).
-    url = site_url + paper["url"]
-
-    def with_id(route) -> None:
-        response = route.fetch()
-        body = response.text().replace("<h1 data-pagefind-body", f'<h1 data-pagefind-body data-papers-arxiv="{arxiv_id}"', 1)
-        route.fulfill(response=response, body=body)
-
-    page.route(url, with_id)
-    page.goto(url)
-    links = page.locator(".papers-find a")
-    assert links.evaluate_all("els => els.map(e => e.textContent)") == ["arXiv", "PDF", "Hugging Face", "Semantic Scholar"]
-    assert hrefs(page, ".papers-find a")[:3] == [
-        f"https://arxiv.org/abs/{arxiv_id}", f"https://arxiv.org/pdf/{arxiv_id}", f"https://huggingface.co/papers/{arxiv_id}",
-    ]
-    assert page.console_errors == [], "\n".join(page.console_errors)
-
-
-def test_find_it_on_ignores_an_id_that_is_not_one(page, site_url, paper) -> None:
-    url = site_url + paper["url"]
-
-    def with_bad_id(route) -> None:
-        response = route.fetch()
-        body = response.text().replace("<h1 data-pagefind-body", '<h1 data-pagefind-body data-papers-arxiv="../../evil"', 1)
-        route.fulfill(response=response, body=body)
-
-    page.route(url, with_bad_id)
-    page.goto(url)
-    assert page.locator(".papers-find a").evaluate_all("els => els.map(e => e.textContent)") == [
-        "arXiv", "Hugging Face", "Semantic Scholar"]
-    assert all("evil" not in href for href in hrefs(page, ".papers-find a"))
-
-
 def test_palette_is_shared_by_lean_and_full_pages(page, site_url, paper) -> None:
     page.goto(site_url + paper["url"])
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"

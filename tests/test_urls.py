@@ -75,7 +75,7 @@ def file_url_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "overrides", root / "overrides")
     (root / "content").mkdir()
     shutil.copytree(REPO / "content" / "raw", root / "content" / "raw")
-    for name in ("tags.yml", "performance.md"):
+    for name in ("tags.yml",):
         shutil.copy(REPO / "content" / name, root / "content" / name)
     env = {**ENV, "SITE_URL": "https://example.org/archive/"}
     for command in (["build"], ["check", "--json", "check.json"]):

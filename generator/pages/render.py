@@ -122,6 +122,11 @@ def shorten(text: str, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
+def many(n: int, word: str, words: str | None = None) -> str:
+    """A count and its noun, singular for one: `1 paper`, `2 papers`."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
 def human_date(when: date | None) -> str:
     """`Oct 7, 2025`, or `Undated` for None."""
     return f"{MONTH_NAMES[when.month - 1][:3]} {when.day}, {when.year}" if when else "Undated"
@@ -139,6 +144,11 @@ class Listing:
     """Papers, newest first."""
     intro: str = ""
     """Markdown shown above the list on the first page (already escaped)."""
+    trail: tuple[tuple[str, str], ...] = ()
+    """The breadcrumbs to the listing, itself last: (plain text, docs path of its page)."""
+    around: tuple[tuple[str, str, str], ...] = ()
+    """Links to the listings beside it (the months before and after, the year): (rel, plain
+    text, docs path), `rel` one of prev, up, next."""
 
 
 class Renderer:
@@ -166,7 +176,7 @@ class Renderer:
         )
         self.env.filters.update(
             md=md_text, h=html_text, clean=clean, tex=tex_html, plain=tex_text, human_date=human_date,
-            shorten=shorten,
+            shorten=shorten, many=many,
         )
         # Templates name pages by their docs paths (pages/urls.py) and link them from the page they
         # render (`path` in their context): `link` for Markdown links, which MkDocs turns into
@@ -264,9 +274,24 @@ class Renderer:
         related = [self.by_id[r] for r in paper.related if r in self.by_id]
         body = self._paper_template.render(
             p=paper, path=path, code=code, other=[link for link in paper.links if link not in code],
-            related=related,
+            related=related, find=u.find_it_on(tex_text(paper.title), paper.arxiv_id),
+            crumbs=self.crumbs(path, self.date_trail(paper.date) + ((tex_text(paper.title), ""),)),
+            sources=[(s, self.urls.dump(s.file, s.line)) for s in paper.sources],
         )
         return meta, body
+
+    # Place ------------------------------------------------------------------------------
+    def date_trail(self, when: date | None) -> tuple[tuple[str, str], ...]:
+        """The breadcrumbs to the listing of a date: Dates › 2025 › Oct, or Dates › Undated."""
+        if when is None:
+            return (("Dates", u.DATES_INDEX), ("Undated", u.index(u.UNDATED)))
+        return (("Dates", u.DATES_INDEX), (str(when.year), u.index(u.year_folder(when.year))),
+                (MONTH_NAMES[when.month - 1][:3], u.index(u.month_folder(when.year, when.month))))
+
+    def crumbs(self, path: str, trail: Sequence[tuple[str, str]]) -> list[tuple[str, str | None]]:
+        """Breadcrumbs for the page at docs path `path`: (plain text, link), no link for the
+        page itself (the entry whose path is `path`, or empty)."""
+        return [(text, self.urls.href(path, to) if to and to != path else None) for text, to in trail]
 
     # Listings --------------------------------------------------------------------------
     def listing_pages(self, listing: Listing) -> dict[str, str]:
@@ -286,13 +311,15 @@ class Renderer:
             older = page_file(pages[i + 1]) if i + 1 < len(pages) else None
             title = pagination.heading(listing.title, page, shown)
             dated = [p.date for p in shown if p.date]
+            trail = listing.trail + ((("Page " + str(page.number), path),) if not page.newest else ())
             out[path] = template.render(
                 fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
                 title=title, intro=listing.intro if page.newest else "", papers=shown, path=path,
                 page=page, count=count, shown_count=len(shown), undated=len(shown) - len(dated),
                 newer=self.urls.href(path, newer) if newer else None,
                 older=self.urls.href(path, older) if older else None,
-                span=(dated[-1], dated[0]) if dated else None,
+                span=(dated[-1], dated[0]) if dated else None, crumbs=self.crumbs(path, trail),
+                around=[(rel, text, self.urls.href(path, to)) for rel, text, to in listing.around],
             )
         return out
 
@@ -310,21 +337,40 @@ class Renderer:
         for p in self.papers:
             (months[(p.date.year, p.date.month)] if p.date else undated).append(p)
         years: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for (y, m), ps in sorted(months.items(), reverse=True):
+        order = sorted(months, reverse=True)
+
+        def month(key: tuple[int, int]) -> tuple[str, str]:
+            return f"{MONTH_NAMES[key[1] - 1]} {key[0]}", u.index(u.month_folder(*key))
+
+        for i, (y, m) in enumerate(order):
+            ps = months[(y, m)]
             years[y].append((m, len(ps)))
+            # The months with papers before and after this one, and its year.
+            around = ((("prev", *month(order[i + 1])),) if i + 1 < len(order) else ()) + (
+                ("up", f"All of {y}", u.index(u.year_folder(y))),) + (
+                (("next", *month(order[i - 1])),) if i else ())
             out.update(self.listing_pages(Listing(
                 u.month_folder(y, m), f"{MONTH_NAMES[m - 1]} {y}", ps,
+                trail=self.date_trail(date(y, m, 1)), around=around,
             )))
         out.update(self.listing_pages(Listing(
             u.UNDATED, "Undated papers", undated,
             intro="Papers whose dumps carried no date. They are still part of the archive.",
+            trail=self.date_trail(None),
         )))
         year_tpl = self.env.get_template("year.md.j2")
-        for y, ms in years.items():
+        year_list = list(years)
+        for i, (y, ms) in enumerate(years.items()):
             path = u.index(u.year_folder(y))
+            around = ((("prev", str(year_list[i + 1]), u.index(u.year_folder(year_list[i + 1]))),)
+                      if i + 1 < len(year_list) else ()) + (("up", "All years", u.DATES_INDEX),) + (
+                      (("next", str(year_list[i - 1]), u.index(u.year_folder(year_list[i - 1]))),) if i else ())
+            # A lean page (overrides/lean.html), as the listings it leads to.
             out[path] = year_tpl.render(
-                fm=front_matter({"title": str(y), "hide": ["toc"]}), year=y, months=ms,
+                fm=front_matter({"title": str(y), "hide": ["toc"], "listing": True}), year=y, months=ms,
                 total=sum(n for _, n in ms), path=path,
+                crumbs=self.crumbs(path, (("Dates", u.DATES_INDEX), (str(y), path))),
+                around=[(rel, text, self.urls.href(path, to)) for rel, text, to in around],
             )
         out[u.DATES_INDEX] = self.env.get_template("dates.md.j2").render(
             fm=front_matter({"title": "Dates", "hide": ["toc"]}), path=u.DATES_INDEX,
@@ -348,6 +394,7 @@ class Renderer:
             desc = self.descriptions.get(name, "")
             out.update(self.listing_pages(Listing(
                 self.tag_folder(name), name, ps, intro=md_text(desc) if desc else "",
+                trail=(("Tags", u.TAGS_INDEX), (name, self.tag_page(name))),
             )))
         untagged = sum(1 for p in self.papers if not p.tags)
         out[u.TAGS_INDEX] = self.env.get_template("tags.md.j2").render(
@@ -406,7 +453,9 @@ class Renderer:
         for key, name, ps in groups:
             kind, _, value = key.partition(":")
             shown = f"{name} ({value})" if names[name.casefold()] > 1 and kind == "id" else name
-            out.update(self.listing_pages(Listing(folders[key], shown, ps)))
+            out.update(self.listing_pages(Listing(
+                folders[key], shown, ps, trail=(("Organizations", u.ORGS_INDEX), (shown, u.index(folders[key]))),
+            )))
         out[u.ORGS_INDEX] = self.env.get_template("orgs.md.j2").render(
             fm=front_matter({"title": "Organizations", "hide": ["toc"]}), path=u.ORGS_INDEX,
             orgs=[(u.index(folders[key]), n, len(ps)) for key, n, ps in groups],

@@ -17,11 +17,14 @@ Tag and organization folders are slugs made unique across the archive (`unique_s
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from pathlib import Path
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 from slugify import slugify
 
@@ -156,6 +159,35 @@ def relative(from_path: str, to_path: str) -> str:
 
 
 # URLs -------------------------------------------------------------------------------------
+# An arXiv identifier: new style (2510.06107) or old (hep-th/9901001, math.GT/0309136).
+_ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})")
+
+
+def find_it_on(title: str, arxiv_id: str | None) -> list[tuple[str, str]]:
+    """A paper's "Find it on" links, (site, URL): with its arXiv id, the paper on arXiv, its PDF
+    and its Hugging Face page, else searches for its title (plain text: `UFO³`) there; and a
+    Semantic Scholar search either way. Anything but an arXiv id is taken as none."""
+    q = quote_plus(" ".join(title.split()))
+    if arxiv_id and _ARXIV_ID.fullmatch(arxiv_id):
+        sites = [("arXiv", f"https://arxiv.org/abs/{arxiv_id}"), ("PDF", f"https://arxiv.org/pdf/{arxiv_id}"),
+                 ("Hugging Face", f"https://huggingface.co/papers/{arxiv_id}")]
+    else:
+        sites = [("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
+                 ("Hugging Face", f"https://huggingface.co/papers?q={q}")]
+    return sites + [("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}")]
+
+
+def repository_view(repo_url: str | None, edit_uri: str | None) -> str:
+    """The URL under which a repository shows the docs dir's files, from MkDocs' `repo_url` and
+    `edit_uri` (its edit address, which is relative to the docs dir): the view beside the edit
+    page (GitHub's and GitLab's `edit/` is `blob/`); `""` without either."""
+    if not repo_url or not edit_uri:
+        return ""
+    base = urljoin(repo_url.rstrip("/") + "/", edit_uri)
+    base = re.sub(r"/edit/", "/blob/", base, count=1)
+    return base if base.endswith("/") else base + "/"
+
+
 def page_url(path: str, directory_urls: bool = True) -> str:
     """The URL MkDocs gives a docs path (`x.md`), relative to the site root, as mkdocs'
     File.url does: with directory URLs `x/` (`x/index.md` is `x/`, the home page `''`); without,
@@ -175,16 +207,47 @@ class Urls:
     Every generated link, output file and absolute address comes from here; build one with
     `Urls.of(mkdocs_config)` (or by hand in tests)."""
 
-    def __init__(self, directory_urls: bool = True, site_url: str | None = None) -> None:
+    def __init__(self, directory_urls: bool = True, site_url: str | None = None,
+                 repository: str = "", dump_sources: Iterable[tuple[Path, str]] = ()) -> None:
         self.directory_urls = directory_urls
         """MkDocs' `use_directory_urls`: `x/` for `x.md`, else `x.html`."""
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         """`site_url` ending in `/`, or `""` when there is none."""
+        self.repository = repository
+        """Where the repository shows the docs dir's files (`repository_view`), or `""`."""
+        self.dump_sources = tuple(dump_sources)
+        """The dumps' folders (or files) as (path, the same relative to the docs dir): `raw`
+        for content/raw."""
 
     @classmethod
     def of(cls, config) -> Urls:
-        """The rules of a loaded MkDocsConfig (its `use_directory_urls` and `site_url`)."""
-        return cls(config.use_directory_urls, config.site_url)
+        """The rules of a loaded MkDocsConfig (its `use_directory_urls` and `site_url`; its
+        `repo_url`, `edit_uri` and the papers plugin's `sources` for the links to the dumps)."""
+        repository = repository_view(config.get("repo_url"), config.get("edit_uri"))
+        sources: list[tuple[Path, str]] = []
+        plugin = config.plugins.get("papers") if repository and config.get("plugins") else None
+        if plugin is not None and config.get("config_file_path"):
+            root = Path(config.config_file_path).parent
+            docs = Path(config.docs_dir).resolve()
+            for source in plugin.config.sources:
+                where = Path(root, source).resolve()
+                sources.append((where, Path(os.path.relpath(where, docs)).as_posix()))
+        return cls(config.use_directory_urls, config.site_url, repository if sources else "", sources)
+
+    def dump(self, file: str, line: int) -> str | None:
+        """The repository's page of a dump file (a base name, as papers keep their sources) at
+        `line`; None without a repository or when no source folder holds the file."""
+        if not self.repository:
+            return None
+        for where, relative in self.dump_sources:
+            if where.name == file and where.is_file():  # a source named as a file
+                found = relative
+            elif (where / file).is_file():
+                found = f"{relative}/{file}"
+            else:
+                continue
+            return urljoin(self.repository, quote(found)) + f"#L{line}"
+        return None
 
     def url(self, path: str) -> str:
         """The URL of a docs path, relative to the site root (`''` for the home page)."""

@@ -184,26 +184,60 @@ function humanDate(iso) {
  * Pagefind's excerpt is the page's text with `<` and `>` escaped and the matched words wrapped
  * in <mark>: rebuilt as text nodes and <mark> elements, nothing in it can become markup.
  */
-function excerptNodes(excerpt) {
-  const out = document.createDocumentFragment();
+function excerptNodes(excerpt, title) {
+  const words = [];  // [text, marked, space before]
   let marked = false;
   for (const part of (excerpt || "").split(/(<\/?mark>)/)) {
     if (part === "<mark>" || part === "</mark>") {
       marked = part === "<mark>";
     } else if (part) {
       const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-      out.append(marked ? el("mark", null, text) : text);
+      for (const [i, word] of text.split(/(\s+)/).entries()) {
+        if (i % 2) words.push(["", false, true]);
+        else if (word) words.push([word, marked, false]);
+      }
     }
   }
+  const shown = words.slice(titleWords(words, title));
+  const out = document.createDocumentFragment();
+  while (shown.length && !shown[0][0]) shown.shift();
+  for (const [text, mark, space] of shown) {
+    if (space) out.append(" ");
+    else out.append(mark ? el("mark", null, text) : text);
+  }
   return out;
+}
+
+/**
+ * How many of an excerpt's first pieces (excerptNodes) are the paper's title, which the result
+ * shows above it already: the record is the title, then the abstract (generator/search/indexer.py),
+ * so an excerpt starting in the title holds the rest of it, from any of its words on. Marks
+ * split no word here: Pagefind marks whole words.
+ */
+function titleWords(pieces, title) {
+  const mine = (title || "").split(/\s+/).filter(Boolean);
+  const at = [];  // [index of the piece after a word, the word] for the excerpt's words
+  let word = "";
+  pieces.forEach(([text, , space], i) => {
+    if (space) { if (word) at.push([i, word]); word = ""; } else word += text;
+  });
+  if (word) at.push([pieces.length, word]);
+  for (let from = 0; from < mine.length; from++) {
+    const rest = mine.slice(from);
+    // Pagefind ends the heading's text with a full stop when it has none.
+    const same = (w, k) => w === at[k][1] || (k === rest.length - 1 && at[k][1] === `${w}.`);
+    if (rest.length <= at.length && rest.every(same)) return at[rest.length - 1][0];
+  }
+  return 0;
 }
 
 /** The date, upvotes, comments and tags of a result, as a line of small facts. */
 function resultFacts(data) {
   const facts = el("span", "papers-result__facts");
   facts.append(el("span", "papers-result__date", humanDate(data.meta.date)));
-  if (data.meta.upvotes !== undefined) {
-    facts.append(el("span", "papers-result__upvotes", `▲ ${data.meta.upvotes}`));
+  // Upvotes when a capture showed some, as on the listings and paper pages (never "▲ 0").
+  if (Number(data.meta.upvotes) > 0) {
+    facts.append(el("span", "papers-result__upvotes", `▲ ${plural(Number(data.meta.upvotes), "upvote", "upvotes")}`));
   }
   if (data.meta.comments !== undefined) {
     const n = Number(data.meta.comments);
@@ -291,7 +325,7 @@ function setupHeader() {
       link.href = data.url;
       const article = el("article", "md-search-result__article md-typeset");
       const excerpt = el("p", "papers-result__excerpt");
-      excerpt.append(excerptNodes(data.excerpt));
+      excerpt.append(excerptNodes(data.excerpt, data.meta.title));
       article.append(
         el("div", "md-search-result__icon md-icon"),
         el("div", "papers-result__title", data.meta.title),
@@ -420,7 +454,7 @@ function setupPage() {
     const link = el("a", "papers-result__title", data.meta.title);
     link.href = data.url;
     const excerpt = el("p", "papers-result__excerpt");
-    excerpt.append(excerptNodes(data.excerpt));
+    excerpt.append(excerptNodes(data.excerpt, data.meta.title));
     item.append(link, resultFacts(data), excerpt);
     return item;
   });
