@@ -65,8 +65,8 @@ def test_comments_link_to_the_discussion_when_the_arxiv_id_is_known():
     p = paper(1, comments=2, arxiv_id="2510.06107")
     text = page(renderer(p), p)
     assert '<a href="https://huggingface.co/papers/2510.06107#community">2 comments</a>' in text
-    # "Find it on" goes straight to the paper.
-    assert '<a class="md-button" href="https://arxiv.org/abs/2510.06107">arXiv</a>' in text
+    # "Find it on" goes straight to the paper (its links are written in the browser from this).
+    assert '<section class="papers-find" data-pagefind-ignore="all" data-papers-arxiv="2510.06107">' in text
     meta = text.split("---")[1]
     assert 'arxiv_id: "2510.06107"' in meta and "comments: 2" in meta
 

@@ -274,8 +274,9 @@ class Renderer:
         related = [self.by_id[r] for r in paper.related if r in self.by_id]
         body = self._paper_template.render(
             p=paper, path=path, code=code, other=[link for link in paper.links if link not in code],
-            related=related, find=u.find_it_on(tex_text(paper.title), paper.arxiv_id),
-            crumbs=self.crumbs(path, self.date_trail(paper.date) + ((tex_text(paper.title), ""),)),
+            related=related,
+            # To the paper's month: its title is the heading right below.
+            crumbs=self.crumbs(path, self.date_trail(paper.date)),
             sources=[(s, self.urls.dump(s.file, s.line)) for s in paper.sources],
         )
         return meta, body

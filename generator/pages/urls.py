@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, quote_plus, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from slugify import slugify
 
@@ -159,24 +159,6 @@ def relative(from_path: str, to_path: str) -> str:
 
 
 # URLs -------------------------------------------------------------------------------------
-# An arXiv identifier: new style (2510.06107) or old (hep-th/9901001, math.GT/0309136).
-_ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})")
-
-
-def find_it_on(title: str, arxiv_id: str | None) -> list[tuple[str, str]]:
-    """A paper's "Find it on" links, (site, URL): with its arXiv id, the paper on arXiv, its PDF
-    and its Hugging Face page, else searches for its title (plain text: `UFO³`) there; and a
-    Semantic Scholar search either way. Anything but an arXiv id is taken as none."""
-    q = quote_plus(" ".join(title.split()))
-    if arxiv_id and _ARXIV_ID.fullmatch(arxiv_id):
-        sites = [("arXiv", f"https://arxiv.org/abs/{arxiv_id}"), ("PDF", f"https://arxiv.org/pdf/{arxiv_id}"),
-                 ("Hugging Face", f"https://huggingface.co/papers/{arxiv_id}")]
-    else:
-        sites = [("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
-                 ("Hugging Face", f"https://huggingface.co/papers?q={q}")]
-    return sites + [("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}")]
-
-
 def repository_view(repo_url: str | None, edit_uri: str | None) -> str:
     """The URL under which a repository shows the docs dir's files, from MkDocs' `repo_url` and
     `edit_uri` (its edit address, which is relative to the docs dir): the view beside the edit
