@@ -39,10 +39,13 @@ _CUT = re.compile(r"[^\w.]+|_+|(?<!\d)\.|\.(?!\d)")
 _URL = re.compile(r"^(?:[a-z]+://|www\.)|\.(?:com|org|io|ai|net|edu)(?:/|$)", re.IGNORECASE)
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 _TEX_MARK = re.compile(r"[$^_{}]")
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 
 
 def normalize(word: str) -> str:
     """`word` as Pagefind indexes it: its letters and digits (NFKC), lower case; '' for none."""
+    if word.isascii():  # most words: NFKC changes nothing, and the scan is done in C
+        return word.lower() if word.isalnum() else _NOT_ASCII_ALNUM.sub("", word).lower()
     word = unicodedata.normalize("NFKC", word)
     return "".join(c for c in word if c.isalnum()).lower()
 
@@ -58,7 +61,7 @@ def plain_tex(text: str) -> str:
 def compound_parts(word: str) -> list[str]:
     """The normalized suffixes of a compound's parts, the whole left out: `DeepSeek-R1-Distill`
     -> [`r1distill`, `distill`]; `Qwen2.5-VL` -> [`vl`]; [] for a word of one part or a URL."""
-    if _URL.search(word):
+    if word.isalnum() or _URL.search(word):  # one part (most words), or a URL
         return []
     parts = [p for p in (normalize(p) for p in _CUT.split(word)) if p]
     return [joined for joined in ("".join(parts[i:]) for i in range(1, len(parts))) if len(joined) > 1]
