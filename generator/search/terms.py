@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import filterfalse
 
 CJK_WINDOW = 12
 """Longest run of Han or kana characters a query word is matched against."""
@@ -40,6 +41,7 @@ _URL = re.compile(r"^(?:[a-z]+://|www\.)|\.(?:com|org|io|ai|net|edu)(?:/|$)", re
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 _TEX_MARK = re.compile(r"[$^_{}]")
 _NOT_ASCII_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_EDGES = ".,;:!?()[]\"'"
 
 
 def normalize(word: str) -> str:
@@ -61,8 +63,8 @@ def plain_tex(text: str) -> str:
 def compound_parts(word: str) -> list[str]:
     """The normalized suffixes of a compound's parts, the whole left out: `DeepSeek-R1-Distill`
     -> [`r1distill`, `distill`]; `Qwen2.5-VL` -> [`vl`]; [] for a word of one part or a URL."""
-    if word.isalnum() or _URL.search(word):  # one part (most words), or a URL
-        return []
+    if word.isalnum() or word.strip(_EDGES).isalnum() or _URL.search(word):
+        return []  # one part (most words, punctuation at their ends or not), or a URL
     parts = [p for p in (normalize(p) for p in _CUT.split(word)) if p]
     return [joined for joined in ("".join(parts[i:]) for i in range(1, len(parts))) if len(joined) > 1]
 
@@ -81,9 +83,23 @@ def hidden_terms(text: str, known: set[str] | None = None) -> list[str]:
     and every one added to it."""
     known = set() if known is None else known
     seen = known
-    for word in text.split():
+    words = text.split()
+    if text.isascii() and "$" not in text and "\\" not in text:
+        # Most texts: no TeX, no CJK. Only words with punctuation need more than lower case,
+        # and only they are compounds.
+        seen.update(map(str.lower, filter(str.isalnum, words)))
+        punctuated = list(filterfalse(str.isalnum, words))
+        seen.update(map(normalize, punctuated))
+        out: list[str] = []
+        for word in punctuated:
+            for part in compound_parts(word):
+                if part not in seen:
+                    seen.add(part)
+                    out.append(part)
+        return out
+    for word in words:
         seen.add(normalize(word))
-    out: list[str] = []
+    out = []
 
     def add(term: str) -> None:
         if term and term not in seen:
