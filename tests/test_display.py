@@ -8,30 +8,15 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
+from render_helpers import paper, renderer
 
-from generator.data.model import GeneratorError, Paper, Source
-from generator.data.pipeline import Archive
+from generator.data.model import GeneratorError, Paper
 from generator.pages.render import Renderer, front_matter, write_outputs
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def paper(n: int, **fields) -> Paper:
-    base = Paper(
-        id=f"paper-{n}", title=f"Paper {n}", abstract=f"Abstract {n}.", date=date(2025, 10, 1 + n % 28),
-        upvotes=None, comments=None, arxiv_id=None, authors=None, organization=None, org_id=None,
-        links=(), sources=(Source("x.txt", n + 1),),
-    )
-    return replace(base, **fields)
-
-
-def renderer(*papers: Paper) -> Renderer:
-    ordered = sorted(papers, key=lambda p: (-p.date.toordinal(), p.title))
-    return Renderer(Archive([], ordered, []), page_size=50)
 
 
 def page(r: Renderer, p: Paper) -> str:

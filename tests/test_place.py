@@ -7,36 +7,21 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit
 
 import pytest
 import yaml
+from render_helpers import paper, renderer
 
-from generator.data.model import Paper, Source
-from generator.data.pipeline import Archive
+from generator.data.model import Source
 from generator.pages import urls as u
-from generator.pages.render import Renderer, tex_text
+from generator.pages.render import tex_text
 from generator.pages.urls import Urls
 
 REPO = Path(__file__).resolve().parents[1]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-def paper(n: int, **fields) -> Paper:
-    base = Paper(
-        id=f"paper-{n}", title=f"Paper {n}", abstract=f"Abstract {n}.", date=date(2025, 10, 1 + n % 28),
-        upvotes=None, comments=None, arxiv_id=None, authors=None, organization=None, org_id=None,
-        links=(), sources=(Source("x.txt", n + 1),),
-    )
-    return replace(base, **fields)
-
-
-def renderer(*papers: Paper, urls: Urls | None = None) -> Renderer:
-    ordered = sorted(papers, key=lambda p: (-p.date.toordinal() if p.date else 0, p.title))
-    return Renderer(Archive([], ordered, []), page_size=50, urls=urls)
 
 
 # Rendering -----------------------------------------------------------------------------------
