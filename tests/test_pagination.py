@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from parse_helpers import require_corpus
 
 from generator.data.model import Paper, Source
 from generator.data.pipeline import Archive, collect
@@ -94,7 +95,17 @@ def sample() -> tuple[Archive, dict[str, str]]:
 
 
 def test_every_sample_listing_shows_each_paper_once_in_order(sample: tuple[Archive, dict[str, str]]) -> None:
-    archive, pages = sample
+    _assert_listings_exact(*sample)
+
+
+def test_every_real_corpus_listing_shows_each_paper_once_in_order() -> None:
+    archive = collect(default_settings(sources=[require_corpus()], tags=ROOT / "content" / "tags.yml", related=0))
+    _assert_listings_exact(archive, Renderer(archive, page_size=50).render())
+
+
+def _assert_listings_exact(archive: Archive, pages: dict[str, str]) -> None:
+    """Every listing shows each of its papers once across its pages, in the archive's order,
+    with headings that name the page and its months."""
     order = {p.id: i for i, p in enumerate(archive.papers)}
     by_id = {p.id: p for p in archive.papers}
     tag_sizes = Counter(t for p in archive.papers for t in p.tags)
