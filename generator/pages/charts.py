@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader
 
+from .pagination import MONTH_NAMES
+
 _env = Environment(loader=PackageLoader("generator.pages", "templates"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True)
 
@@ -16,7 +18,6 @@ WIDTH = 760
 HEIGHT = 260
 
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 # Months drawn at most: five years keep a bar at least 10 units wide, a month a click target.
 MAX_MONTHS = 60
 
@@ -49,12 +50,12 @@ def month_chart(counts: Mapping[tuple[int, int], int], title: str, href: Callabl
     for i, (y, m) in enumerate(window):
         x = left + 2 + i * step
         if m == 1 or i == 0:
-            ticks.append({"x": x, "label": str(y) if m == 1 or len(window) < 4 else f"{MONTHS[m - 1]} {y}"})
+            ticks.append({"x": x, "label": str(y) if m == 1 or len(window) < 4 else f"{MONTH_NAMES[m - 1][:3]} {y}"})
         n = counts.get((y, m), 0)
         if n:
             h = max((base - top) * n / peak, 1.5)
             bars.append({"x": x + step * 0.1, "w": max(step * 0.8, 1), "y": base - h, "h": h,
-                         "value": n, "label": f"{MONTHS[m - 1]} {y}", "href": href(y, m)})
+                         "value": n, "label": f"{MONTH_NAMES[m - 1][:3]} {y}", "href": href(y, m)})
     # A label too close to the previous one (the first month, a December) would overlap it.
     ticks = [t for i, t in enumerate(ticks) if i == len(ticks) - 1 or ticks[i + 1]["x"] - t["x"] > 48]
     return _env.get_template("chart-months.svg").render(

@@ -26,7 +26,11 @@ from datetime import date
 
 from ..data.model import Paper
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# The months as pages name them (`Oct`, `Oct 7, 2025` take the first three letters).
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+]
 
 
 @dataclass(frozen=True)
@@ -89,4 +93,4 @@ def heading(title: str, page: Page, papers: Sequence[Paper]) -> str:
 
 
 def _month(when: date) -> str:
-    return f"{MONTHS[when.month - 1]} {when.year}"
+    return f"{MONTH_NAMES[when.month - 1][:3]} {when.year}"

@@ -27,14 +27,11 @@ from ..data.pipeline import Archive
 from . import pagination
 from . import urls as u
 from .export import papers_json_bytes
+from .pagination import MONTH_NAMES
 from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
 
 FEED_SIZE = 50
 HOME_SIZE = 10
-MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-]
 
 # Characters that Python-Markdown (and its common extensions) would read as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
