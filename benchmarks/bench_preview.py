@@ -7,7 +7,8 @@ makes five kinds of edit, `--runs` times each, one at a time:
 - append: a new paper appended to a dump;
 - abstract: the abstract of that paper changed;
 - delete: that paper deleted;
-- dump: a new 50-paper dump added;
+- dump: a new 50-paper dump added, as a writer pastes today's page (papers of the days after
+  the archive's newest);
 - tags: a tag rule changed in content/tags.yml (a phrase added to a tag's match list).
 
 For each it prints the median time from the edit (the file written) to the end of the rebuild
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -120,6 +122,7 @@ class Editor:
         self.n = 0
         self.title = self.abstract = ""
         self.tag_phrase = 0
+        self.dumps = 0
 
     def edit(self, kind: str) -> None:
         if kind == "append":
@@ -137,7 +140,10 @@ class Editor:
             text = self.dump.read_text(encoding="utf-8")
             self.dump.write_text(text.replace(entry(self.title, self.abstract), ""), encoding="utf-8")
         elif kind == "dump":
-            write_dump(self.corpus_dir, self.corpus, 50, 90_000 + self.n)
+            # Today's page pasted: 50 papers of the last days, newer than the archive's.
+            self.dumps += 1
+            today = self.corpus.start + timedelta(days=self.corpus.days + 20 * self.dumps)
+            write_dump(self.corpus_dir, self.corpus, 50, 90_000 + self.dumps, newest=today)
         elif kind == "tags":
             self.tag_phrase += 1
             path = self.root / "content" / "tags.yml"

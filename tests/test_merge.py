@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from dataclasses import FrozenInstanceError, fields
+from dataclasses import FrozenInstanceError, fields, replace
 from datetime import date
 
 import pytest
@@ -24,7 +24,7 @@ from generator.data.merge import (
     split_org,
     title_key,
 )
-from generator.data.model import Paper, Record, Source, new_paper, new_record, new_source
+from generator.data.model import Paper, Record, Source, new_paper, new_record, new_source, paper_with
 from generator.data.parse import parse
 from generator.pages.urls import paper_file
 
@@ -311,7 +311,12 @@ def test_fast_constructors_build_the_same_objects_as_the_dataclasses():
     values = ("t", "T", "abstract", date(2025, 1, 2), 101, 2, "2510.06107", 4, "Org", "org", ("https://x.org",), (source,))
     paper = new_paper(*values)
     assert paper == Paper(*values) and repr(paper) == repr(Paper(*values)) and hash(paper) == hash(Paper(*values))
-    for made, cls in ((source, Source), (record, Record), (paper, Paper)):
+    tagged = paper_with(paper, "tags", ("Reasoning",))
+    assert tagged == replace(paper, tags=("Reasoning",)) and repr(tagged) == repr(replace(paper, tags=("Reasoning",)))
+    assert paper.tags == () and list(vars(tagged)) == [f.name for f in fields(Paper)]
+    with pytest.raises(KeyError):
+        paper_with(paper, "tag", ())
+    for made, cls in ((source, Source), (record, Record), (paper, Paper), (tagged, Paper)):
         assert list(vars(made)) == [f.name for f in fields(cls)]
         with pytest.raises(FrozenInstanceError):
             made.line = 1  # type: ignore[misc]

@@ -97,7 +97,8 @@ def test_term_counts_match_scikit_learn() -> None:
     for max_docs in (1, 2, 3, 100):
         expected = CountVectorizer(stop_words="english", dtype=np.float32, max_df=max_docs,
                                    token_pattern=related.TOKEN.pattern).fit_transform(texts)
-        got = related._term_counts(texts, len(texts), max_docs)
+        got, terms = related._term_counts(texts, len(texts), max_docs)
+        assert terms == sorted(terms) and len(terms) == got.shape[1]
         assert got.shape == expected.shape and got.dtype == expected.dtype
         for part in ("indptr", "indices", "data"):
             assert np.array_equal(getattr(got, part), getattr(expected, part)), (max_docs, part)
@@ -110,7 +111,7 @@ def test_term_counts_none_without_terms() -> None:
 
 def row_by_row(papers: list[Paper], count: int, previous: dict | None = None) -> list[tuple[str, ...]]:
     """Each paper's list selected one row at a time, as related_ids did before it was vectorised."""
-    matrix = related._vectors(papers)
+    matrix = related._vectors(papers).matrix
     sims = (matrix @ matrix.T.tocsr()).tocsr()
     ids = [p.id for p in papers]
     index = {pid: i for i, pid in enumerate(ids)} if previous else {}
@@ -155,3 +156,44 @@ def test_previous_lists_hold_as_row_by_row(with_twins: list[Paper], monkeypatch)
     assert related_ids(with_twins, count=5, previous=previous) == expected
     held = sum(1 for i, pid in enumerate(ids) if expected[i] == tuple(previous[pid]) != fresh[i])
     assert held > 10, "too few lists held for the test to mean much"
+
+
+def previewed(papers: list[Paper], edited: list[Paper], count: int = 5):
+    """A preview's lists after an edit (related.update_related, as `mkdocs serve` keeps them),
+    the lists before it, and every list selected afresh over the preview's own vectors."""
+    before, vectors = related.related_lists(papers, count)
+    previous = {p.id: list(r) for p, r in zip(papers, before, strict=True)}
+    lists, now = related.update_related(edited, count, previous, vectors)
+    full = related._select(now.matrix, now.ids, count, previous, np.arange(len(edited)))
+    return lists, before, full
+
+
+def test_a_preview_finds_the_lists_a_full_selection_over_its_vectors_finds(samples: list[Paper]) -> None:
+    # A new paper that is a near copy of the first one, an abstract rewritten, a paper deleted.
+    twin = replace(samples[0], id="twin-of-first", title=samples[0].title + " revisited")
+    edited = [twin] + samples[:5] + [replace(samples[5], abstract=samples[40].abstract)] + samples[6:30] + samples[31:]
+    lists, before, full = previewed(samples, edited)
+    assert lists == full
+    by_id = dict(zip((p.id for p in edited), lists, strict=True))
+    assert "twin-of-first" in by_id[samples[0].id]  # the copy enters its original's list
+    assert samples[0].id == by_id["twin-of-first"][0]
+    assert all(samples[30].id not in one for one in lists)  # the deleted paper leaves every list
+    # Most lists are last build's, untouched.
+    untouched = sum(by_id[p.id] == r for p, r in zip(samples, before, strict=True) if p.id in by_id)
+    assert untouched > 0.8 * len(samples)
+
+
+def test_a_preview_without_a_text_change_keeps_every_list(samples: list[Paper], monkeypatch) -> None:
+    before, vectors = related.related_lists(samples, 5)
+    previous = {p.id: list(r) for p, r in zip(samples, before, strict=True)}
+    monkeypatch.setattr(related, "_select", lambda *a: pytest.fail("a list was selected again"))
+    # A tag rule or a date changed: the texts are the same, so is every list.
+    lists, _ = related.update_related([replace(p, tags=("X",)) for p in samples], 5, previous, vectors)
+    assert lists == before
+
+
+def test_a_preview_of_a_large_edit_computes_afresh(samples: list[Paper]) -> None:
+    rewritten = [replace(p, abstract=p.abstract + " A new sentence on robots.") for p in samples[:60]] + samples[60:]
+    lists, _, _ = previewed(samples, rewritten)
+    assert lists == related_ids(rewritten, 5, previous=dict(zip((p.id for p in samples),
+                                                                 related_ids(samples, 5), strict=True)))

@@ -254,3 +254,19 @@ def new_paper(
     fields["tags"] = ()
     fields["related"] = ()
     return paper
+
+
+def paper_with(paper: Paper, name: str, value: object) -> Paper:
+    """`dataclasses.replace(paper, **{name: value})` for one field, faster (as above): tagging
+    and related papers copy every paper once per build. Raises KeyError for a name that is
+    not a field of Paper."""
+    if name not in _PAPER_FIELDS:
+        raise KeyError(name)
+    copy = _new(Paper)
+    fields = copy.__dict__
+    fields.update(paper.__dict__)
+    fields[name] = value
+    return copy
+
+
+_PAPER_FIELDS = frozenset(Paper.__dataclass_fields__)

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import mathtext
 from .merge import SLUG_LENGTH, merge, title_key
 from .model import Dump, Paper, Problem
-from .related import apply_related
+from .related import Vectors, apply_related, related_lists, update_related
 from .sources import read_dumps
 from .tags import Tag, apply_tags, load_taxonomy
 
@@ -66,6 +66,11 @@ class Cache:
     """The tag rules `tags` was computed with; another taxonomy empties `tags`."""
     tags: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     """Tags by (title, abstract) under `taxonomy`."""
+    previous: Previous | None = None
+    """What the last build published, set by the caller after each build; read_previous
+    of `Settings.previous` when None."""
+    vectors: Vectors | None = None
+    """The related papers' vectors of the last build (related.update_related)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,16 @@ class Previous:
     """Paper id by title key (merge.title_key): a published paper keeps its id and URL."""
     related: dict[str, list[str]] = field(default_factory=dict)
     """Related lists by paper id: lists that still hold are kept, so pages stay put."""
+
+
+    @classmethod
+    def of(cls, papers: list[Paper]) -> Previous:
+        """What a build of `papers` publishes, as read_previous would read it back from its
+        papers.json (`mkdocs serve` keeps it in memory between builds)."""
+        ids: dict[str, str] = {}
+        for paper in papers:
+            ids.setdefault(title_key(paper.title), paper.id)
+        return cls(ids, {paper.id: list(paper.related) for paper in papers})
 
 
 # An id as merge.assign_ids makes them: ids from the file become paths under the docs dir.
@@ -122,7 +137,7 @@ def collect(
     timings: dict[str, float] = {}
     say = progress or (lambda _msg: None)
 
-    previous = read_previous(settings.previous)
+    previous = cache.previous if cache is not None and cache.previous is not None else read_previous(settings.previous)
     start = time.perf_counter()
     dumps = read_dumps(settings.sources, cache.dumps if cache is not None else None)
     papers, merge_problems = merge(dumps, settings.page_years, today, previous.ids)
@@ -141,7 +156,13 @@ def collect(
         tagged(papers)
     if with_related and settings.related > 0:
         start = time.perf_counter()
-        papers = apply_related(papers, settings.related, previous.related)
+        if cache is not None and cache.previous is not None:  # serve: in proportion to the edit
+            lists, cache.vectors = update_related(papers, settings.related, previous.related, cache.vectors)
+        elif cache is not None:
+            lists, cache.vectors = related_lists(papers, settings.related, previous.related)
+        else:
+            lists = None
+        papers = apply_related(papers, settings.related, previous.related, lists)
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
     return Archive(dumps, papers, problems, taxonomy, timings)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .model import ConfigError, Paper
+from .model import ConfigError, Paper, paper_with
 
 WORD = re.compile(r"\w+")
 RULE_KEYS = ("match", "exclude", "description")
@@ -247,12 +247,12 @@ def apply_tags(papers: list[Paper], taxonomy: Iterable[Tag],
     (the caller empties it when the taxonomy changes)."""
     tagger = Tagger(taxonomy)
     if cache is None:
-        return [replace(p, tags=tagger.tags_for(f"{p.title}\n{p.abstract}")) for p in papers]
+        return [paper_with(p, "tags", tagger.tags_for(f"{p.title}\n{p.abstract}")) for p in papers]
     out = []
     for p in papers:
         key = (p.title, p.abstract)
         tags = cache.get(key)
         if tags is None:
             tags = cache[key] = tagger.tags_for(f"{p.title}\n{p.abstract}")
-        out.append(replace(p, tags=tags))
+        out.append(paper_with(p, "tags", tags))
     return out

@@ -30,16 +30,33 @@ def paper_record(paper: Paper, urls: Urls) -> dict:
     }
 
 
-def papers_json_bytes(papers: Sequence[Paper], urls: Urls) -> bytes:
+def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
+                      cache: dict[str, tuple[Paper, bytes]] | None = None) -> bytes:
     """The whole export as deterministic UTF-8 JSON: one paper a line, compact (the file is
     about 2.5 KB a paper, and Python's JSON encoder is fast only without indentation). Each
     paper's `url` follows `urls` (use_directory_urls).
 
     Encoded paper by paper: as one str, a single emoji among 100,000 abstracts would make
-    Python hold the whole text at 4 bytes a character (1 GB at 100,000 papers)."""
-    records = [json.dumps(paper_record(p, urls), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-               for p in papers]
+    Python hold the whole text at 4 bytes a character (1 GB at 100,000 papers). `cache` (paper
+    id -> (paper, its line), kept by `mkdocs serve` for one `urls`) is used and refreshed: a
+    paper equal to the cached one is not encoded again."""
+    if cache is None:
+        records = [_record_bytes(p, urls) for p in papers]
+    else:
+        records = []
+        fresh: dict[str, tuple[Paper, bytes]] = {}
+        for p in papers:
+            hit = cache.get(p.id)
+            line = hit[1] if hit is not None and hit[0] == p else _record_bytes(p, urls)
+            fresh[p.id] = (p, line)
+            records.append(line)
+        cache.clear()
+        cache.update(fresh)
     return b'{"count":%d,"papers":[\n' % len(records) + b",\n".join(records) + b"\n]}\n"
+
+
+def _record_bytes(paper: Paper, urls: Urls) -> bytes:
+    return json.dumps(paper_record(paper, urls), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def papers_json(papers: Sequence[Paper], urls: Urls) -> str:

@@ -13,12 +13,13 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.bccache import Bucket
 
 from ..data import mathtext
 from ..data.merge import title_key
@@ -148,16 +149,73 @@ class Listing:
     text, docs path), `rel` one of prev, up, next."""
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates, kept in memory by `mkdocs serve` across its builds (each
+    build makes new Jinja environments, which would compile every template again: about
+    0.5 s for the theme's). Jinja checks each template's source against the checksum kept
+    with its code, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill `bucket` with the code kept under its key, if any."""
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep `bucket`'s code under its key."""
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class RenderCache:
+    """What `mkdocs serve` keeps of one build's rendering for the next, in memory: a paper page
+    or listing whose inputs equal last build's is neither rendered nor written again.
+
+    Inputs are compared by value (papers are frozen dataclasses; an unchanged dump gives the
+    very same strings, so comparing is mostly identity checks). Everything a page depends on
+    besides its own inputs (page size, URL rules, site name) is `setting`: another setting
+    empties the cache."""
+
+    setting: tuple = ()
+    papers: dict[str, tuple[tuple, dict]] = field(default_factory=dict)
+    """Per paper id: (the inputs of its page, its front matter) at the last build."""
+    listings: dict[str, tuple[Listing, dict[str, str]]] = field(default_factory=dict)
+    """Per listing folder: (the listing, its pages by docs path) at the last build."""
+    listing_pages: dict[str, tuple[tuple, str]] = field(default_factory=dict)
+    """Per listing page (docs path) of a listing that changed: (its inputs, its Markdown) at
+    the last build; older pages of a listing stay as they were (pages/pagination.py)."""
+    records: dict[str, tuple[Paper, bytes]] = field(default_factory=dict)
+    """Per paper id: its line of papers.json (export.papers_json_bytes)."""
+    templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+    """The generator's templates, compiled."""
+
+    def use(self, setting: tuple) -> None:
+        """Start a build under `setting`; entries made under another one are dropped."""
+        if setting != self.setting:
+            self.setting = setting
+            self.papers, self.listings, self.listing_pages, self.records = {}, {}, {}, {}
+
+
 class Renderer:
     """Holds the templates and the lookups every page needs.
 
     `archive`: the collected papers; `page_size`: papers per listing page (the plugin's option,
     at least 1); `urls`: the site's URL rules (directory URLs and no site_url when None);
-    `site_name`: the feed's title."""
+    `site_name`: the feed's title; `cache`: kept by `mkdocs serve` between builds, so that
+    pages whose inputs did not change are not rendered again (see RenderCache and `reused`)."""
 
     def __init__(self, archive: Archive, page_size: int, urls: Urls | None = None,
-                 site_name: str = "Papers Archive"):
+                 site_name: str = "Papers Archive", cache: RenderCache | None = None):
         self.archive = archive
+        self.cache = cache
+        self.reused: set[str] = set()
+        """Docs paths of the paper pages that `outputs` did not yield, as their inputs equal
+        the cache's: their Markdown files from the last build stand."""
+        if cache is not None:
+            cache.use((page_size, urls or Urls(), site_name))
         self.papers = archive.papers
         self.page_size = page_size
         self.urls = urls or Urls()
@@ -170,6 +228,10 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=cache.templates if cache is not None else None,
+            # The environment lives for one build, in which no template changes: no file
+            # check on every include (about a millisecond each on a slow disk).
+            auto_reload=False,
         )
         self.env.filters.update(
             md=md_text, h=html_text, clean=clean, tex=tex_html, plain=tex_text, human_date=human_date,
@@ -227,12 +289,27 @@ class Renderer:
     def outputs(self, keep_paper: Callable[[str, dict], None] | None = None) -> Iterator[tuple[str, str | bytes]]:
         """Every generated file of the docs dir as (path, text), one at a time (100,000 paper
         pages are 600 MB of text); `keep_paper(path, meta)` also gets each paper's front matter."""
+        cache = self.cache
+        fresh: dict[str, tuple[tuple, dict]] = {}
         for paper in self.papers:
             path = u.paper_file(paper)
+            if cache is not None:
+                inputs = self.paper_inputs(paper)
+                hit = cache.papers.get(paper.id)
+                if hit is not None and hit[0] == inputs:
+                    fresh[paper.id] = hit
+                    self.reused.add(path)
+                    if keep_paper is not None:
+                        keep_paper(path, hit[1])
+                    continue
             meta, body = self.paper_parts(paper)
+            if cache is not None:
+                fresh[paper.id] = (inputs, meta)
             if keep_paper is not None:
                 keep_paper(path, meta)
             yield path, front_matter(meta) + body
+        if cache is not None:
+            cache.papers = fresh
         yield from self.date_pages().items()
         yield from self.tag_pages().items()
         yield from self.org_pages().items()
@@ -245,7 +322,22 @@ class Renderer:
             has_comments=any(p.comments is not None for p in self.papers),
         )
         yield u.FEED, self.feed()
-        yield u.EXPORT, papers_json_bytes(self.papers, self.urls)
+        yield u.EXPORT, papers_json_bytes(self.papers, self.urls, cache.records if cache is not None else None)
+        if cache is not None:  # listings gone (a tag without papers now) leave the cache
+            cache.listings = self._listings_seen
+            shown = {path for _, pages in cache.listings.values() for path in pages}
+            cache.listing_pages = {path: v for path, v in cache.listing_pages.items() if path in shown}
+
+    @cached_property
+    def _listings_seen(self) -> dict[str, tuple[Listing, dict[str, str]]]:
+        return {}
+
+    def paper_inputs(self, paper: Paper) -> tuple:
+        """Everything a paper page shows, beside the renderer's setting: the paper, the
+        titles and places of its related papers, its organization's page and its tags' pages."""
+        related = tuple((r.id, r.date, r.title) for r in (self.by_id.get(i) for i in paper.related) if r)
+        org = self.org_page(paper) if paper.organization else None
+        return paper, related, org, tuple(self.tag_page(t) for t in paper.tags)
 
     # Paper pages -----------------------------------------------------------------------
     def paper_parts(self, paper: Paper) -> tuple[dict, str]:
@@ -294,6 +386,15 @@ class Renderer:
     # Listings --------------------------------------------------------------------------
     def listing_pages(self, listing: Listing) -> dict[str, str]:
         """A listing's pages, exact and stable (pages/pagination.py), by docs path (urls.listing_file)."""
+        if self.cache is not None:
+            hit = self.cache.listings.get(listing.folder)
+            if hit is None or hit[0] != listing:
+                hit = (listing, self._listing_pages(listing))
+            self._listings_seen[listing.folder] = hit
+            return hit[1]
+        return self._listing_pages(listing)
+
+    def _listing_pages(self, listing: Listing) -> dict[str, str]:
         out: dict[str, str] = {}
         count = len(listing.papers)
         pages = pagination.paginate(count, self.page_size)
@@ -310,6 +411,15 @@ class Renderer:
             title = pagination.heading(listing.title, page, shown)
             dated = [p.date for p in shown if p.date]
             trail = listing.trail + ((("Page " + str(page.number), path),) if not page.newest else ())
+            if self.cache is not None:
+                # What the template shows (listing.md.j2): an older page names neither the
+                # listing's count nor its number of pages, so it stays as the listing grows.
+                inputs = (title, listing.intro if page.newest else "", tuple(shown), page.number, page.count > 1,
+                          (count, page.count) if page.newest else None, newer, older, trail, listing.around)
+                hit = self.cache.listing_pages.get(path)
+                if hit is not None and hit[0] == inputs:
+                    out[path] = hit[1]
+                    continue
             out[path] = template.render(
                 fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
                 title=title, intro=listing.intro if page.newest else "", papers=shown, path=path,
@@ -319,6 +429,8 @@ class Renderer:
                 span=(dated[-1], dated[0]) if dated else None, crumbs=self.crumbs(path, trail),
                 around=[(rel, text, self.urls.href(path, to)) for rel, text, to in listing.around],
             )
+            if self.cache is not None:
+                self.cache.listing_pages[path] = (inputs, out[path])
         return out
 
     def year_counts(self) -> list[tuple[int, int]]:

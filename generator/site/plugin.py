@@ -24,25 +24,20 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import is_error_template, normalize_url
 
 from ..data.model import GeneratorError
-from ..data.pipeline import Archive, Cache, Settings, collect
-from ..pages.render import Renderer, write_outputs
+from ..data.pipeline import Archive, Cache, Previous, Settings, collect
+from ..pages.render import MemoryBytecodeCache, RenderCache, Renderer, write_changed, write_outputs
 from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
 from . import lean_pages
 from .config import PapersConfig, resolve
 from .finish import finish_page
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
+from .preview import REUSED_TEMPLATE, Kept, KeptPage, QuietKeptPages, keep_site, restore_site, swap_index
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
 # The list of a listing page (templates/listing.md.j2): a raw HTML block from <ul> to </ul>.
 _PAPER_LIST = re.compile(r'^<ul class="papers-list">\n.*?^</ul>$', re.M | re.S)
 _STAND_IN = "<!-- papers: list -->"
-# Under `mkdocs serve`, the template of a page whose Markdown did not change since the last
-# build: it renders nothing, and on_post_page hands back the page's HTML of that build.
-_REUSED = "papers-reused.html"
-# What `mkdocs serve` keeps of the built site across its builds (MkDocs empties the site dir
-# before each one): moved aside before, moved back after, and then brought up to date.
-_KEPT = (PAPERS, "pagefind")
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -68,15 +63,29 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.generated_dir: Path | None = None
         """Under `mkdocs serve`, where the generated Markdown goes: outside the docs dir, which
         the server watches (a write there would start another build)."""
-        self.generated: list[str] = []
-        """The docs paths of this build's generated files (serve only)."""
+        self.contents: dict[str, str | bytes] = {}
+        """Serve only: this build's generated files but the paper pages, by docs path; MkDocs
+        reads them from memory (File.generated with content)."""
+        self.render_cache = RenderCache()
+        """Serve only: last build's rendering (pages.render.RenderCache)."""
+        self.paper_sources: set[str] = set()
+        """Serve only: the paper pages' Markdown files in generated_dir, by docs path."""
+        self.changed_papers: set[str] = set()
+        """Serve only: the paper pages whose Markdown this build rewrote."""
+        self.shell_fingerprint = ""
+        """Serve only: what the paper pages' theme render depended on at the last build."""
         self.nav_pages: set[str] = set()
         self.fingerprint = ""
-        self.html: dict[str, tuple[str, bytes, str]] = {}
-        """Serve only: per generated page not in the nav, (fingerprint, digest of its Markdown
-        and front matter, finished HTML) of the last build."""
-        self.reused: dict[str, str] = {}
-        self.page_files: set[Path] = set()
+        self.kept: dict[str, Kept] = {}
+        """Serve only: per generated page not in the nav, its output at the last build."""
+        self.quiet = QuietKeptPages()
+        self.theme_templates = MemoryBytecodeCache()
+        """Serve only: the theme's templates, compiled (the theme's Jinja environment is new
+        at every build)."""
+        self.gone: list[str] = []
+        """Serve only: the docs paths of generated pages (but paper pages) gone since the last build."""
+        self.page_files: set[str] = set()
+        """Serve only: the docs paths of the paper pages in the site dir."""
         self._lock = threading.Lock()
         self._generation = 0
         self._building = False
@@ -90,11 +99,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.serving = command == "serve"
         if self.serving:
             self.generated_dir = Path(tempfile.mkdtemp(prefix="papers-serve-"))
+            logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
 
     def on_shutdown(self) -> None:
         """End of `mkdocs serve`: remove the generated Markdown kept outside the docs dir."""
         if self.generated_dir is not None:
             shutil.rmtree(self.generated_dir, ignore_errors=True)
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Prepare the site's config before a build: lean pages when the theme has them, the
@@ -152,7 +163,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.indexer.cancel()
         self.indexer = None
         if self.serving:
-            self._keep_site(Path(config.site_dir))
+            with self._lock:
+                self._generation += 1
+                self._building = True
+            try:
+                keep_site(Path(config.site_dir))
+            except OSError as exc:
+                raise self._fail(f"cannot move aside {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
         tagged = None
         if self.config.search:
             from ..search.indexer import Indexer
@@ -189,15 +206,20 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # Problems are warnings: `mkdocs build --strict` fails on them, a plain build goes on.
         for problem in self.archive.problems:
             log.warning(str(problem))
-        renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name)
+        if self.serving:  # the next build keeps these papers' ids without reading papers.json
+            self.cache.previous = Previous.of(self.archive.papers)
+        renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name,
+                            cache=self.render_cache if self.serving else None)
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
-        self.generated = []
-        if self.serving:
-            outputs = self._named(outputs)
         try:
-            written, unchanged, removed = write_outputs(docs_dir, outputs)
+            if self.serving:
+                written, unchanged, removed = self._keep_outputs(outputs, renderer.reused)
+            else:
+                written, unchanged, removed = write_outputs(docs_dir, outputs)
         except GeneratorError as exc:
             raise self._fail(str(exc)) from None
+        except OSError as exc:
+            raise self._fail(f"cannot write {exc.filename or docs_dir}: {exc.strerror or exc}") from None
         self.stats.update({"markdown s": time.perf_counter() - mark, "files written": written,
                            "files unchanged": unchanged, "files removed": removed,
                            "rss after markdown MiB": _peak_rss_mib()})
@@ -212,29 +234,34 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         outside it."""
         return self.generated_dir if self.generated_dir is not None else Path(config.docs_dir)
 
-    def _named(self, outputs):
+    def _keep_outputs(self, outputs, reused: set[str]) -> tuple[int, int, int]:
+        """Serve: write the paper pages' Markdown that changed into generated_dir (read back
+        when the pages are written), keep every other generated file in memory for MkDocs, and
+        delete the Markdown of papers that are gone. Returns (written, unchanged, removed).
+        Raises OSError when a file cannot be written."""
+        assert self.generated_dir is not None
+        last, self.contents = self.contents, {}
+        written = unchanged = 0
+        made: set[Path] = set()
+        self.changed_papers = set()
         for name, text in outputs:
-            self.generated.append(name)
-            yield name, text
-
-    def _keep_site(self, site_dir: Path) -> None:
-        """Serve, before MkDocs empties the site dir: move the paper pages and search index
-        aside (renames, however many files), so that the next build rewrites only what changed."""
-        with self._lock:
-            self._generation += 1
-            self._building = True
-            keep = Path(f"{site_dir}.papers-kept")
-            for name in _KEPT:
-                if (site_dir / name).is_dir() and not (keep / name).exists():
-                    keep.mkdir(exist_ok=True)
-                    os.replace(site_dir / name, keep / name)
-
-    def _restore_site(self, site_dir: Path) -> None:
-        keep = Path(f"{site_dir}.papers-kept")
-        for name in _KEPT:
-            if (keep / name).is_dir() and not (site_dir / name).exists():
-                os.replace(keep / name, site_dir / name)
-        shutil.rmtree(keep, ignore_errors=True)
+            if name.startswith(PAPERS + "/"):
+                write_changed(self.generated_dir / name, text.encode("utf-8"), lambda *_: False, made)
+                self.changed_papers.add(name)
+                written += 1
+            else:
+                self.contents[name] = text
+                if last.get(name) == text:
+                    unchanged += 1
+                else:
+                    written += 1
+        now = self.changed_papers | reused
+        for gone in self.paper_sources - now:
+            (self.generated_dir / gone).unlink(missing_ok=True)
+        self.gone = [name for name in last if name not in self.contents and name.endswith(".md")]
+        removed = len(self.paper_sources - now) + len(last.keys() - self.contents.keys())
+        self.paper_sources = now
+        return written, unchanged + len(reused), removed
 
     def _fail(self, message: str) -> PluginError:
         """The error that stops the build; kept in `failure` too, as MkDocs reports a
@@ -259,7 +286,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             file = files.get_file_from_path(page.src_uri)
             if file is not None:
                 files.remove(file)
-        if self.generated_dir is not None:
+        if self.serving:
+            # The generated folders of the last build go back into the emptied site dir:
+            # pages kept (KeptPage) are not written again.
+            try:
+                restore_site(Path(config.site_dir))
+            except OSError as exc:
+                raise self._fail(f"cannot move back {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
             self._add_generated(files, config)
         return files
 
@@ -267,32 +300,49 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """Serve: the generated files, written outside the docs dir, as MkDocs File objects
         (as mkdocs-gen-files adds its files); generated files a `build` left in the docs dir
         are not read."""
-        assert self.generated_dir is not None
         for file in list(files):
             top = file.src_uri.split("/", 1)[0]
             if file.src_uri in GENERATED_FILES or (top in GENERATED_DIRS and "/" in file.src_uri):
                 files.remove(file)
-        papers = {page.src_uri for page in self.paper_pages}
-        for name in self.generated:
-            if name not in papers:
+        for name, content in self.contents.items():
+            files.append(File.generated(config, name, content=content))
+        if not self.config.fast_pages:  # MkDocs renders the paper pages too: read from their files
+            for name in self.paper_sources:
                 files.append(File.generated(config, name, abs_src_path=str(self.generated_dir / name)))
 
     def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
-        """Keep the site's navigation for the paper pages' theme render; returns it unchanged."""
+        """Keep the site's navigation for the paper pages' theme render. Under serve, a
+        generated page outside the nav whose Markdown and site-wide inputs are the last
+        build's becomes a KeptPage (site/preview.py): MkDocs writes its last HTML again
+        without reading it. Returns `nav` unchanged."""
         self.nav = nav
         if self.serving:
             self.nav_pages = {page.file.src_uri for page in nav.pages}
             self.fingerprint = _fingerprint(config, nav)
+            kept, self.kept = self.kept, {}
+            for name, markdown in self.contents.items():
+                last = kept.get(name)
+                if (last is not None and last.fingerprint == self.fingerprint and last.markdown == markdown
+                        and name not in self.nav_pages):
+                    file = files.get_file_from_path(name)
+                    if file is not None:  # the Page MkDocs made for it (not in the nav) is replaced
+                        KeptPage(file, config, last)
+                        self.kept[name] = last
+            self.quiet.pages = set(self.kept)
         return nav
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
         """Keep the theme's Jinja environment and the site's files for the paper pages, and give
         lean pages their template globals (site/lean_pages.py); returns `env`."""
         self.env, self.files = env, files
+        # MkDocs makes this environment for one build, in which no template changes: no file
+        # check of every template at every use (thousands per build on a slow disk).
+        env.auto_reload = False
         if self.lean:
             lean_pages.setup(env)
         if self.serving:
-            env.loader = ChoiceLoader([DictLoader({_REUSED: ""}), env.loader])
+            env.loader = ChoiceLoader([DictLoader({REUSED_TEMPLATE: ""}), env.loader])
+            env.bytecode_cache = self.theme_templates
         return env
 
     def _write_paper_pages(self, config: MkDocsConfig) -> None:
@@ -315,13 +365,22 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             return shell
 
         site_dir = Path(config.site_dir)
-        written, unchanged = write_pages(self.paper_pages, shell_for, self._docs(config), site_dir,
-                                         Urls.of(config))
-        if self.serving:  # pages of papers that are gone, kept from the last build
-            now = {site_dir / Urls.of(config).output(p.src_uri) for p in self.paper_pages}
-            for gone in self.page_files - now:
-                gone.unlink(missing_ok=True)
+        urls = Urls.of(config)
+        pages = self.paper_pages
+        unchanged = 0
+        if self.serving:
+            now = {p.src_uri for p in pages}
+            for gone in self.page_files - now:  # pages of papers that are gone, kept from the last build
+                (site_dir / urls.output(gone)).unlink(missing_ok=True)
             self.page_files = now
+            # Under the same theme render, only the pages whose Markdown changed are written:
+            # the others, kept from the last build, hold what they would be written with.
+            if self.shell_fingerprint == self.fingerprint:
+                pages = [p for p in pages if p.src_uri in self.changed_papers]
+                unchanged = len(self.paper_pages) - len(pages)
+            self.shell_fingerprint = self.fingerprint
+        written, same = write_pages(pages, shell_for, self._docs(config), site_dir, urls)
+        unchanged += same
         self.stats["paper pages s"] = time.perf_counter() - start
         log.info("papers: %d paper pages written, %d unchanged in %.1f s", written, unchanged,
                  time.perf_counter() - start)
@@ -338,15 +397,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if generated:
             self.bodies[page.file.src_uri] = markdown
             return ""
-        if self.serving and page.file.generated_by and page.file.src_uri not in self.nav_pages:
-            # Not in the nav, a generated page's HTML follows from its Markdown alone.
-            digest = hashlib.blake2b(f"{page.meta!r}\n{markdown}".encode(), digest_size=16).digest()
-            last = self.html.get(page.file.src_uri)
-            if last is not None and last[:2] == (self.fingerprint, digest):
-                page.meta["template"] = _REUSED
-                self.reused[page.file.src_uri] = last[2]
-                return ""
-            self.html[page.file.src_uri] = (self.fingerprint, digest, "")
+        if isinstance(page, KeptPage):
+            return ""
         # A listing's list of papers is one raw HTML block too, which Python-Markdown's HTML
         # parser reads slowly (most of a listing page's time): it stands aside meanwhile.
         lists = _PAPER_LIST.findall(markdown)
@@ -361,6 +413,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         body = self.bodies.pop(page.file.src_uri, None)
         if body is not None:
             return body
+        if isinstance(page, KeptPage):
+            return html
+        if self.serving and page.file.src_uri in self.contents and page.file.src_uri not in self.nav_pages:
+            # Not in the nav, a generated page's HTML follows from its Markdown alone: kept
+            # for the next build once on_post_page has it.
+            self.kept[page.file.src_uri] = Kept(self.fingerprint, self.contents[page.file.src_uri],
+                                                frozenset(page.present_anchor_ids or ()))
         lists = self.lists.pop(page.file.src_uri, None)
         if lists:
             pieces = html.split(_STAND_IN)
@@ -374,16 +433,17 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
         """A page's whole HTML after the theme: minified, with its Content-Security-Policy
         (site/finish.py; under `mkdocs serve` one that lets its reload script run). Under serve,
-        a listing page whose inputs did not change gets the HTML of the last build back.
+        a generated page kept from the last build (KeptPage) gives nothing: its file stands.
         Returns the HTML to write."""
-        reused = self.reused.pop(page.file.src_uri, None)
-        if reused is not None:
-            return reused
-        output = finish_page(output, self.serving)
-        last = self.html.get(page.file.src_uri)
-        if self.serving and last is not None and not last[2]:
-            self.html[page.file.src_uri] = (last[0], last[1], output)
-        return output
+        if isinstance(page, KeptPage):  # its file, from the last build, is in the site already
+            return ""
+        return finish_page(output, self.serving)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A build failed (serve goes on): what it left in the site dir is not to be trusted,
+        so the next build writes every page again."""
+        self.kept = {}
+        self.shell_fingerprint = ""
 
     def on_template_context(self, context, /, *, template_name: str, config: MkDocsConfig):
         """The context of a theme template (404.html, sitemap.xml): an error page's links take
@@ -412,8 +472,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise self._fail(f"cannot write {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
 
     def _post_build(self, config: MkDocsConfig) -> None:
-        if self.serving:
-            self._restore_site(Path(config.site_dir))
+        if self.serving:  # the pages of listings that are gone, kept from the last build
+            for name in self.gone:
+                (Path(config.site_dir) / Urls.of(config).output(name)).unlink(missing_ok=True)
         if self.lean:  # what lean pages leave out, written once (see lean_pages.py)
             lean_pages.write_chrome(config, self.env, self.nav, self.files)
         urls = Urls.of(config)
@@ -438,7 +499,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self._building = False
             pending, self._pending_index = self._pending_index, None
             if pending is not None:
-                _swap_index(Path(config.site_dir), pending)
+                swap_index(Path(config.site_dir), pending)
         report = os.environ.get("PAPERS_TIMINGS")
         if report:  # the benchmarks read the stage timings from here
             Path(report).write_text(json.dumps(self.stats, indent=1), encoding="utf-8")
@@ -465,21 +526,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 elif self._building:
                     self._pending_index = staging / "pagefind"
                 else:
-                    _swap_index(site_dir, staging / "pagefind")
+                    swap_index(site_dir, staging / "pagefind")
                     log.info("papers: search index updated")
 
         threading.Thread(target=run, name="pagefind-serve", daemon=True).start()
-
-
-def _swap_index(site_dir: Path, bundle: Path) -> None:
-    """Put the search index `bundle` at site_dir/pagefind, in place of the one there."""
-    old = site_dir.with_name(site_dir.name + ".papers-old-index")
-    shutil.rmtree(old, ignore_errors=True)
-    if (site_dir / "pagefind").exists():
-        os.replace(site_dir / "pagefind", old)
-    os.replace(bundle, site_dir / "pagefind")
-    shutil.rmtree(bundle.parent, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _fingerprint(config: MkDocsConfig, nav) -> str:

@@ -1,0 +1,133 @@
+"""What `mkdocs serve` keeps between the builds of one session, so that a rebuild after an edit
+does work in proportion to the edit (the plugin's caches of data and Markdown are in
+data/pipeline.Cache and pages/render.RenderCache):
+
+- the HTML of generated pages whose Markdown did not change (`Kept`, `KeptPage`): MkDocs
+  neither parses their front matter nor runs Markdown on them again;
+- the built site's generated folders (paper pages, listings) and search index, moved aside
+  before MkDocs empties the site dir and moved back before it writes (`keep_site`,
+  `restore_site`): a kept page's file is already in place and is not written again (MkDocs
+  skips a page whose output is empty, and `QuietKeptPages` drops its line saying so);
+  whatever else the site dir held is deleted on a thread, not by MkDocs one folder at a
+  time while the writer waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..pages.urls import GENERATED_DIRS
+
+REUSED_TEMPLATE = "papers-reused.html"
+"""The template of a KeptPage: it renders nothing (the plugin adds it to the theme's Jinja
+loader under serve)."""
+
+KEPT_DIRS = (*GENERATED_DIRS, "pagefind")
+"""What the site dir keeps across builds: the generated pages' folders (the paper pages, which
+the plugin writes when they changed, and the listings, which MkDocs writes when they changed)
+and the search index (replaced when the next one is ready)."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A generated page's output at the last build."""
+
+    fingerprint: str
+    """What every page's HTML depends on besides its Markdown (plugin._fingerprint)."""
+    markdown: str
+    """The generated Markdown (front matter included) it was made from."""
+    anchors: frozenset[str]
+    """Its anchor ids (MkDocs' Page.present_anchor_ids), for other pages' anchor links."""
+
+
+class KeptPage(Page):
+    """A generated page whose Markdown and site-wide inputs are those of the last build: its
+    file in the site, from the last build, stands. Reading it costs nothing: no front matter
+    parsed, no Markdown run (Material's blog plugin makes its pages Page subclasses the same
+    way), and its output is empty, so MkDocs writes nothing."""
+
+    def __init__(self, file: File, config, kept: Kept) -> None:
+        super().__init__(None, file, config)
+        self.kept = kept
+
+    def read_source(self, config) -> None:
+        """No reading: the page renders through REUSED_TEMPLATE, which renders nothing."""
+        self.markdown = ""
+        self.meta = {"template": REUSED_TEMPLATE}
+
+    def render(self, config, files: Files) -> None:
+        """No Markdown: the page's HTML is in the site already."""
+        self.content = ""
+        self.toc = []  # type: ignore[assignment]
+        self.present_anchor_ids = set(self.kept.anchors)
+        self.links_to_anchors = {}
+
+
+def keep_site(site_dir: Path) -> None:
+    """Before MkDocs empties `site_dir`: move KEPT_DIRS aside (beside it, `<site>.papers-kept`)
+    and everything else into a folder deleted on a thread. Renames only: as fast for
+    100,000 files as for one. Raises OSError when a rename fails."""
+    if not site_dir.is_dir():
+        return
+    keep = Path(f"{site_dir}.papers-kept")
+    trash = Path(f"{site_dir}.papers-trash")
+    n = 0
+    while trash.exists():  # a deletion still under way
+        n += 1
+        trash = Path(f"{site_dir}.papers-trash-{n}")
+    for entry in os.scandir(site_dir):
+        if entry.name in KEPT_DIRS and entry.is_dir() and not (keep / entry.name).exists():
+            keep.mkdir(exist_ok=True)
+            os.replace(entry.path, keep / entry.name)
+        else:
+            trash.mkdir(exist_ok=True)
+            os.replace(entry.path, trash / entry.name)
+    if trash.exists():
+        threading.Thread(target=shutil.rmtree, args=(trash, True), name="papers-trash", daemon=True).start()
+
+
+def restore_site(site_dir: Path) -> None:
+    """After MkDocs emptied the site dir: move back what keep_site set aside (unless this build
+    wrote its own). Raises OSError when a rename fails."""
+    keep = Path(f"{site_dir}.papers-kept")
+    for name in KEPT_DIRS:
+        if (keep / name).is_dir() and not (site_dir / name).exists():
+            os.replace(keep / name, site_dir / name)
+    shutil.rmtree(keep, ignore_errors=True)
+
+
+def swap_index(site_dir: Path, bundle: Path) -> None:
+    """Put the search index `bundle` at site_dir/pagefind, in place of the one there, and
+    delete the folder `bundle` was made in."""
+    old = site_dir.with_name(site_dir.name + ".papers-old-index")
+    shutil.rmtree(old, ignore_errors=True)
+    if (site_dir / "pagefind").exists():
+        os.replace(site_dir / "pagefind", old)
+    os.replace(bundle, site_dir / "pagefind")
+    shutil.rmtree(bundle.parent, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class QuietKeptPages(logging.Filter):
+    """Drops MkDocs' "Page skipped: '<page>'. Generated empty output." for the KeptPages of the
+    build (`pages`, their docs paths): their files are in the site already. Added to MkDocs'
+    build logger (mkdocs.commands.build) for one `serve`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the line of a kept page; every other record passes."""
+        message = record.getMessage()
+        if message.startswith("Page skipped: '"):
+            return message[len("Page skipped: '"):].split("'", 1)[0] not in self.pages
+        return True
