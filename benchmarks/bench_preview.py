@@ -13,15 +13,19 @@ makes five kinds of edit, `--runs` times each, one at a time:
 
 For each it prints the median time from the edit (the file written) to the end of the rebuild
 (MkDocs' "Documentation built in" line in the server's log) and the number of builds the edit
-caused (counted until the server has been idle for `--settle` seconds).
+caused (counted until the server has been idle for `--settle` seconds). With `--browser`, the
+home page is open in headless Chromium all along (as a writer keeps it open), and the table
+also gives the time from the edit until the page has reloaded, with the appended paper listed
+after an append.
 
     .venv/bin/python benchmarks/bench_preview.py                          # 1,000 and 10,000 papers, 5 runs
-    .venv/bin/python benchmarks/bench_preview.py --sizes 10000 --runs 3
+    .venv/bin/python benchmarks/bench_preview.py --sizes 10000 --runs 3 --browser
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import socket
@@ -108,9 +112,10 @@ class Server:
         self.log_file.close()
 
 
-def entry(title: str, abstract: str) -> str:
-    """One dated paper of a layout A dump."""
-    return f"{title}\n\n{abstract}\n\n  • 3 authors\n·\nOct 7 2\n\n"
+def entry(title: str, abstract: str, when: str = "Oct 7") -> str:
+    """One dated paper of a layout A dump, with 2 comments; `when` as the page shows a date
+    (`Oct 7`, `Jan 1, 2026`)."""
+    return f"{title}\n\n{abstract}\n\n  • 3 authors\n·\n{when} 2\n\n"
 
 
 class Editor:
@@ -123,6 +128,14 @@ class Editor:
         self.title = self.abstract = ""
         self.tag_phrase = 0
         self.dumps = 0
+        self.newest = corpus.start + timedelta(days=corpus.days)
+        """The newest paper's date (synth.Corpus dates its papers up to start + days)."""
+
+    def entry(self) -> str:
+        """The appended paper, dated the day after the archive's newest paper: the newest, so
+        that the home page lists it."""
+        when = self.newest + timedelta(days=1)
+        return entry(self.title, self.abstract, f"{when:%b} {when.day}, {when.year}")
 
     def edit(self, kind: str) -> None:
         if kind == "append":
@@ -130,7 +143,7 @@ class Editor:
             self.title = f"Preview Benchmark Paper Number {self.n} on Quantum Gardening"
             self.abstract = f"We study quantum gardening, case {self.n}, with a new benchmark."
             with self.dump.open("a", encoding="utf-8") as f:
-                f.write(entry(self.title, self.abstract))
+                f.write(self.entry())
         elif kind == "abstract":
             text = self.dump.read_text(encoding="utf-8")
             changed = self.abstract.replace("a new benchmark", "a changed benchmark")
@@ -138,12 +151,12 @@ class Editor:
             self.abstract = changed
         elif kind == "delete":
             text = self.dump.read_text(encoding="utf-8")
-            self.dump.write_text(text.replace(entry(self.title, self.abstract), ""), encoding="utf-8")
+            self.dump.write_text(text.replace(self.entry(), ""), encoding="utf-8")
         elif kind == "dump":
             # Today's page pasted: 50 papers of the last days, newer than the archive's.
             self.dumps += 1
-            today = self.corpus.start + timedelta(days=self.corpus.days + 20 * self.dumps)
-            write_dump(self.corpus_dir, self.corpus, 50, 90_000 + self.dumps, newest=today)
+            self.newest += timedelta(days=20)  # past the appended paper's day too
+            write_dump(self.corpus_dir, self.corpus, 50, 90_000 + self.dumps, newest=self.newest)
         elif kind == "tags":
             self.tag_phrase += 1
             path = self.root / "content" / "tags.yml"
@@ -154,17 +167,51 @@ class Editor:
             raise ValueError(kind)
 
 
-def measure(server: Server, editor: Editor, kind: str, settle: float) -> tuple[float, int]:
-    """One edit: (seconds from the edit to the end of its rebuild, builds it caused)."""
+CHROMIUM = Path(os.environ.get("PAPERS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def still_the_same_document(page) -> bool:
+    """True while the page still holds the document marked with `window.papersNotReloaded`;
+    False once the live reload has replaced it (a poll during the reload finds no document)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return page.evaluate("window.papersNotReloaded === true")
+    except PlaywrightError as error:
+        if "context was destroyed" in str(error):
+            return False
+        raise
+
+
+def measure(server: Server, editor: Editor, kind: str, settle: float, page=None) -> tuple[float, int, float | None]:
+    """One edit: (seconds from the edit to the end of its rebuild, builds it caused, seconds
+    from the edit until `page` reloaded, and after an append lists the new paper; None
+    without a page)."""
     before = server.builds()
+    if page is not None:
+        page.evaluate("window.papersNotReloaded = true")
     start = time.perf_counter()
     editor.edit(kind)
-    done = server.wait_built(before + 1)
+    shown = built = None
+    # Both watched at once: the end of the rebuild (the server's log) and the page's reload.
+    while built is None or (page is not None and shown is None):
+        now = time.perf_counter()
+        if now - start > 300:
+            sys.exit(f"no rebuild and reload within 300 s after the {kind} edit")
+        if built is None and server.builds() > before:
+            built = now
+        if page is not None and shown is None and not still_the_same_document(page):
+            page.wait_for_load_state("load")
+            if kind == "append":
+                page.get_by_text(editor.title).first.wait_for(timeout=30_000)
+            shown = time.perf_counter() - start
+        time.sleep(0.02)
     server.settle(settle)
-    return done - start, server.builds() - before
+    return built - start, server.builds() - before, shown
 
 
-def run_size(papers: int, runs: int, work: Path, settle: float) -> dict[str, tuple[float, int]]:
+def run_size(papers: int, runs: int, work: Path, settle: float, browser=None) -> dict[str, tuple]:
     corpus_dir = work / f"corpus-{papers}"
     corpus = make_corpus(corpus_dir, papers)
     root = project(work / f"project-{papers}", corpus_dir)
@@ -174,16 +221,26 @@ def run_size(papers: int, runs: int, work: Path, settle: float) -> dict[str, tup
         server.wait_built(1)
         server.settle(settle)
         print(f"{papers:,} papers: first build {time.perf_counter() - start:.1f} s", flush=True)
+        page = None
+        if browser is not None:
+            page = browser.new_page()
+            page.goto(server.url)
+            page.wait_for_load_state("load")
         editor = Editor(root, corpus_dir, corpus)
         times: dict[str, list[float]] = {k: [] for k in KINDS}
         builds: dict[str, list[int]] = {k: [] for k in KINDS}
+        shown: dict[str, list[float]] = {k: [] for k in KINDS}
         for run in range(runs):
             for kind in KINDS:
-                seconds, count = measure(server, editor, kind, settle)
+                seconds, count, reload = measure(server, editor, kind, settle, page)
                 times[kind].append(seconds)
                 builds[kind].append(count)
-                print(f"  run {run + 1} {kind:8} {seconds:5.2f} s, {count} build(s)", flush=True)
-        return {k: (statistics.median(times[k]), max(builds[k])) for k in KINDS}
+                if reload is not None:
+                    shown[kind].append(reload)
+                page_note = f", page reloaded after {reload:5.2f} s" if reload is not None else ""
+                print(f"  run {run + 1} {kind:8} {seconds:5.2f} s, {count} build(s){page_note}", flush=True)
+        return {k: (statistics.median(times[k]), max(builds[k]),
+                    statistics.median(shown[k]) if shown[k] else None) for k in KINDS}
     finally:
         server.stop()
 
@@ -195,17 +252,32 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=3.0,
                         help="seconds without a build after which an edit's builds are counted (default 3)")
     parser.add_argument("--work", type=Path, help="keep the corpora and projects here (default: a temp dir)")
+    parser.add_argument("--browser", action="store_true",
+                        help="keep the home page open in headless Chromium (PAPERS_CHROMIUM, default "
+                             "/usr/bin/chromium) and time each edit until it has reloaded")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp, contextlib.ExitStack() as stack:
         work = args.work or Path(tmp)
-        rows = {n: run_size(n, args.runs, work, args.settle) for n in args.sizes}
+        browser = None
+        if args.browser:
+            from playwright.sync_api import sync_playwright
+
+            playwright = stack.enter_context(sync_playwright())
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            stack.callback(browser.close)
+        rows = {n: run_size(n, args.runs, work, args.settle, browser) for n in args.sizes}
     print(f"\n| edit | {' | '.join(f'{n:,} papers' for n in rows)} |")
     print(f"|---|{'---:|' * len(rows)}")
     for kind in KINDS:
-        cells = [f"{rows[n][kind][0]:.1f} s, {rows[n][kind][1]} build{'s' if rows[n][kind][1] != 1 else ''}"
-                 for n in rows]
+        cells = []
+        for n in rows:
+            seconds, count, shown = rows[n][kind]
+            cell = f"{seconds:.1f} s, {count} build{'s' if count != 1 else ''}"
+            cells.append(cell + (f"; page {shown:.1f} s" if shown is not None else ""))
         print(f"| {kind} | {' | '.join(cells)} |")
-    print(f"\nmedian of {args.runs} edits each; builds: the most one edit caused")
+    print(f"\nmedian of {args.runs} edits each: edit to end of rebuild"
+          + ("; page: edit to the reloaded page in Chromium" if args.browser else "")
+          + "; builds: the most one edit caused")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -260,3 +261,48 @@ def test_mkdocs_serve_builds_the_index():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def preview_index(papers: list, site: Path, parts: search.IndexParts) -> search.Indexer:
+    """The index `mkdocs serve` makes of `papers`, from `parts` kept across its builds."""
+    indexer = search.Indexer(log=lambda message: None, parts=parts)
+    indexer.start(papers)
+    indexer.finish(site)
+    return indexer
+
+
+def all_fragments(site: Path) -> dict[str, dict]:
+    """Every fragment of every part of the index at `site`, by page id."""
+    manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
+    found: dict[str, dict] = {}
+    for part in ["", *manifest["bundles"]]:
+        found.update(pagefind_bundle.read_fragments(site / "pagefind" / part))
+    return found
+
+
+def test_a_preview_makes_again_only_the_part_an_edit_touched(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "PREVIEW_PART", 100)
+    papers = sample_papers()
+    parts = search.IndexParts(tmp_path / "parts")
+    parts.folder.mkdir()
+    first = preview_index(papers, tmp_path / "one", parts)
+    assert parts.count == 4 and parts.indexed == first.parts == 4
+    assert sorted(f["url"] for f in all_fragments(tmp_path / "one").values()) == sorted(
+        Urls().search_record(p) for p in papers)
+    # An abstract rewritten: its part alone is indexed again, and the new text is found there.
+    edited = list(papers)
+    edited[7] = replace(papers[7], abstract="We garden with qubits in a greenhouse.")
+    made = []
+    index_bundle = search.index_bundle
+    monkeypatch.setattr(search, "index_bundle", lambda part, *a, **k: made.append(part) or index_bundle(part, *a, **k))
+    preview_index(edited, tmp_path / "two", parts)
+    assert parts.indexed == 1 and len(made) == 1 and edited[7] in made[0]
+    fragments = all_fragments(tmp_path / "two")
+    text = {f["url"]: f["content"] for f in fragments.values()}
+    assert "greenhouse" in text[Urls().search_record(edited[7])]
+    # Page ids stay unique over the parts, and the sorts name every paper once.
+    assert len(fragments) == len(papers)
+    sorts = json.loads((tmp_path / "two" / "pagefind" / search.SORTS).read_text())["pages"]
+    assert sorted(sorts) == sorted(fragments)
+    # The first index, still served, lost none of its files when the part was made again.
+    assert len(all_fragments(tmp_path / "one")) == len(papers)

@@ -4,20 +4,24 @@ a page that shows the edit; and `mkdocs build` after an edit equal to a build fr
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_preview import Server, entry  # noqa: E402
+from bench_preview import Server, entry, still_the_same_document  # noqa: E402
 
 from generator.site.csp import POLICY, SERVE_POLICY  # noqa: E402
+from generator.site.finish import PREVIEW_META  # noqa: E402
+from generator.site.preview import SEARCH_STATUS  # noqa: E402
 
 
 def sample_project(root: Path) -> Path:
@@ -42,22 +46,7 @@ def paste(title: str) -> str:
     """A pasted old search page (FORMATS.md A) with one paper, newer than every sample paper."""
     return ("\nnew\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
             "byAK and the research community\n\nJan 6, 2031\n\n"
-            + entry(title, "We garden with qubits.").replace("Oct 7 2", "Jan 5, 2031 2"))
-
-
-def still_the_same_document(page) -> bool:
-    """True while the page still holds the document that set `window.papersNotReloaded`.
-
-    A poll that lands while the reload is under way finds no document to evaluate in
-    (Playwright: "Execution context was destroyed"); that is the reload, not a failure."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    try:
-        return page.evaluate("window.papersNotReloaded === true")
-    except PlaywrightError as error:
-        if "context was destroyed" in str(error):
-            return False
-        raise
+            + entry(title, "We garden with qubits.", "Jan 5, 2031"))
 
 
 def test_serve_reloads_an_edited_dump_with_one_build_and_no_console_error(tmp_path: Path, browser):
@@ -112,8 +101,6 @@ def test_serve_rebuilds_when_a_users_own_page_changes(tmp_path: Path):
         server.wait_built(2, timeout=120)
         server.settle(3)
         assert server.builds() == 2
-        import urllib.request
-
         html = urllib.request.urlopen(server.url + "about/").read().decode()
         assert "Second text." in html
     finally:
@@ -158,3 +145,35 @@ def test_a_build_after_an_edit_equals_a_build_from_scratch(tmp_path: Path):
 def test_the_published_policy_stays_strict():
     assert "'unsafe-inline'" not in POLICY
     assert re.search(r"script-src 'self' 'unsafe-inline'", SERVE_POLICY)
+
+
+def test_search_says_when_it_lags_behind_the_last_edit(tmp_path: Path, browser):
+    root = sample_project(tmp_path / "site")
+    server = Server(root)
+    try:
+        server.wait_built(1, timeout=300)
+        server.settle(2)
+        # The first build makes its index before it ends: search is up to date.
+        status = json.loads(urllib.request.urlopen(server.url + SEARCH_STATUS).read())
+        assert status == {"updating": False}
+        page = browser.new_page()
+        lagging = {"updating": True}
+        page.route(f"**/{SEARCH_STATUS}", lambda route: route.fulfill(json=lagging))
+        status_line = page.locator("[data-papers-search-status]")
+        counted = status_line.filter(has_text=re.compile(r"\d+ papers?\b"))  # the results are in
+        page.goto(server.url + "search/?q=language")
+        counted.wait_for(timeout=30_000)
+        assert "catching up with your last edit" in status_line.inner_text()
+        lagging["updating"] = False
+        page.reload()
+        counted.wait_for(timeout=30_000)
+        assert "catching up" not in status_line.inner_text()
+    finally:
+        server.stop()
+
+
+def test_published_pages_do_not_ask_whether_search_lags(tmp_path: Path):
+    site = sample_project(tmp_path / "site")
+    build(site)
+    assert not (site / "site" / SEARCH_STATUS).exists()
+    assert PREVIEW_META not in (site / "site" / "search" / "index.html").read_text(encoding="utf-8")

@@ -136,7 +136,7 @@ def test_every_link_of_the_generated_pages_finds_its_page_without_directory_urls
 
 
 @pytest.mark.parametrize("url", ["", "papers/2025/10/a-b/", "a.html", "tags/x/page-2.html", "../x", "./a", "a/./b",
-                                 "/abs", "//host/x", "a?b", "a#b", "ü/ß/", "a..b/", ".hidden/", "x:y", "a b/"])
+                                 "/abs", "//host/x", "a?b", "a#b", "ü/ß/", "a..b/", ".hidden/", "x:y", "a b/", "a\tb", "a/..", "a/.", ".", "..", "a\\\\b"])
 @pytest.mark.parametrize("site_url", ["https://x.github.io/repo/", "https://example.org"])
 def test_absolute_urls_join_as_urljoin_does(url: str, site_url: str) -> None:
     assert Urls(site_url=site_url).absolute(url) == urljoin(site_url.rstrip("/") + "/", url)

@@ -71,6 +71,8 @@ class Cache:
     of `Settings.previous` when None."""
     vectors: Vectors | None = None
     """The related papers' vectors of the last build (related.update_related)."""
+    rules: tuple[bytes, tuple[Tag, ...]] | None = None
+    """The tag rules file's bytes and the taxonomy read from them."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def collect(
     taxonomy: tuple[Tag, ...] = ()
     if with_tags and settings.tags is not None:
         start = time.perf_counter()
-        taxonomy = load_taxonomy(settings.tags)
+        taxonomy = _load_taxonomy(settings.tags, cache)
         papers = apply_tags(papers, taxonomy, _tag_cache(cache, taxonomy))
         timings["tags"] = time.perf_counter() - start
         say(f"tagged: {sum(1 for p in papers if p.tags)} of {len(papers)} papers have a tag")
@@ -166,6 +168,19 @@ def collect(
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
     return Archive(dumps, papers, problems, taxonomy, timings)
+
+
+def _load_taxonomy(path: Path, cache: Cache | None) -> tuple[Tag, ...]:
+    """load_taxonomy, not again while the file keeps its bytes (with `cache`)."""
+    if cache is None:
+        return load_taxonomy(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:  # load_taxonomy says what is wrong
+        return load_taxonomy(path)
+    if cache.rules is None or cache.rules[0] != raw:
+        cache.rules = (raw, load_taxonomy(path))
+    return cache.rules[1]
 
 
 def _tag_cache(cache: Cache | None, taxonomy: tuple[Tag, ...]) -> dict | None:

@@ -262,6 +262,7 @@ class Renderer:
         names = {t.name for t in archive.taxonomy}
         names.update(t for p in self.papers for t in p.tags)
         self.tag_folders = u.unique_slugs(((n, n) for n in names), u.tag_slug)
+        self._tag_pages: dict[str, str] = {}
 
     def tag_folder(self, name: str) -> str:
         """The docs folder of a tag's pages: `tags/<slug>`, its slug unique among the tags."""
@@ -269,7 +270,10 @@ class Renderer:
 
     def tag_page(self, name: str) -> str:
         """The docs path of a tag's page."""
-        return u.index(self.tag_folder(name))
+        page = self._tag_pages.get(name)
+        if page is None:
+            page = self._tag_pages[name] = u.index(self.tag_folder(name))
+        return page
 
     def item(self, paper: Paper, path: str) -> str:
         """A paper's entry in a listing at docs path `path`; listings sit outside papers/, so

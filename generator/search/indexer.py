@@ -13,6 +13,10 @@ record, so an archive of more than SHARD_PAGES papers is indexed in parts, each 
 (`pagefind/`, `pagefind/part-2/`, …), merged in the browser by Pagefind's `mergeIndex`: 100,000
 papers take 7 parts of at most 2 GB each instead of 12 GB at once.
 
+Under `mkdocs serve` the parts are different (IndexParts): about PREVIEW_PART papers each,
+a paper's part chosen by a hash of its id, so that an edit makes one part again in the
+background and the others are kept.
+
 Every first query loads the page table of each bundle's metadata file: per page, its hash (the
 name of its fragment file) and its word count. Pagefind's hashes are random hex strings that do
 not compress, 6.7 bytes a page after gzip; `compact` renames the pages to a base-36 counter,
@@ -31,13 +35,16 @@ overrides/assets/search.js:
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
+import os
 import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data.model import GeneratorError, Paper
@@ -77,10 +84,10 @@ def paper_record(paper: Paper, language: str = "en") -> str:
     # Searched (Pagefind 1.5 searches metadata) but never shown: see terms.py. The
     # organization is found by its name too, not only through its filter.
     known: set[str] = set()
-    for field, text in (("title_terms", paper.title), ("terms", f"{paper.abstract} {paper.organization or ''}")):
+    for meta, text in (("title_terms", paper.title), ("terms", f"{paper.abstract} {paper.organization or ''}")):
         terms = hidden_terms(text, known)
         if terms:
-            data.append(f'<span data-pagefind-meta="{field}">{html_text(" ".join(terms))}</span>')
+            data.append(f'<span data-pagefind-meta="{meta}">{html_text(" ".join(terms))}</span>')
     if paper.organization:
         data.append(f'<span data-pagefind-meta="organization">{html_text(paper.organization)}</span>')
     abstract = f"<p>{html_text(tex_text(paper.abstract))}</p>" if paper.abstract else ""
@@ -102,6 +109,9 @@ def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = 
     `urls.search_record` URL; return the peak memory of Pagefind in MiB. Raises GeneratorError
     when Pagefind fails, or "search index cancelled" once `stop` is set."""
     service = PagefindService()
+    done = threading.Event()
+    if stop is not None:  # a cancelled index stops Pagefind at once, even while it writes
+        threading.Thread(target=_kill_when, args=(stop, done, service), name="pagefind-cancel", daemon=True).start()
     try:
         index_id = service.wait(service.send({"type": "NewIndex", "config": None}, answer=True))["index_id"]
         for n, paper in enumerate(papers):
@@ -120,8 +130,21 @@ def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = 
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(file["content"]))
         return peak
+    except GeneratorError:
+        if stop is not None and stop.is_set():
+            raise GeneratorError("search index cancelled") from None
+        raise
     finally:
+        done.set()
         service.close()
+
+
+def _kill_when(stop: threading.Event, done: threading.Event, service: PagefindService) -> None:
+    """Kill `service` once `stop` is set, unless `done` is set first."""
+    while not done.is_set():
+        if stop.wait(0.2):
+            service.kill()
+            return
 
 
 def _check_order(bundle: Path, ids: list[str], papers: list[Paper], urls: Urls) -> None:
@@ -149,13 +172,46 @@ def parts_of(papers: list[Paper]) -> list[list[Paper]]:
     return out
 
 
+PREVIEW_PART = 2_000
+"""Papers per part of the index under `mkdocs serve` (IndexParts): an edit makes one part
+again, about a fifth of the index of 10,000 papers."""
+PREVIEW_FIRST = 1_000_000
+"""Part k of a preview's index numbers its pages from k * PREVIEW_FIRST (search.bundle.compact),
+so that a part made again leaves the others' page ids alone."""
+
+
+@dataclass
+class IndexParts:
+    """The search index of one `mkdocs serve` in parts that are made again alone: each paper
+    belongs to a part by a stable hash of its id, and a part whose papers equal (as values) those
+    it was made of is not indexed again. Published builds index as `parts_of` says instead:
+    parts by date, which their first query loads fewer bytes of."""
+
+    folder: Path
+    """Where the parts' bundles live for the session."""
+    count: int = 0
+    """Parts, fixed at the first index of the session: at least one per PREVIEW_PART papers."""
+    made: dict[int, tuple[tuple[Paper, ...], Path, list[str]]] = field(default_factory=dict)
+    """Per part: the papers it holds (in order), its bundle, and their page ids."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while an index is made from the parts: one at a time."""
+    indexed: int = 0
+    """Parts indexed by the last index (the others were kept)."""
+
+    def part_of(self, paper: Paper) -> int:
+        """The part of `paper`: a hash of its id, the same in every build."""
+        digest = hashlib.blake2b(paper.id.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % self.count
+
+
 class Indexer:
     """The search index of one build: `start` runs right after the archive is collected and
     indexes in the background while MkDocs renders the pages, `finish` after MkDocs has written
-    the site."""
+    the site. With `parts` (`mkdocs serve`), the index is made of IndexParts."""
 
-    def __init__(self, log: Callable[[str], None] = print) -> None:
+    def __init__(self, log: Callable[[str], None] = print, parts: IndexParts | None = None) -> None:
         self.log = log
+        self.preview_parts = parts
         self.papers = 0
         self.parts = 0
         self.seconds = 0.0
@@ -186,31 +242,40 @@ class Indexer:
                                         name="pagefind", daemon=True)
         self._thread.start()
 
+    def _index_part(self, part: list[Paper], bundle: Path, urls: Urls, language: str, first: int) -> list[str]:
+        """Index `part` into the bundle at `bundle`, its pages numbered from `first`; return
+        their page ids in order. Raises GeneratorError as index_bundle does."""
+        self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, urls, language, self._stop))
+        unknown = unknown_format(bundle)
+        if unknown is not None:
+            # Another Pagefind than the pinned one: its files are left as it wrote them.
+            if not self.format_warning:
+                self.format_warning = f"search index kept as Pagefind wrote it (not compacted, not byte-stable): {unknown}"
+                self.log(self.format_warning)
+            found = {f["url"]: page for page, f in read_fragments(bundle).items()}
+            return [found[urls.search_record(p)] for p in part]
+        ids = compact(bundle, first)
+        _check_order(bundle, ids, part, urls)
+        # Pagefind writes some files in a different order on every run.
+        stabilize_bundle(bundle)
+        return ids
+
     def _run(self, papers: list[Paper], urls: Urls, language: str) -> None:
         began = time.perf_counter()
         try:
             assert self._output is not None
             order = newest_first(papers, urls)
-            parts = parts_of(order)
-            self.parts = len(parts)
-            names = [""] + [f"part-{k}/" for k in range(2, len(parts) + 1)]
-            page_of: dict[str, str] = {}
-            for part, name in zip(parts, names):
-                bundle = self._output / name
-                self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, urls, language, self._stop))
-                unknown = unknown_format(bundle)
-                if unknown is not None:
-                    # Another Pagefind than the pinned one: its files are left as it wrote them.
-                    if not self.format_warning:
-                        self.format_warning = f"search index kept as Pagefind wrote it (not compacted, not byte-stable): {unknown}"
-                        self.log(self.format_warning)
-                    page_of.update((f["url"], page) for page, f in read_fragments(bundle).items())
-                    continue
-                ids = compact(bundle, len(page_of))
-                _check_order(bundle, ids, part, urls)
-                page_of.update(zip((urls.search_record(p) for p in part), ids))
-                # Pagefind writes some files in a different order on every run.
-                stabilize_bundle(bundle)
+            if self.preview_parts is not None:
+                with self.preview_parts.lock:
+                    names, page_of = self._preview_parts(order, urls, language)
+            else:
+                parts = parts_of(order)
+                self.parts = len(parts)
+                names = [""] + [f"part-{k}/" for k in range(2, len(parts) + 1)]
+                page_of = {}
+                for part, name in zip(parts, names):
+                    ids = self._index_part(part, self._output / name, urls, language, len(page_of))
+                    page_of.update(zip((urls.search_record(p) for p in part), ids))
             sorts = {"pages": [page_of[urls.search_record(p)] for p in order], "upvotes": [p.upvotes or 0 for p in order],
                      "comments": [p.comments or 0 for p in order]}
             (self._output / MANIFEST).write_text(json.dumps({"bundles": names[1:], "sorts": SORTS}), encoding="utf-8")
@@ -218,6 +283,42 @@ class Indexer:
         except BaseException as exc:  # reported by finish(), on the build's thread
             self._error = exc
         self.seconds = time.perf_counter() - began
+
+    def _preview_parts(self, order: list[Paper], urls: Urls, language: str) -> tuple[list[str], dict[str, str]]:
+        """Serve: the index as IndexParts, the parts whose papers changed indexed again, the
+        others kept, all linked into the output bundle (hard links: the parts' own files can
+        be replaced while the site serves this index). Returns the bundle names (the first
+        part at the root, "" ) and the page id of each search record URL."""
+        cache = self.preview_parts
+        assert cache is not None and self._output is not None
+        if not cache.count:
+            cache.count = max(1, math.ceil(len(order) / PREVIEW_PART))
+        groups: list[list[Paper]] = [[] for _ in range(cache.count)]
+        for paper in order:
+            groups[cache.part_of(paper)].append(paper)
+        names: list[str] = []
+        page_of: dict[str, str] = {}
+        cache.indexed = 0
+        for k, group in enumerate(groups):
+            if not group:
+                continue
+            part = parts_of(group)[0] if len(group) <= SHARD_PAGES else group
+            key = tuple(part)
+            made = cache.made.get(k)
+            if made is None or made[0] != key:
+                bundle = Path(tempfile.mkdtemp(prefix=f"part-{k}-", dir=cache.folder))
+                ids = self._index_part(part, bundle, urls, language, k * PREVIEW_FIRST)
+                if made is not None:
+                    shutil.rmtree(made[1], ignore_errors=True)
+                made = cache.made[k] = (key, bundle, ids)
+                cache.indexed += 1
+            name = f"part-{k + 1}/" if names else ""
+            _link_tree(made[1], self._output / name)
+            names.append(name)
+            page_of.update(zip((urls.search_record(p) for p in part), made[2]))
+        self.parts = len(names)
+        return names, page_of
+
 
     def finish(self, site_dir: Path) -> float:
         """Wait for the index, move it to `site_dir/pagefind`; return the seconds the build waited."""
@@ -251,3 +352,15 @@ def index_papers(papers: list[Paper], site_dir: Path, urls: Urls | None = None,
     indexer.start(papers, urls)
     indexer.finish(site_dir)
     return indexer
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links of every file under `source` at the same places under `target` (copies
+    where the file system has no hard links). Raises OSError when neither can be made."""
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)

@@ -102,6 +102,11 @@ class PagefindService:
         lines = self._errors.read().decode(errors="replace").strip().splitlines()
         return " ".join(lines[-3:]) or f"exit status {self.process.poll()}"
 
+    def kill(self) -> None:
+        """Stop the service now (its index is not wanted any more): a `wait` under way raises
+        GeneratorError."""
+        self.process.kill()
+
     def close(self) -> None:
         """End the service: close its input, wait up to 30 s for it to exit, then kill it."""
         try:

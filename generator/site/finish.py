@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from .csp import apply_csp
+from .csp import SERVE_META, apply_csp
+
+PREVIEW_META = '<meta name="papers-preview" content="serve">'
+"""Marks a page built by `mkdocs serve`: its search asks whether the index lags behind the last
+edit (overrides/assets/search.js, site/preview.py)."""
 
 # Runs of whitespace that start a line, outside the elements where whitespace is content.
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
@@ -24,5 +28,9 @@ def minify(html: str) -> str:
 
 
 def finish_page(html: str, serving: bool = False) -> str:
-    """A built page as it is written to the site (`serving`: under `mkdocs serve`, csp.apply_csp)."""
-    return minify(apply_csp(html, serving))
+    """A built page as it is written to the site (`serving`: under `mkdocs serve`, with the
+    policy csp.apply_csp gives it there and PREVIEW_META)."""
+    html = apply_csp(html, serving)
+    if serving:
+        html = html.replace(SERVE_META, SERVE_META + PREVIEW_META, 1)
+    return minify(html)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,13 +145,16 @@ _XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
-def split_sitemap(site_dir: Path, paper_urls: Iterable[str], urls: Urls) -> int:
+def split_sitemap(site_dir: Path, paper_urls: Iterable[str], urls: Urls,
+                  memo: dict[tuple, list[tuple[str, bytes]]] | None = None) -> int:
     """Make MkDocs' sitemap.xml (and .gz) an index of two kinds of sitemap: sitemap-pages.xml,
     the pages MkDocs lists but papers, and sitemap-papers-N.xml.gz, every paper page (the fast
     ones MkDocs does not know of, `paper_urls`, relative to the site root, and any it rendered)
     in gzipped files of at most 50,000 URLs, as the protocol allows. At 100,000 papers one plain
     sitemap would be 17 MB and over that limit. Returns the number of paper URLs (0 and nothing
-    done without a sitemap.xml or a site_url: a sitemap names absolute URLs)."""
+    done without a sitemap.xml or a site_url: a sitemap names absolute URLs). `memo`, kept by
+    `mkdocs serve` across builds, holds the gzipped papers' sitemaps of the last build, written
+    again as they were while the paper URLs and the date stay the same."""
     sitemap = site_dir / SITEMAP
     if not sitemap.exists() or not urls.site_url:
         return 0
@@ -170,21 +174,32 @@ def split_sitemap(site_dir: Path, paper_urls: Iterable[str], urls: Urls) -> int:
     (site_dir / SITEMAP_PAGES).write_text(pages, encoding="utf-8")
     # Dated like MkDocs dates it: midnight of the pages' update day.
     mtime = int(datetime.fromisoformat(lastmod).replace(tzinfo=UTC).timestamp())
-    children = [SITEMAP_PAGES]
-    for n, at in enumerate(range(0, len(locs), SITEMAP_URLS), 1):
-        name = sitemap_papers(n)
-        entries = "".join(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>\n"
-                          for loc in locs[at:at + SITEMAP_URLS])
-        _gzip(site_dir / name, f"{_XML}<urlset {_NS}>\n{entries}</urlset>\n", mtime)
-        children.append(name)
+    key = (tuple(locs), lastmod)
+    parts = memo.get(key) if memo is not None else None
+    if parts is None:
+        parts = []
+        for n, at in enumerate(range(0, len(locs), SITEMAP_URLS), 1):
+            name = sitemap_papers(n)
+            entries = "".join(f"<url><loc>{loc}</loc><lastmod>{lastmod}</lastmod></url>\n"
+                              for loc in locs[at:at + SITEMAP_URLS])
+            parts.append((name, _gzipped(name, f"{_XML}<urlset {_NS}>\n{entries}</urlset>\n", mtime)))
+        if memo is not None:
+            memo.clear()
+            memo[key] = parts
+    for name, data in parts:
+        (site_dir / name).write_bytes(data)
+    children = [SITEMAP_PAGES] + [name for name, _ in parts]
     index = "".join(f"<sitemap><loc>{loc(name)}</loc>"
                     f"<lastmod>{lastmod}</lastmod></sitemap>\n" for name in children)
     text = f"{_XML}<sitemapindex {_NS}>\n{index}</sitemapindex>\n"
     sitemap.write_text(text, encoding="utf-8")
-    _gzip(site_dir / (SITEMAP + ".gz"), text, mtime)
+    (site_dir / (SITEMAP + ".gz")).write_bytes(_gzipped(SITEMAP + ".gz", text, mtime))
     return len(locs)
 
 
-def _gzip(path: Path, text: str, mtime: int) -> None:
-    with open(path, "wb") as f, gzip.GzipFile(fileobj=f, filename=path.name, mode="wb", mtime=mtime) as gz:
+def _gzipped(name: str, text: str, mtime: int) -> bytes:
+    """`text` gzipped as the file `name` (in the gzip header) dated `mtime`."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, filename=name, mode="wb", mtime=mtime) as gz:
         gz.write(text.encode("utf-8"))
+    return out.getvalue()

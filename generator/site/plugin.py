@@ -31,7 +31,17 @@ from . import lean_pages
 from .config import PapersConfig, resolve
 from .finish import finish_page
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
-from .preview import REUSED_TEMPLATE, Kept, KeptPage, QuietKeptPages, keep_site, restore_site, swap_index
+from .preview import (
+    REUSED_TEMPLATE,
+    Kept,
+    KeptPage,
+    QuietKeptPages,
+    keep_site,
+    kept_index,
+    restore_site,
+    swap_index,
+    write_search_status,
+)
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -79,6 +89,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.kept: dict[str, Kept] = {}
         """Serve only: per generated page not in the nav, its output at the last build."""
         self.quiet = QuietKeptPages()
+        self.sitemaps: dict = {}
+        """Serve only: the papers' sitemaps of the last build (paper_pages.split_sitemap)."""
         self.theme_templates = MemoryBytecodeCache()
         """Serve only: the theme's templates, compiled (the theme's Jinja environment is new
         at every build)."""
@@ -90,6 +102,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self._generation = 0
         self._building = False
         self._pending_index: Path | None = None
+        self.index_parts = None
+        """Serve only: the search index in parts made again alone (search.indexer.IndexParts)."""
+        self._index_args: tuple | None = None
+        """Serve: what the index of this build is to be made of, once the build is done."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Start of `mkdocs build` or `mkdocs serve`. Having this hook makes MkDocs keep this
@@ -105,6 +121,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """End of `mkdocs serve`: remove the generated Markdown kept outside the docs dir."""
         if self.generated_dir is not None:
             shutil.rmtree(self.generated_dir, ignore_errors=True)
+        if self.index_parts is not None:
+            shutil.rmtree(self.index_parts.folder, ignore_errors=True)
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -172,15 +190,24 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 raise self._fail(f"cannot move aside {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
         tagged = None
         if self.config.search:
-            from ..search.indexer import Indexer
+            from ..search.indexer import Indexer, IndexParts
 
-            self.indexer = indexer = Indexer(log=log.info)
+            if self.serving and self.index_parts is None:
+                self.index_parts = IndexParts(Path(tempfile.mkdtemp(prefix="papers-index-parts-")))
+            self.indexer = indexer = Indexer(log=log.info, parts=self.index_parts)
             language = config.theme.get("language") or "en"
+
+            # Under serve with an index in place, the new one is made after the build: made
+            # during it, it would slow down the rebuild that the writer waits for.
+            later = self.serving and kept_index(Path(config.site_dir))
 
             def tagged(papers: list) -> None:
                 # The index needs no related papers: it starts while they are found, and goes
                 # on in the background while MkDocs renders.
-                indexer.start(papers, Urls.of(config), language)
+                if later:
+                    self._index_args = (papers, Urls.of(config), language)
+                else:
+                    indexer.start(papers, Urls.of(config), language)
 
         docs_dir = self._docs(config)
         try:
@@ -282,10 +309,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         # Paper pages are written by on_post_build from one theme render (paper_pages.py): MkDocs
         # neither reads nor renders them. Nothing links to them in Markdown (listings write
         # raw HTML links), so MkDocs' link validation does not miss them.
-        for page in self.paper_pages:
-            file = files.get_file_from_path(page.src_uri)
-            if file is not None:
-                files.remove(file)
+        if not self.serving:  # under serve, generated files are not in the docs dir (_add_generated)
+            for page in self.paper_pages:
+                file = files.get_file_from_path(page.src_uri)
+                if file is not None:
+                    files.remove(file)
         if self.serving:
             # The generated folders of the last build go back into the emptied site dir:
             # pages kept (KeptPage) are not written again.
@@ -482,7 +510,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.paper_pages:
             self._write_paper_pages(config)
             self.paper_pages = []
-        split_sitemap(Path(config.site_dir), paper_urls, urls)
+        split_sitemap(Path(config.site_dir), paper_urls, urls, self.sitemaps if self.serving else None)
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.serving and self.indexer is not None and (Path(config.site_dir) / "pagefind").is_dir():
@@ -495,11 +523,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             except GeneratorError as exc:
                 raise self._fail(str(exc)) from None
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
+            if self.serving:
+                write_search_status(Path(config.site_dir), updating=False)
         with self._lock:
             self._building = False
             pending, self._pending_index = self._pending_index, None
             if pending is not None:
                 swap_index(Path(config.site_dir), pending)
+                write_search_status(Path(config.site_dir), updating=False)
         report = os.environ.get("PAPERS_TIMINGS")
         if report:  # the benchmarks read the stage timings from here
             Path(report).write_text(json.dumps(self.stats, indent=1), encoding="utf-8")
@@ -508,12 +539,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def _index_later(self, site_dir: Path) -> None:
         """Serve: finish this build's search index on a thread and swap it in for the last
         one, unless a newer build has started by then (its own index replaces it)."""
-        indexer, generation = self.indexer, self._generation
+        indexer, generation, args = self.indexer, self._generation, self._index_args
+        self._index_args = None
         log.info("papers: search index updating in the background; search shows the last build's papers until then")
+        write_search_status(site_dir, updating=True)
 
         def run() -> None:
             staging = Path(tempfile.mkdtemp(prefix="papers-index-"))
             try:
+                if args is not None:
+                    indexer.start(*args)
                 indexer.finish(staging)
             except GeneratorError as exc:
                 if "cancelled" not in str(exc):
@@ -527,7 +562,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                     self._pending_index = staging / "pagefind"
                 else:
                     swap_index(site_dir, staging / "pagefind")
-                    log.info("papers: search index updated")
+                    write_search_status(site_dir, updating=False)
+                    parts = indexer.preview_parts
+                    log.info("papers: search index updated"
+                             + (f" ({parts.indexed} of {indexer.parts} parts made again)" if parts else ""))
 
         threading.Thread(target=run, name="pagefind-serve", daemon=True).start()
 

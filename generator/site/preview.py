@@ -14,6 +14,7 @@ data/pipeline.Cache and pages/render.RenderCache):
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -94,6 +95,11 @@ def keep_site(site_dir: Path) -> None:
         threading.Thread(target=shutil.rmtree, args=(trash, True), name="papers-trash", daemon=True).start()
 
 
+def kept_index(site_dir: Path) -> bool:
+    """Whether keep_site set a search index aside for `site_dir` (the last build made one)."""
+    return (Path(f"{site_dir}.papers-kept") / "pagefind").is_dir()
+
+
 def restore_site(site_dir: Path) -> None:
     """After MkDocs emptied the site dir: move back what keep_site set aside (unless this build
     wrote its own). Raises OSError when a rename fails."""
@@ -131,3 +137,14 @@ class QuietKeptPages(logging.Filter):
         if message.startswith("Page skipped: '"):
             return message[len("Page skipped: '"):].split("'", 1)[0] not in self.pages
         return True
+
+
+SEARCH_STATUS = "papers-search-status.json"
+"""In the site's root under `mkdocs serve` only: whether the search index is being remade
+after the last edit, `{"updating": true}` until the new index is in place. Pages built by
+serve (finish.PREVIEW_META) read it to say that search lags (overrides/assets/search.js)."""
+
+
+def write_search_status(site_dir: Path, updating: bool) -> None:
+    """Write SEARCH_STATUS into `site_dir`. Raises OSError when it cannot be written."""
+    (site_dir / SEARCH_STATUS).write_text(json.dumps({"updating": updating}), encoding="utf-8")

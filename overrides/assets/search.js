@@ -56,6 +56,24 @@ function pagefind() {
 }
 
 /**
+ * Under `mkdocs serve` (the page says so: <meta name="papers-preview">), the index of the last
+ * edit may still be in the making while search answers from the one before; the plugin says so
+ * in papers-search-status.json (generator/site/preview.py). A sentence for the result count, or
+ * "" when search is up to date or the site is a published one (it has no such file).
+ */
+async function searchLag() {
+  if (!document.querySelector('meta[name="papers-preview"]')) return "";
+  try {
+    const response = await fetch(new URL("papers-search-status.json", ROOT), { cache: "no-store" });
+    if (!response.ok) return "";
+    const status = await response.json();
+    return status.updating ? " Search is catching up with your last edit: it shows the archive as it was before." : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
  * Results in the order of a sort: `date` newest first, `upvotes` or `comments` most first (then
  * newest). The orders come from papers-sorts.json, fetched on the first sorted search only, so
  * that they cost nothing to a search in the order of relevance.
@@ -316,9 +334,10 @@ function setupHeader() {
     }
     if (search === null || mine !== seq) return;
     const found = search.results.length;
-    const datas = await Promise.all(search.results.slice(0, HEADER_RESULTS).map((r) => r.data()));
+    const [datas, lag] = await Promise.all([
+      Promise.all(search.results.slice(0, HEADER_RESULTS).map((r) => r.data())), searchLag()]);
     if (mine !== seq) return;
-    meta.textContent = found ? plural(found, "matching paper", "matching papers") : "No matching papers";
+    meta.textContent = (found ? plural(found, "matching paper", "matching papers") : "No matching papers") + lag;
     const items = datas.map((data) => {
       const item = el("li", "md-search-result__item");
       const link = el("a", "md-search-result__link");
@@ -492,14 +511,14 @@ function setupPage() {
         counts[key] = (await searchPapers(pf, query, { filters: pagefindFilters(key) })).filters[key];
       }
     }
-    const items = await resultItems(found.slice(0, PAGE_RESULTS));
+    const [items, lag] = await Promise.all([resultItems(found.slice(0, PAGE_RESULTS)), searchLag()]);
     if (mine !== seq) return;
     results = found;
     shown = items.length;
     list.replaceChildren(...items);
     more.hidden = shown >= results.length;
     if (browsing) status.textContent = intro;
-    else status.textContent = results.length ? plural(results.length, "paper", "papers") : "No matching papers.";
+    else status.textContent = (results.length ? plural(results.length, "paper", "papers") : "No matching papers.") + lag;
     renderFilters(counts);
     resultsBox.setAttribute("aria-busy", "false");
   };
