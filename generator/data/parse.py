@@ -439,10 +439,10 @@ _SHORT_MAX = 32
 # Letters a line longer than _SHORT_MAX can start with and still be only text: none that
 # starts a reader's form (`[`, `#`, `http`, `<`, bullets, digits, `Published on`) or a
 # furniture phrase that long (`Get trending papers…`, `Trending Papers ranked…`).
+_NOT_PLAIN_FIRST = frozenset({*"[#h<•·*-0123456789p", *(p[0] for p in NOT_TITLES if len(p) > _SHORT_MAX)})
 _LONG_PLAIN_FIRST = frozenset(
     c for c in map(chr, range(0x20, 0xA000))  # to the end of the CJK ideographs
-    if c.isprintable() and not c.isspace() and c.casefold() not in {
-        *"[#h<•·*-0123456789p", *(p[0] for p in NOT_TITLES if len(p) > _SHORT_MAX)}
+    if c.isprintable() and not c.isspace() and c.casefold() not in _NOT_PLAIN_FIRST
 )
 _MONTH_FIRST = frozenset(c for name in MONTHS for c in (name[0], name[0].upper()))
 _TEXT_KIND = (TEXT, None)
