@@ -137,8 +137,8 @@ class _Lines:
 
 
 class _Entry:
-    """One paper as the reader assembles it (100,000 of them per 100,000 papers: slots, and an
-    `__init__` that takes only what every entry has)."""
+    """One paper as the reader assembles it line by line (slots, and an `__init__` that takes
+    only what every entry has)."""
 
     __slots__ = ("title", "line", "texts", "arxiv_id", "plain", "upvotes", "month", "day", "year",
                  "comments", "authors", "org", "org_id", "org_name", "line_date", "has_meta")
@@ -694,7 +694,7 @@ class _Reader:
         self.markdown = markdown
         self.problems = problems
         self.nos, self.texts, self.kinds, self.values = lines.nos, lines.texts, lines.kinds, lines.values
-        self.entries: list[_Entry] = []
+        self.records: list[Record] = []
         self.current: _Entry | None = None
         self.upvotes: tuple[int, int] | None = None
         """Upvotes read before a title (line, count), waiting for it."""
@@ -711,20 +711,66 @@ class _Reader:
         if self.current is not None:
             self.close()
         entry = _Entry(title, self.nos[k], arxiv_id, self.kinds[k] == TEXT)
-        if self.upvotes is not None:
-            entry.upvotes = self.upvotes[1]
-            self.upvotes = None
+        entry.upvotes = self.pending_upvotes()
         self.current = entry
-        self.entries.append(entry)
+
+    def pending_upvotes(self) -> int | None:
+        """The upvotes read before the title just read, if any: they are its own."""
+        if self.upvotes is None:
+            return None
+        count = self.upvotes[1]
+        self.upvotes = None
+        return count
 
     def close(self) -> None:
+        """Finish the open entry, if any: its Record is added."""
         entry = self.current
-        if entry is not None and not entry.texts and not entry.has_meta and not self.markdown and len(entry.title) <= MAX_TITLE:
+        if entry is None:
+            return
+        if not entry.texts and not entry.has_meta and not self.markdown and len(entry.title) <= MAX_TITLE:
             self.problem(entry.line, f"title with no abstract: {entry.title!r}")
+        texts = entry.texts
+        self.add(
+            entry.title, entry.line, entry.plain, texts[0] if len(texts) == 1 else " ".join(texts).strip(),
+            entry.upvotes, entry.month, entry.day, entry.year, entry.comments, entry.authors, entry.org,
+            entry.org_id, entry.org_name, entry.arxiv_id, entry.line_date,
+        )
         self.current = None
 
-    def read(self, start: int, end: int) -> list[_Entry]:
-        """The entries of the lines [start, end)."""
+    def add(
+        self, title: str, line: int, plain: bool, abstract: str, upvotes: int | None, month: int | None,
+        day: int | None, year: int | None, comments: int | None, authors: int | None, org: str | None,
+        org_id: str | None, org_name: str | None, arxiv_id: str | None, line_date: int,
+    ) -> None:
+        """Add the Record of a paper read (its fields as Record's, `line` its title's, `plain`
+        as _Entry's), or the error that skips a title that is no paper's."""
+        if len(title) > MAX_TITLE:
+            self.problem(line, f"line of {len(title)} characters where a title was expected; skipped", "error")
+            return
+        if not title:
+            why: str | None = "an empty title"
+        elif plain and not (title[0] in "GgSs" and title[:3].lower() in ("get", "sub")):
+            why = None  # a text line: no reader took it for furniture, a number or a date
+        else:
+            why = _title_problem(title)
+        if why is not None:
+            self.problem(line, f"{why}: {title!r}; skipped", "error")
+            return
+        self.records.append(new_record(
+            title if title.isascii() else nfc(title), abstract, new_source(self.file, line), month, day, year,
+            comments, self.in_range(line, "upvote", upvotes, MAX_COUNT), authors, org, org_id, org_name,
+            arxiv_id, line_date,
+        ))
+
+    def in_range(self, line: int, what: str, count: int | None, limit: int) -> int | None:
+        """A count as read, or None with a problem when it is beyond `limit` (not a real count)."""
+        if count is not None and count > limit:
+            self.problem(line, f"{what} count out of range: {count}")
+            return None
+        return count
+
+    def read(self, start: int, end: int) -> list[Record]:
+        """The Records of the lines [start, end)."""
         nos, texts, kinds, values = self.nos, self.texts, self.kinds, self.values
         i = start
         markdown = self.markdown
@@ -735,21 +781,24 @@ class _Reader:
             kind = kinds[i]
             # The usual entries of a plain paste are read in one step, by the same methods the
             # line-by-line reading below calls: title, abstract, organization or authors, `·`
-            # and date; or (no metadata) title and abstract. A text line is a title when no
-            # entry is open, or the open one has its abstract or metadata.
+            # and date (straight to a Record: no _Entry is assembled); or (no metadata) title
+            # and abstract. A text line is a title when no entry is open, or the open one has
+            # its abstract or metadata.
             if plain and kind == TEXT and i + 1 < end and kinds[i + 1] == TEXT and (
                     self.current is None or self.current.has_meta or self.upvotes is not None or self.current.texts):
                 if usual and i + 4 < end and kinds[i + 3] == DOT and kinds[i + 4] == DATE and (
                         kinds[i + 2] == AUTHORS or (kinds[i + 2] == TEXT and len(texts[i + 2]) <= MAX_ORG_LINE)) and (
                         values[i + 4][3] is not None or i + 5 == end or kinds[i + 5] != UPVOTES):  # type: ignore[index]
-                    self.start(texts[i], i)
-                    self.current.texts.append(texts[i + 1])  # type: ignore[union-attr]
+                    self.close()
                     if kinds[i + 2] == AUTHORS:
-                        self.meta_authors(i + 2, i + 3)
+                        authors = self.in_range(nos[i + 2], "author", values[i + 2], MAX_AUTHORS)  # type: ignore[arg-type]
+                        org = org_id = org_name = None
                     else:
-                        self.meta_org(i + 2, texts[i + 2], None)
-                    self.set_date(i + 4, values[i + 4])  # type: ignore[arg-type]
-                    self.current = None
+                        authors = None
+                        org, org_id, org_name = self.org_fields(texts[i + 2], None)
+                    month, day, year, comments = values[i + 4]  # type: ignore[misc]
+                    self.add(texts[i], nos[i], True, texts[i + 1], self.pending_upvotes(), month, day, year,
+                             self.date_comments(nos[i + 4], comments), authors, org, org_id, org_name, None, nos[i + 4])
                     self.orphan_block = after_label = False
                     i += 5
                     continue
@@ -841,7 +890,7 @@ class _Reader:
                         entry.comments = values[i + 1]  # type: ignore[assignment]
                         i += 2
                     if not markdown:
-                        self.current = None
+                        self.close()
             elif kind == LINKS:
                 if entry is not None and values[i] and entry.arxiv_id is None:
                     entry.arxiv_id = values[i]  # type: ignore[assignment]
@@ -858,7 +907,7 @@ class _Reader:
             self.problem(self.upvotes[0], "upvotes without a title after them")
             self.upvotes = None
         self.close()
-        return self.entries
+        return self.records
 
     orphan_block = False
     """The metadata block being read has no paper before it: its `·` and date are not read."""
@@ -886,11 +935,7 @@ class _Reader:
         nxt_kind = None if nxt is None else self.kinds[nxt]
         if nxt_kind != DOT and not (nxt_kind == DATE and self.texts[nxt].startswith("·")):  # type: ignore[index]
             self.problem(self.nos[k], f"metadata block cut short after {self.texts[k]!r}")
-        count = self.values[k]
-        if count > MAX_AUTHORS:  # type: ignore[operator]
-            self.problem(self.nos[k], f"author count out of range: {count}")
-            count = None
-        entry.authors = count  # type: ignore[assignment]
+        entry.authors = self.in_range(self.nos[k], "author", self.values[k], MAX_AUTHORS)  # type: ignore[arg-type]
         entry.has_meta = True
         self.check_abstract(entry)
 
@@ -901,11 +946,15 @@ class _Reader:
             return
         entry.has_meta = True
         self.check_abstract(entry)
+        entry.org, entry.org_id, entry.org_name = self.org_fields(name, org_id)
+
+    def org_fields(self, name: str, org_id: str | None) -> tuple[str, str | None, str]:
+        """(org, org id, display name) of an organization: a plain line of layout A is
+        `<id> <display name>` (a lone word is both), any other shows the display name."""
         if org_id is None and not self.markdown and self.layout == "A":
             org_id, _, display = name.partition(" ")
-            entry.org, entry.org_id, entry.org_name = name, org_id, display.strip() or org_id
-        else:
-            entry.org, entry.org_id, entry.org_name = name, org_id, name
+            return name, org_id, display.strip() or org_id
+        return name, org_id, name
 
     def check_abstract(self, entry: _Entry) -> None:
         if not entry.texts and not self.markdown:
@@ -921,12 +970,13 @@ class _Reader:
         if not entry.has_meta:
             entry.has_meta = True
             self.check_abstract(entry)
-        if comments is not None and comments > MAX_COUNT:
-            self.problem(self.nos[k], f"comment count out of range: {comments}")
-            entry.comments = None
-            return
-        # The page omits a count of 0; E's cards show none at all.
-        entry.comments = comments if comments is not None else (None if self.layout == "E" else 0)
+        entry.comments = self.date_comments(self.nos[k], comments)
+
+    def date_comments(self, line: int, comments: int | None) -> int | None:
+        """The comment count of a date line (`comments` as read, None if it shows none)."""
+        if comments is None:
+            return None if self.layout == "E" else 0  # the page omits a count of 0; E's cards show none
+        return self.in_range(line, "comment", comments, MAX_COUNT)
 
     layout = "A"
 
@@ -944,37 +994,6 @@ def _title_problem(title: str) -> str | None:
     if folded.startswith(("get trending papers", "subscribe", "submitted by")):
         return "page furniture, not a title"
     return None
-
-
-def _records(entries: list[_Entry], file: str, problems: list[Problem]) -> list[Record]:
-    """The Records of the entries whose titles are papers; the others are error problems."""
-    records = []
-    append = records.append
-    for e in entries:
-        title = e.title
-        if len(title) > MAX_TITLE:
-            problems.append(Problem(file, e.line, f"line of {len(title)} characters where a title was expected; skipped", "error"))
-            continue
-        if not title:
-            why: str | None = "an empty title"
-        elif e.plain and not (title[0] in "GgSs" and title[:3].lower() in ("get", "sub")):
-            why = None  # a text line: no reader took it for furniture, a number or a date
-        else:
-            why = _title_problem(title)
-        if why is not None:
-            problems.append(Problem(file, e.line, f"{why}: {title!r}; skipped", "error"))
-            continue
-        texts = e.texts
-        abstract = texts[0] if len(texts) == 1 else " ".join(texts).strip()
-        upvotes = e.upvotes
-        if upvotes is not None and upvotes > MAX_COUNT:
-            problems.append(Problem(file, e.line, f"upvote count out of range: {upvotes}"))
-            upvotes = None
-        append(new_record(
-            title if title.isascii() else nfc(title), abstract, new_source(file, e.line), e.month, e.day, e.year,
-            e.comments, upvotes, e.authors, e.org, e.org_id, e.org_name, e.arxiv_id, e.line_date,
-        ))
-    return records
 
 
 def parse(text: str, file: str) -> Dump:
@@ -1059,9 +1078,8 @@ def parse(text: str, file: str) -> Dump:
             layout = "C"
         reader = _Reader(file, layout in ("D", "E"), problems, lines)
         reader.layout = layout
-        entries = reader.read(start, end)
         before = len(records)
-        records.extend(_records(entries, file, problems))
+        records.extend(reader.read(start, end))
         page = paste.page
         paste_info.append(Paste(
             layout, paste.line, len(records) - before,
