@@ -21,13 +21,11 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from itertools import compress, count
-from operator import itemgetter
-from typing import NamedTuple
 
 from .model import Dump, Paste, Problem, Record, new_record, new_source
 
@@ -118,23 +116,29 @@ TEXT, HEADER, TAB, FURNITURE, UPVOTES, UPVOTE_LABEL, SUBMITTER_LABEL, DOT, DATE,
     LINKS, FRONT = range(14)
 
 
-class Line(NamedTuple):
-    """One non-blank line of a paste, with what its kind says (a tuple: 400,000 of them are
-    made per 100,000 papers, by `map` in C)."""
+@dataclass(slots=True)
+class _Lines:
+    """The non-blank lines of a file as parallel lists, index k being one line: no object per
+    line (400,000 lines per 100,000 papers), and a kind is found in `kinds` by a scan in C."""
 
-    no: int
+    nos: list[int]
     """1-based line number in the file."""
-    text: str
+    texts: list[str]
     """The line, stripped (and, in markdown, with its continuation lines joined)."""
-    kind: int
+    kinds: list[int]
     """One of the kinds of LINE_KINDS, TEXT when none took it."""
-    value: object
+    values: list[object]
     """What the kind reads: upvotes int, date tuple, authors int, org tuple, (title, arXiv id)."""
+
+    def set_kind(self, k: int, kind: int, value: object = None) -> None:
+        """Read line k as another kind than `classify` gave it."""
+        self.kinds[k] = kind
+        self.values[k] = value
 
 
 class _Entry:
-    """One paper as the reader assembles it (100,000 of them per 100,000 papers: slots, and an
-    `__init__` that takes only what every entry has)."""
+    """One paper as the reader assembles it line by line (slots, and an `__init__` that takes
+    only what every entry has)."""
 
     __slots__ = ("title", "line", "texts", "arxiv_id", "plain", "upvotes", "month", "day", "year",
                  "comments", "authors", "org", "org_id", "org_name", "line_date", "has_meta")
@@ -409,29 +413,46 @@ _BY_FIRST = {
 
 
 def classify(text: str) -> tuple[int, object]:
-    """The kind of one stripped, non-blank line and what it reads, by `LINE_KINDS`: (kind, value).
+    """The kind of one stripped, non-blank line and what it reads, by `LINE_KINDS`: (kind, value)."""
+    kinds, values = classify_lines([text])
+    return kinds[0], values[0]
+
+
+def classify_lines(texts: list[str]) -> tuple[list[int], list[object]]:
+    """`classify` of each line: its kinds and its values, two lists parallel to `texts`.
 
     Short lines repeat (`·`, `• 4 authors`, `Oct 7 2`, `-`): their kinds are remembered. A
     longer line that starts with none of the characters or month names a reader looks for can
     only be one of the few long header or furniture phrases, or text: titles and abstracts are
-    settled without trying every reader."""
-    if len(text) <= _SHORT_MAX:
-        found = _SHORT_KINDS.get(text)
-        if found is None:
-            # `Oct 7 12`: the date `Oct 7` is remembered, its comment count is not.
-            head, _, count = text.rpartition(" ")
-            if head and count.isdigit() and count.isascii():
-                dated = _SHORT_KINDS.get(head) or classify(head)
-                if dated[0] == DATE and dated[1][3] is None:  # type: ignore[index]
-                    return DATE, (*dated[1][:3], int(count))  # type: ignore[index]
-            if len(_SHORT_KINDS) > 50_000:
-                _SHORT_KINDS.clear()
-            found = _SHORT_KINDS[text] = _classify(text)
-        return found
-    first = text[0]
-    if first in _LONG_PLAIN_FIRST and (first not in _MONTH_FIRST or text[:3].lower() not in _MONTH3):
-        return _TEXT_KIND
-    return _classify(text)
+    settled without trying every reader. One loop over the lines, not a call for each: 100,000
+    papers take 400,000 lines."""
+    kinds: list[int] = []
+    values: list[object] = []
+    add_kind, add_value = kinds.append, values.append
+    for text in texts:
+        if len(text) <= _SHORT_MAX:
+            kind, value = _SHORT_KINDS.get(text) or _short_kind(text)
+        elif text[0] in _LONG_PLAIN_FIRST and (text[0] not in _MONTH_FIRST or text[:3].lower() not in _MONTH3):
+            kind, value = _TEXT_KIND
+        else:
+            kind, value = _classify(text)
+        add_kind(kind)
+        add_value(value)
+    return kinds, values
+
+
+def _short_kind(text: str) -> tuple[int, object]:
+    """`classify` of a short line that is not remembered (yet)."""
+    # `Oct 7 12`: the date `Oct 7` is remembered, its comment count is not.
+    head, _, count = text.rpartition(" ")
+    if head and count.isdigit() and count.isascii():
+        dated = _SHORT_KINDS.get(head) or _short_kind(head)
+        if dated[0] == DATE and dated[1][3] is None:  # type: ignore[index]
+            return DATE, (*dated[1][:3], int(count))  # type: ignore[index]
+    if len(_SHORT_KINDS) > 50_000:
+        _SHORT_KINDS.clear()
+    found = _SHORT_KINDS[text] = _classify(text)
+    return found
 
 
 # The most repeated lines (`·`, `• 4 authors`, `Oct 7 2`, `-`) are at most this long.
@@ -439,10 +460,10 @@ _SHORT_MAX = 32
 # Letters a line longer than _SHORT_MAX can start with and still be only text: none that
 # starts a reader's form (`[`, `#`, `http`, `<`, bullets, digits, `Published on`) or a
 # furniture phrase that long (`Get trending papers…`, `Trending Papers ranked…`).
+_NOT_PLAIN_FIRST = frozenset({*"[#h<•·*-0123456789p", *(p[0] for p in NOT_TITLES if len(p) > _SHORT_MAX)})
 _LONG_PLAIN_FIRST = frozenset(
     c for c in map(chr, range(0x20, 0xA000))  # to the end of the CJK ideographs
-    if c.isprintable() and not c.isspace() and c.casefold() not in {
-        *"[#h<•·*-0123456789p", *(p[0] for p in NOT_TITLES if len(p) > _SHORT_MAX)}
+    if c.isprintable() and not c.isspace() and c.casefold() not in _NOT_PLAIN_FIRST
 )
 _MONTH_FIRST = frozenset(c for name in MONTHS for c in (name[0], name[0].upper()))
 _TEXT_KIND = (TEXT, None)
@@ -554,46 +575,42 @@ def _bracket_depth(text: str) -> int:
 class _Paste:
     layout: str
     line: int
-    lines: list[Line]
+    start: int
+    """Index of its first body line in the file's _Lines."""
+    end: int = 0
+    """Index after its last body line."""
     page: tuple[int, int, int | None] | None = None
     captured: str | None = None
 
 
-_new_line = partial(tuple.__new__, Line)
-"""`Line` from a (no, text, kind, value) tuple, in C (`Line._make` is Python)."""
-_FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
-# Field getters and a test, applied by `map` (in C) to every line.
-_KIND_OF = itemgetter(2)
-
-
-def _positions(kinds: list[int], kind: int) -> list[int]:
-    """The indices of `kind` in `kinds`, found by `list.index` (a scan in C)."""
+def _positions(items: list, item: object) -> list[int]:
+    """The indices of `item` in `items`, found by `list.index` (a scan in C)."""
     found: list[int] = []
     k = -1
     try:
         while True:
-            k = kinds.index(kind, k + 1)
+            k = items.index(item, k + 1)
             found.append(k)
     except ValueError:
         return found
 
 
-def _split_pastes(lines: list[Line]) -> list[_Paste]:
+def _split_pastes(lines: _Lines) -> list[_Paste]:
     """Cut the lines into pastes: each starts at a header run (two or more header, tab or front
     matter lines, one of them a strong header line, or at the top of the file one), wherever
     it stands. A paste's page date is the first date line after its header, before any paper.
-    Lines before the first header form a paste of layout `?`.
+    Lines before the first header form a paste of layout `?`. A glued `Subscribe<title>` line
+    is replaced by its title.
     """
     pastes: list[_Paste] = []
-    n = len(lines)
+    nos, texts, kinds, values = lines.nos, lines.texts, lines.kinds, lines.values
+    n = len(kinds)
     body_start = 0
-    # Only the lines that can open a header are visited; the body lines are sliced.
-    kinds = list(map(_KIND_OF, lines))
+    # Only the lines that can open a header are visited; the body lines are not.
     # A glued `Subscribe<title>` follows a header run, or opens the file.
-    top = [0] if lines and kinds[0] == TEXT and lines[0].text.startswith("Subscribe") else []
+    top = [0] if n and kinds[0] == TEXT and texts[0].startswith("Subscribe") else []
     candidates = sorted(top + _positions(kinds, HEADER) + _positions(kinds, FRONT))
-    current = _Paste("?", lines[0].no if lines else 1, [])
+    current = _Paste("?", nos[0] if n else 1, 0)
     for i in candidates:
         if i < body_start:
             continue
@@ -602,47 +619,51 @@ def _split_pastes(lines: list[Line]) -> list[_Paste]:
         strong = False
         glued = None
         at_top = not pastes and current.layout == "?"  # no header read yet
-        while j < n and lines[j].kind in (HEADER, TAB, FRONT, FURNITURE, LINKS):
-            strong = strong or lines[j].value in STRONG_HEADER_LINES or lines[j].kind == FRONT
+        while j < n and kinds[j] in (HEADER, TAB, FRONT, FURNITURE, LINKS):
+            strong = strong or values[j] in STRONG_HEADER_LINES or kinds[j] == FRONT
             j += 1
-        if j < n and lines[j].kind == TEXT and lines[j].text.startswith("Subscribe") and j - i <= 4 and (
+        if j < n and kinds[j] == TEXT and texts[j].startswith("Subscribe") and j - i <= 4 and (
             strong or j > i or at_top
         ):
-            glued = lines[j]  # layout B: `Subscribe<first title>`
+            glued = j  # layout B: `Subscribe<first title>`
             strong = True
-        if not (strong and (j - i + (1 if glued else 0) >= 2 or (at_top and i == body_start))):
+        if not (strong and (j - i + (glued is not None) >= 2 or (at_top and i == body_start))):
             continue
-        current.lines.extend(lines[body_start:i])
-        if current.lines or current.layout != "?":
+        current.end = i
+        if current.end > current.start or current.layout != "?":
             pastes.append(current)
-        current = _Paste("?", lines[i].no, [])
-        if glued:
-            rest = glued.text[len("Subscribe"):].strip()
-            if rest:
-                current.lines.append(Line(glued.no, rest, *classify(rest)))
+        current = _Paste("?", nos[i], j)
+        if glued is not None:
+            rest = texts[j][len("Subscribe"):].strip()
+            if rest:  # the glued line is read as its title
+                texts[j] = rest
+                lines.set_kind(j, *classify(rest))
+            current.start = j if rest else j + 1
+            body_start = j + 1
             current.layout = "B"
         else:
-            words = {ln.value for ln in lines[i:j]}
+            words = set(values[i:j])
             current.layout = (
-                "C" if any(ln.kind == TAB for ln in lines[i:j])
+                "C" if TAB in kinds[i:j]
                 else "A" if words & {"daily papers", "byak and the research community", "by ak and the research community"}
                 else "B"
             )
-        for front in lines[i:j]:
-            if front.kind == FRONT and front.value:
-                current.captured = front.value  # type: ignore[assignment]
-        body_start = j + (1 if glued else 0)
-        if not glued:
+        for k in range(i, j):
+            if kinds[k] == FRONT and values[k]:
+                current.captured = values[k]  # type: ignore[assignment]
+        if glued is None:
+            body_start = j
             # The page date: a date line without a comment count right after the header, after
             # at most one short line (a web export's echo of the search words).
             k = body_start
-            if k + 1 < n and lines[k].kind == TEXT and len(lines[k].text) < 80 and lines[k + 1].kind == DATE:
+            if k + 1 < n and kinds[k] == TEXT and len(texts[k]) < 80 and kinds[k + 1] == DATE:
                 k += 1
-            if k < n and lines[k].kind == DATE and lines[k].value[3] is None:  # type: ignore[index]
-                current.page = lines[k].value[:3]  # type: ignore[index]
+            if k < n and kinds[k] == DATE and values[k][3] is None:  # type: ignore[index]
+                current.page = values[k][:3]  # type: ignore[index]
                 body_start = k + 1
-    current.lines.extend(lines[body_start:])
-    if current.lines or current.layout != "?":
+            current.start = body_start
+    current.end = n
+    if current.end > current.start or current.layout != "?":
         pastes.append(current)
     return pastes
 
@@ -665,13 +686,15 @@ def _front_matter(lines: list[str]) -> tuple[int, str | None]:
 
 
 class _Reader:
-    """The entry machine of one paste: lines in, entries and problems out."""
+    """The entry machine of one paste: lines in, entries and problems out. A line is named by
+    its index k in the file's _Lines."""
 
-    def __init__(self, file: str, markdown: bool, problems: list[Problem]):
+    def __init__(self, file: str, markdown: bool, problems: list[Problem], lines: _Lines):
         self.file = file
         self.markdown = markdown
         self.problems = problems
-        self.entries: list[_Entry] = []
+        self.nos, self.texts, self.kinds, self.values = lines.nos, lines.texts, lines.kinds, lines.values
+        self.records: list[Record] = []
         self.current: _Entry | None = None
         self.upvotes: tuple[int, int] | None = None
         """Upvotes read before a title (line, count), waiting for it."""
@@ -679,230 +702,281 @@ class _Reader:
     def problem(self, line: int, message: str, severity: str = "warning") -> None:
         self.problems.append(Problem(self.file, line, message, severity))
 
-    def unplaced(self, line: Line, why: str = "") -> None:
-        shown = line.text if len(line.text) <= 120 else line.text[:117] + "…"
-        self.problem(line.no, f"line not read{why}: {shown!r}")
+    def unplaced(self, k: int, why: str = "") -> None:
+        text = self.texts[k]
+        shown = text if len(text) <= 120 else text[:117] + "…"
+        self.problem(self.nos[k], f"line not read{why}: {shown!r}")
 
-    def start(self, title: str, line: Line, arxiv_id: str | None = None) -> None:
+    def start(self, title: str, k: int, arxiv_id: str | None = None) -> None:
         if self.current is not None:
             self.close()
-        entry = _Entry(title, line.no, arxiv_id, line.kind == TEXT)
-        if self.upvotes is not None:
-            entry.upvotes = self.upvotes[1]
-            self.upvotes = None
+        entry = _Entry(title, self.nos[k], arxiv_id, self.kinds[k] == TEXT)
+        entry.upvotes = self.pending_upvotes()
         self.current = entry
-        self.entries.append(entry)
+
+    def pending_upvotes(self) -> int | None:
+        """The upvotes read before the title just read, if any: they are its own."""
+        if self.upvotes is None:
+            return None
+        count = self.upvotes[1]
+        self.upvotes = None
+        return count
 
     def close(self) -> None:
+        """Finish the open entry, if any: its Record is added."""
         entry = self.current
-        if entry is not None and not entry.texts and not entry.has_meta and not self.markdown and len(entry.title) <= MAX_TITLE:
+        if entry is None:
+            return
+        if not entry.texts and not entry.has_meta and not self.markdown and len(entry.title) <= MAX_TITLE:
             self.problem(entry.line, f"title with no abstract: {entry.title!r}")
+        texts = entry.texts
+        self.add(
+            entry.title, entry.line, entry.plain, texts[0] if len(texts) == 1 else " ".join(texts).strip(),
+            entry.upvotes, entry.month, entry.day, entry.year, entry.comments, entry.authors, entry.org,
+            entry.org_id, entry.org_name, entry.arxiv_id, entry.line_date,
+        )
         self.current = None
 
-    def read(self, lines: list[Line]) -> list[_Entry]:
-        n = len(lines)
-        i = 0
+    def add(
+        self, title: str, line: int, plain: bool, abstract: str, upvotes: int | None, month: int | None,
+        day: int | None, year: int | None, comments: int | None, authors: int | None, org: str | None,
+        org_id: str | None, org_name: str | None, arxiv_id: str | None, line_date: int,
+    ) -> None:
+        """Add the Record of a paper read (its fields as Record's, `line` its title's, `plain`
+        as _Entry's), or the error that skips a title that is no paper's."""
+        if len(title) > MAX_TITLE:
+            self.problem(line, f"line of {len(title)} characters where a title was expected; skipped", "error")
+            return
+        if not title:
+            why: str | None = "an empty title"
+        elif plain and not (title[0] in "GgSs" and title[:3].lower() in ("get", "sub")):
+            why = None  # a text line: no reader took it for furniture, a number or a date
+        else:
+            why = _title_problem(title)
+        if why is not None:
+            self.problem(line, f"{why}: {title!r}; skipped", "error")
+            return
+        self.records.append(new_record(
+            title if title.isascii() else nfc(title), abstract, new_source(self.file, line), month, day, year,
+            comments, self.in_range(line, "upvote", upvotes, MAX_COUNT), authors, org, org_id, org_name,
+            arxiv_id, line_date,
+        ))
+
+    def in_range(self, line: int, what: str, count: int | None, limit: int) -> int | None:
+        """A count as read, or None with a problem when it is beyond `limit` (not a real count)."""
+        if count is not None and count > limit:
+            self.problem(line, f"{what} count out of range: {count}")
+            return None
+        return count
+
+    def read(self, start: int, end: int) -> list[Record]:
+        """The Records of the lines [start, end)."""
+        nos, texts, kinds, values = self.nos, self.texts, self.kinds, self.values
+        i = start
         markdown = self.markdown
         after_label = False
-        kinds = list(map(_KIND_OF, lines))
-        # The usual entry of a plain paste (title, abstract, organization or authors, `·`, date)
-        # is read in one step, by the same methods the line-by-line reading below calls.
         plain = not markdown
         usual = plain and self.layout != "B"
-        while i < n:
-            line = lines[i]
-            kind = line.kind
+        while i < end:
+            kind = kinds[i]
             # The usual entries of a plain paste are read in one step, by the same methods the
             # line-by-line reading below calls: title, abstract, organization or authors, `·`
-            # and date; or (no metadata) title and abstract. A text line is a title when no
-            # entry is open, or the open one has its abstract or metadata.
-            if plain and kind == TEXT and i + 1 < n and kinds[i + 1] == TEXT and (
+            # and date (straight to a Record: no _Entry is assembled); or (no metadata) title
+            # and abstract. A text line is a title when no entry is open, or the open one has
+            # its abstract or metadata.
+            if plain and kind == TEXT and i + 1 < end and kinds[i + 1] == TEXT and (
                     self.current is None or self.current.has_meta or self.upvotes is not None or self.current.texts):
-                if usual and i + 4 < n and kinds[i + 3] == DOT and kinds[i + 4] == DATE and (
-                        kinds[i + 2] == AUTHORS or (kinds[i + 2] == TEXT and len(lines[i + 2].text) <= MAX_ORG_LINE)) and (
-                        lines[i + 4].value[3] is not None or i + 5 == n or kinds[i + 5] != UPVOTES):  # type: ignore[index]
-                    self.start(line.text, line)
-                    self.current.texts.append(lines[i + 1].text)  # type: ignore[union-attr]
-                    meta = lines[i + 2]
-                    if meta.kind == AUTHORS:
-                        self.meta_authors(meta, lines[i + 3])
+                if usual and i + 4 < end and kinds[i + 3] == DOT and kinds[i + 4] == DATE and (
+                        kinds[i + 2] == AUTHORS or (kinds[i + 2] == TEXT and len(texts[i + 2]) <= MAX_ORG_LINE)) and (
+                        values[i + 4][3] is not None or i + 5 == end or kinds[i + 5] != UPVOTES):  # type: ignore[index]
+                    self.close()
+                    if kinds[i + 2] == AUTHORS:
+                        authors = self.in_range(nos[i + 2], "author", values[i + 2], MAX_AUTHORS)  # type: ignore[arg-type]
+                        org = org_id = org_name = None
                     else:
-                        self.meta_org(meta, meta.text, None)
-                    self.set_date(lines[i + 4], lines[i + 4].value)  # type: ignore[arg-type]
-                    self.current = None
+                        authors = None
+                        org, org_id, org_name = self.org_fields(texts[i + 2], None)
+                    month, day, year, comments = values[i + 4]  # type: ignore[misc]
+                    self.add(texts[i], nos[i], True, texts[i + 1], self.pending_upvotes(), month, day, year,
+                             self.date_comments(nos[i + 4], comments), authors, org, org_id, org_name, None, nos[i + 4])
                     self.orphan_block = after_label = False
                     i += 5
                     continue
-                if i + 2 == n or kinds[i + 2] == TEXT and not (
-                        len(lines[i + 1].text) <= TITLE_MAX < len(lines[i + 2].text)):
-                    self.start(line.text, line)
-                    self.current.texts.append(lines[i + 1].text)  # type: ignore[union-attr]
+                if i + 2 == end or kinds[i + 2] == TEXT and not (
+                        len(texts[i + 1]) <= TITLE_MAX < len(texts[i + 2])):
+                    self.start(texts[i], i)
+                    self.current.texts.append(texts[i + 1])  # type: ignore[union-attr]
                     self.orphan_block = after_label = False
                     i += 2
                     continue
             if kind == TITLE and not markdown:
                 kind = TEXT  # `### ` is a markdown title only in a markdown paste
-            nxt = lines[i + 1] if i + 1 < n else None
+            text = texts[i]
+            nxt = i + 1 if i + 1 < end else None
+            nxt_kind = None if nxt is None else kinds[nxt]
             entry = self.current
-            if nxt is not None and nxt.kind == DOT and kind in (TEXT, HEADER, TAB, FURNITURE) and (
-                    len(line.text) <= MAX_ORG_LINE and entry is not None and not entry.has_meta):
+            if nxt_kind == DOT and kind in (TEXT, HEADER, TAB, FURNITURE) and (
+                    len(text) <= MAX_ORG_LINE and entry is not None and not entry.has_meta):
                 # The line before a `·` is the organization, whatever else it could be (`Hugging Face`).
-                self.meta_org(line, line.text, None)
+                self.meta_org(i, text, None)
             elif kind == TEXT:
                 if entry is None or entry.has_meta or self.upvotes is not None:
                     if markdown:
-                        self.unplaced(line, " (no title before it)")
+                        self.unplaced(i, " (no title before it)")
                     else:
-                        self.start(line.text, line)
+                        self.start(text, i)
                 elif markdown:
-                    entry.texts.append(_link_text(line.text))
+                    entry.texts.append(_link_text(text))
                 elif not entry.texts:
                     # A short line followed by a long one: the open title lost its abstract and
                     # this line is the next title (otherwise every pair after it shifts by one).
-                    if len(line.text) <= TITLE_MAX and nxt is not None and nxt.kind == TEXT and len(nxt.text) > TITLE_MAX:
-                        self.start(line.text, line)
+                    if len(text) <= TITLE_MAX and nxt_kind == TEXT and len(texts[i + 1]) > TITLE_MAX:
+                        self.start(text, i)
                     else:
-                        entry.texts.append(line.text)
+                        entry.texts.append(text)
                 else:
-                    self.start(line.text, line)
+                    self.start(text, i)
             elif kind == TITLE:
-                title, arxiv_id = line.value  # type: ignore[misc]
-                self.start(title, line, arxiv_id)
+                title, arxiv_id = values[i]  # type: ignore[misc]
+                self.start(title, i, arxiv_id)
             elif kind in (UPVOTES, DATE, AUTHORS, DOT) and self.layout == "B" and self.would_be_title(nxt):
-                self.start(line.text, line)  # compact pastes have no metadata: reported, not published
+                self.start(text, i)  # compact pastes have no metadata: reported, not published
             elif kind == UPVOTES:
                 if entry is not None and entry.upvotes is None and after_label:
-                    entry.upvotes = line.value  # type: ignore[assignment]
+                    entry.upvotes = values[i]  # type: ignore[assignment]
                 else:
                     if self.upvotes is not None:
-                        self.unplaced(lines[i - 1], " (upvotes without a title after them)")
+                        self.unplaced(i - 1, " (upvotes without a title after them)")
                     self.close()
-                    self.upvotes = (line.no, line.value)  # type: ignore[assignment]
+                    self.upvotes = (nos[i], values[i])  # type: ignore[assignment]
             elif kind == UPVOTE_LABEL:
                 pass
             elif kind == SUBMITTER_LABEL:
                 # `Submitted by` and the submitter's user name: never a title.
-                if nxt is not None and nxt.kind in (TEXT, FURNITURE):
+                if nxt_kind in (TEXT, FURNITURE):
                     i += 1
             elif kind == AUTHORS:
-                self.meta_authors(line, nxt)
+                self.meta_authors(i, nxt)
             elif kind == ORG:
-                name, org_id, date = line.value  # type: ignore[misc]
-                self.meta_org(line, name, org_id)
+                name, org_id, date = values[i]  # type: ignore[misc]
+                self.meta_org(i, name, org_id)
                 if date is not None and self.current is not None:
-                    self.set_date(line, (*date[:3], None))
+                    self.set_date(i, (*date[:3], None))
             elif kind == DOT:
                 if self.orphan_block:
                     pass
                 elif entry is None or (entry.month is not None):
-                    self.unplaced(line, " (no paper before it)")
+                    self.unplaced(i, " (no paper before it)")
                 elif not entry.has_meta:
-                    self.problem(line.no, "metadata block without an authors or organization line")
+                    self.problem(nos[i], "metadata block without an authors or organization line")
                     entry.has_meta = True
-                if nxt is None or nxt.kind != DATE:
-                    if nxt is not None and nxt.kind == TEXT and DATE_RE.match(nxt.text):
+                if nxt_kind != DATE:
+                    if nxt_kind == TEXT and DATE_RE.match(texts[i + 1]):
                         # Shaped like a date (`Foo 12`) but not one: the block's date slot, not a title.
-                        self.problem(nxt.no, f"not a date: {nxt.text!r}")
+                        self.problem(nos[i + 1], f"not a date: {texts[i + 1]!r}")
                         i += 1
                     elif not self.orphan_block and self.current is not None:
-                        self.problem(line.no, "metadata block without a date: '·'")
+                        self.problem(nos[i], "metadata block without a date: '·'")
             elif kind == DATE:
-                if self.orphan_block and lines[i - 1].kind == DOT:
+                if self.orphan_block and kinds[i - 1] == DOT:
                     pass
                 elif entry is None or entry.month is not None:
-                    self.unplaced(line, " (a date with no paper)")
+                    self.unplaced(i, " (a date with no paper)")
                 else:
-                    self.set_date(line, line.value)  # type: ignore[arg-type]
+                    self.set_date(i, values[i])  # type: ignore[arg-type]
                     # a web export's comment count on its own line, followed by its #community link
-                    if (line.value[3] is None and nxt is not None and nxt.kind == UPVOTES and i + 2 < n  # type: ignore[index]
-                            and lines[i + 2].kind == LINKS and lines[i + 2].text.endswith("#community")):
-                        entry.comments = nxt.value  # type: ignore[assignment]
+                    if (values[i][3] is None and nxt_kind == UPVOTES and i + 2 < end  # type: ignore[index]
+                            and kinds[i + 2] == LINKS and texts[i + 2].endswith("#community")):
+                        entry.comments = values[i + 1]  # type: ignore[assignment]
                         i += 2
                     if not markdown:
-                        self.current = None
+                        self.close()
             elif kind == LINKS:
-                if entry is not None and line.value and entry.arxiv_id is None:
-                    entry.arxiv_id = line.value  # type: ignore[assignment]
+                if entry is not None and values[i] and entry.arxiv_id is None:
+                    entry.arxiv_id = values[i]  # type: ignore[assignment]
             elif kind in (HEADER, TAB, FURNITURE):
                 if self.would_be_title(nxt):
-                    self.start(line.text, line)
+                    self.start(text, i)
             else:
-                self.unplaced(line)
+                self.unplaced(i)
             after_label = kind == UPVOTE_LABEL
-            if self.orphan_block and kind not in (AUTHORS, ORG, DOT) and self.orphan_line != line.no:
+            if self.orphan_block and kind not in (AUTHORS, ORG, DOT) and self.orphan_line != nos[i]:
                 self.orphan_block = False
             i += 1
         if self.upvotes is not None:
             self.problem(self.upvotes[0], "upvotes without a title after them")
             self.upvotes = None
         self.close()
-        return self.entries
+        return self.records
 
     orphan_block = False
     """The metadata block being read has no paper before it: its `·` and date are not read."""
     orphan_line = 0
 
-    def would_be_title(self, nxt: Line | None) -> bool:
+    def would_be_title(self, nxt: int | None) -> bool:
         """Whether a line of another kind stands where a title is due, before an abstract-long
-        line: it is then read as a title (and reported, never published), so that its abstract
-        is not taken for the next title."""
+        line (`nxt`, None at the end): it is then read as a title (and reported, never
+        published), so that its abstract is not taken for the next title."""
         entry = self.current
         due = entry is None or entry.has_meta or bool(entry.texts)
-        return due and not self.markdown and nxt is not None and nxt.kind == TEXT and len(nxt.text) > TITLE_MAX
+        return (due and not self.markdown and nxt is not None and self.kinds[nxt] == TEXT
+                and len(self.texts[nxt]) > TITLE_MAX)
 
-    def orphan(self, line: Line) -> None:
-        self.problem(line.no, "metadata block without a paper before it")
+    def orphan(self, k: int) -> None:
+        self.problem(self.nos[k], "metadata block without a paper before it")
         self.orphan_block = True
-        self.orphan_line = line.no
+        self.orphan_line = self.nos[k]
 
-    def meta_authors(self, line: Line, nxt: Line | None) -> None:
+    def meta_authors(self, k: int, nxt: int | None) -> None:
         entry = self.current
         if entry is None or entry.has_meta and (entry.authors is not None or entry.org is not None):
-            self.orphan(line)
+            self.orphan(k)
             return
-        if nxt is None or (nxt.kind != DOT and not (nxt.kind == DATE and nxt.text.startswith("·"))):
-            self.problem(line.no, f"metadata block cut short after {line.text!r}")
-        count = line.value
-        if count > MAX_AUTHORS:  # type: ignore[operator]
-            self.problem(line.no, f"author count out of range: {count}")
-            count = None
-        entry.authors = count  # type: ignore[assignment]
+        nxt_kind = None if nxt is None else self.kinds[nxt]
+        if nxt_kind != DOT and not (nxt_kind == DATE and self.texts[nxt].startswith("·")):  # type: ignore[index]
+            self.problem(self.nos[k], f"metadata block cut short after {self.texts[k]!r}")
+        entry.authors = self.in_range(self.nos[k], "author", self.values[k], MAX_AUTHORS)  # type: ignore[arg-type]
         entry.has_meta = True
         self.check_abstract(entry)
 
-    def meta_org(self, line: Line, name: str, org_id: str | None) -> None:
+    def meta_org(self, k: int, name: str, org_id: str | None) -> None:
         entry = self.current
         if entry is None or entry.has_meta and (entry.authors is not None or entry.org is not None):
-            self.orphan(line)
+            self.orphan(k)
             return
         entry.has_meta = True
         self.check_abstract(entry)
+        entry.org, entry.org_id, entry.org_name = self.org_fields(name, org_id)
+
+    def org_fields(self, name: str, org_id: str | None) -> tuple[str, str | None, str]:
+        """(org, org id, display name) of an organization: a plain line of layout A is
+        `<id> <display name>` (a lone word is both), any other shows the display name."""
         if org_id is None and not self.markdown and self.layout == "A":
             org_id, _, display = name.partition(" ")
-            entry.org, entry.org_id, entry.org_name = name, org_id, display.strip() or org_id
-        else:
-            entry.org, entry.org_id, entry.org_name = name, org_id, name
+            return name, org_id, display.strip() or org_id
+        return name, org_id, name
 
     def check_abstract(self, entry: _Entry) -> None:
         if not entry.texts and not self.markdown:
             self.problem(entry.line, f"title with no abstract: {entry.title!r}")
             entry.texts.append("")  # reported once
 
-    def set_date(self, line: Line, fields: tuple) -> None:
+    def set_date(self, k: int, fields: tuple) -> None:
         entry = self.current
         assert entry is not None
         month, day, year, comments = fields
         entry.month, entry.day, entry.year = month, day, year
-        entry.line_date = line.no
+        entry.line_date = self.nos[k]
         if not entry.has_meta:
             entry.has_meta = True
             self.check_abstract(entry)
-        if comments is not None and comments > MAX_COUNT:
-            self.problem(line.no, f"comment count out of range: {comments}")
-            entry.comments = None
-            return
-        # The page omits a count of 0; E's cards show none at all.
-        entry.comments = comments if comments is not None else (None if self.layout == "E" else 0)
+        entry.comments = self.date_comments(self.nos[k], comments)
+
+    def date_comments(self, line: int, comments: int | None) -> int | None:
+        """The comment count of a date line (`comments` as read, None if it shows none)."""
+        if comments is None:
+            return None if self.layout == "E" else 0  # the page omits a count of 0; E's cards show none
+        return self.in_range(line, "comment", comments, MAX_COUNT)
 
     layout = "A"
 
@@ -920,37 +994,6 @@ def _title_problem(title: str) -> str | None:
     if folded.startswith(("get trending papers", "subscribe", "submitted by")):
         return "page furniture, not a title"
     return None
-
-
-def _records(entries: list[_Entry], file: str, problems: list[Problem]) -> list[Record]:
-    """The Records of the entries whose titles are papers; the others are error problems."""
-    records = []
-    append = records.append
-    for e in entries:
-        title = e.title
-        if len(title) > MAX_TITLE:
-            problems.append(Problem(file, e.line, f"line of {len(title)} characters where a title was expected; skipped", "error"))
-            continue
-        if not title:
-            why: str | None = "an empty title"
-        elif e.plain and not (title[0] in "GgSs" and title[:3].lower() in ("get", "sub")):
-            why = None  # a text line: no reader took it for furniture, a number or a date
-        else:
-            why = _title_problem(title)
-        if why is not None:
-            problems.append(Problem(file, e.line, f"{why}: {title!r}; skipped", "error"))
-            continue
-        texts = e.texts
-        abstract = texts[0] if len(texts) == 1 else " ".join(texts).strip()
-        upvotes = e.upvotes
-        if upvotes is not None and upvotes > MAX_COUNT:
-            problems.append(Problem(file, e.line, f"upvote count out of range: {upvotes}"))
-            upvotes = None
-        append(new_record(
-            title if title.isascii() else nfc(title), abstract, new_source(file, e.line), e.month, e.day, e.year,
-            e.comments, upvotes, e.authors, e.org, e.org_id, e.org_name, e.arxiv_id, e.line_date,
-        ))
-    return records
 
 
 def parse(text: str, file: str) -> Dump:
@@ -985,54 +1028,58 @@ def parse(text: str, file: str) -> Dump:
         if "" in texts:
             nos = list(compress(nos, texts))
             texts = list(filter(None, texts))
-    read = list(map(classify, texts))
-    lines = list(map(_new_line, zip(nos, texts, map(_FIRST, read), map(_SECOND, read))))
+    if front_end:  # the front matter is one line
+        first = bisect_right(nos, front_end)
+        nos, texts = [1, *nos[first:]], ["---", *texts[first:]]
+    lines = _Lines(nos, texts, *classify_lines(texts))
     if front_end:
-        lines = [Line(1, "---", FRONT, captured)] + [ln for ln in lines if ln.no > front_end]
+        lines.set_kind(0, FRONT, captured)
     # Front matter of a later paste (a capture tool's file appended to another).
-    for k, line in enumerate(lines if "---" in texts else ()):
-        if line.text == "---" and k > 0 and k + 1 < len(lines) and lines[k + 1].text.startswith("url:"):
-            end = next((j for j in range(k + 1, min(len(lines), k + 12)) if lines[j].text == "---"), None)
+    n = len(texts)
+    for k in _positions(texts, "---") if "---" in texts else ():
+        if k > 0 and k + 1 < n and texts[k + 1].startswith("url:"):
+            end = next((j for j in range(k + 1, min(n, k + 12)) if texts[j] == "---"), None)
             if end is not None:
                 captured = None
                 for j in range(k + 1, end):
-                    m = re.match(r"(?:retrieved|date):\s*(\d{4}-\d\d-\d\d)", lines[j].text)
+                    m = re.match(r"(?:retrieved|date):\s*(\d{4}-\d\d-\d\d)", texts[j])
                     captured = m.group(1) if m else captured
-                    lines[j] = lines[j]._replace(kind=HEADER, value=None)
-                lines[end] = lines[end]._replace(kind=HEADER, value=None)
-                lines[k] = line._replace(kind=FRONT, value=captured)
+                    lines.set_kind(j, HEADER)
+                lines.set_kind(end, HEADER)
+                lines.set_kind(k, FRONT, captured)
     pastes = _split_pastes(lines)
+    kinds = lines.kinds
     has_header = any(p.layout != "?" for p in pastes)
-    if not has_header and not any(ln.kind in (DOT, TITLE, SUBMITTER_LABEL) for ln in lines):
+    if not has_header and {DOT, TITLE, SUBMITTER_LABEL}.isdisjoint(kinds):
         return Dump(file, "?", (), problems=(
             Problem(file, 0, "not a Daily Papers dump: no header and no metadata found", "error"),))
     records: list[Record] = []
     paste_info: list[Paste] = []
     for paste in pastes:
         layout = paste.layout
-        body = paste.lines
+        start, end = paste.start, paste.end
+        body_kinds = kinds[start:end]
         if layout == "?":
-            if not body:
+            if start == end:
                 continue
             if has_header:
-                for line in body:
-                    if line.kind not in (HEADER, TAB, FURNITURE, FRONT):
-                        problems.append(Problem(file, line.no, f"line before the first paste's header: {line.text[:120]!r}"))
+                for k in range(start, end):
+                    if kinds[k] not in (HEADER, TAB, FURNITURE, FRONT):
+                        problems.append(Problem(file, nos[k], f"line before the first paste's header: {texts[k][:120]!r}"))
                 continue
             layout = "A"
         # Markdown titles (`### `) make a paste D, or E with the cards' labels; an upvote line
         # before the first title makes the old header's paste C.
-        first_no = body[0].no if body else paste.line
-        if any(first_no in part for part in markdown_lines) and any(ln.kind == TITLE for ln in body):
-            layout = "E" if any(ln.kind in (UPVOTE_LABEL, SUBMITTER_LABEL) for ln in body) or (
-                layout == "A" and not any(ln.kind == UPVOTES for ln in body)) else "D"
-        elif layout == "A" and any(ln.kind == UPVOTES for ln in body[:40]):
+        first_no = nos[start] if start < end else paste.line
+        if any(first_no in part for part in markdown_lines) and TITLE in body_kinds:
+            layout = "E" if UPVOTE_LABEL in body_kinds or SUBMITTER_LABEL in body_kinds or (
+                layout == "A" and UPVOTES not in body_kinds) else "D"
+        elif layout == "A" and UPVOTES in body_kinds[:40]:
             layout = "C"
-        reader = _Reader(file, layout in ("D", "E"), problems)
+        reader = _Reader(file, layout in ("D", "E"), problems, lines)
         reader.layout = layout
-        entries = reader.read(body)
         before = len(records)
-        records.extend(_records(entries, file, problems))
+        records.extend(reader.read(start, end))
         page = paste.page
         paste_info.append(Paste(
             layout, paste.line, len(records) - before,

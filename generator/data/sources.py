@@ -107,13 +107,13 @@ def read_dump(path: Path, cache: dict[tuple[str, bytes], Dump] | None = None) ->
         data = path.read_bytes()
     except OSError as exc:
         return Dump(name, "?", (), problems=(Problem(name, 0, f"cannot read: {exc.strerror}", "error"),))
+    if cache is None:
+        # No digest without a cache: hashing the bytes costs a fifth of their parse time.
+        return _parse_bytes(data, name)
     key = (name, hashlib.blake2b(data, digest_size=16).digest())
-    if cache is not None and key in cache:
-        return cache[key]
-    dump = _parse_bytes(data, name)
-    if cache is not None:
-        cache[key] = dump
-    return dump
+    if key not in cache:
+        cache[key] = _parse_bytes(data, name)
+    return cache[key]
 
 
 def _parse_bytes(data: bytes, name: str) -> Dump:
