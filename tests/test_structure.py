@@ -29,3 +29,11 @@ def test_stage_imports_nothing_from_mkdocs(stage):
 def test_every_module_lives_in_a_stage_folder():
     loose = sorted(p.name for p in GENERATOR.glob("*.py"))
     assert loose == ["__init__.py", "__main__.py", "cli.py"], loose
+
+
+def test_the_command_line_loads_no_numerics_until_related_papers_are_found():
+    # numpy, SciPy and scikit-learn take most of a second to import, which `check` never needs.
+    code = ("import sys, generator.cli, generator.data.pipeline; "
+            "print(sorted(m for m in ('numpy', 'scipy', 'sklearn') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=GENERATOR.parent, check=True)
+    assert result.stdout.strip() == "[]"

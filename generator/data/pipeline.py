@@ -9,13 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import mathtext
 from .merge import SLUG_LENGTH, merge, title_key
 from .model import Dump, Paper, Problem
-from .related import Vectors, apply_related, related_lists, update_related
 from .sources import read_dumps
 from .tags import Tag, apply_tags, load_taxonomy
+
+if TYPE_CHECKING:
+    from .related import Vectors
 
 
 @dataclass
@@ -157,6 +160,10 @@ def collect(
     if tagged is not None:
         tagged(papers)
     if with_related and settings.related > 0:
+        # numpy, SciPy and scikit-learn take most of a second to import: only when related
+        # papers are found (`check` finds none).
+        from .related import apply_related, related_lists, update_related
+
         start = time.perf_counter()
         if cache is not None and cache.previous is not None:  # serve: in proportion to the edit
             lists, cache.vectors = update_related(papers, settings.related, previous.related, cache.vectors)

@@ -159,13 +159,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return resolve(self.config, self._base(config))
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
-        """`mkdocs serve`: also watch the dumps and the tag rules that exist; returns the server."""
+        """`mkdocs serve`: also watch the dumps and the tag rules that exist outside the docs
+        dir (which MkDocs watches already: watched twice, one edit could come as two events far
+        enough apart to start two builds); returns the server."""
         settings = self._settings(config)
-        for source in settings.sources:
-            if source.exists():
-                server.watch(str(source))
-        if settings.tags is not None and settings.tags.exists():
-            server.watch(str(settings.tags))
+        docs = Path(config.docs_dir).resolve()
+        paths = [*settings.sources, *([settings.tags] if settings.tags is not None else [])]
+        for path in paths:
+            if path.exists() and docs not in path.resolve().parents and path.resolve() != docs:
+                server.watch(str(path))
         return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
