@@ -110,8 +110,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Start of `mkdocs build` or `mkdocs serve`. Having this hook makes MkDocs keep this
         plugin object across the builds of one `serve` (MkDocs 1.4+), so its caches live on:
-        parsed dumps and tags (pipeline.Cache), the HTML of pages whose Markdown did not change,
-        and the paper pages and search index of the last build."""
+        parsed dumps, tags, ids and related papers (data/pipeline.Cache), rendered Markdown
+        (pages/render.RenderCache), the built pages whose Markdown did not change
+        (site/preview.py), compiled templates, and the search index in parts
+        (search/indexer.IndexParts)."""
         self.serving = command == "serve"
         if self.serving:
             self.generated_dir = Path(tempfile.mkdtemp(prefix="papers-serve-"))
