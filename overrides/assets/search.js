@@ -58,8 +58,9 @@ function pagefind() {
 /**
  * Under `mkdocs serve` (the page says so: <meta name="papers-preview">), the index of the last
  * edit may still be in the making while search answers from the one before; the plugin says so
- * in papers-search-status.json (generator/site/preview.py). A sentence for the result count, or
- * "" when search is up to date or the site is a published one (it has no such file).
+ * in papers-search-status.json (generator/site/preview.py). A sentence to follow the result
+ * count (withLag), or "" when search is up to date or the site is a published one (it has no
+ * such file).
  */
 async function searchLag() {
   if (!document.querySelector('meta[name="papers-preview"]')) return "";
@@ -67,10 +68,16 @@ async function searchLag() {
     const response = await fetch(new URL("papers-search-status.json", ROOT), { cache: "no-store" });
     if (!response.ok) return "";
     const status = await response.json();
-    return status.updating ? " Search is catching up with your last edit: it shows the archive as it was before." : "";
+    return status.updating ? "Search is catching up with your last edit: it shows the archive as it was before." : "";
   } catch {
     return "";
   }
+}
+
+/** A result count followed by searchLag's sentence, if any: `12 papers. Search is catching up…`. */
+function withLag(count, lag) {
+  if (!lag) return count;
+  return `${count.endsWith(".") ? count : `${count}.`} ${lag}`;
 }
 
 /**
@@ -337,7 +344,7 @@ function setupHeader() {
     const [datas, lag] = await Promise.all([
       Promise.all(search.results.slice(0, HEADER_RESULTS).map((r) => r.data())), searchLag()]);
     if (mine !== seq) return;
-    meta.textContent = (found ? plural(found, "matching paper", "matching papers") : "No matching papers") + lag;
+    meta.textContent = withLag(found ? plural(found, "matching paper", "matching papers") : "No matching papers", lag);
     const items = datas.map((data) => {
       const item = el("li", "md-search-result__item");
       const link = el("a", "md-search-result__link");
@@ -518,7 +525,7 @@ function setupPage() {
     list.replaceChildren(...items);
     more.hidden = shown >= results.length;
     if (browsing) status.textContent = intro;
-    else status.textContent = (results.length ? plural(results.length, "paper", "papers") : "No matching papers.") + lag;
+    else status.textContent = withLag(results.length ? plural(results.length, "paper", "papers") : "No matching papers.", lag);
     renderFilters(counts);
     resultsBox.setAttribute("aria-busy", "false");
   };
