@@ -31,7 +31,7 @@ test: $(STAMP) ## Run every test (lint, unit, corpus, site, browser)
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Run the benchmarks (parse, build, search, scale)
+bench: $(STAMP) ## Parse + merge throughput on 100,000 synthetic papers (the other benchmarks: README)
 	$(BIN)/python benchmarks/bench_parse.py
 
 clean: ## Remove the build output and generated pages
