@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,6 +40,18 @@ def sample_project(root: Path) -> Path:
     return root
 
 
+@contextmanager
+def served(root: Path) -> Iterator[Server]:
+    """`mkdocs serve` of the project at `root`, once its first build is done and it is idle."""
+    server = Server(root)
+    try:
+        server.wait_built(1, timeout=300)
+        server.settle(2)
+        yield server
+    finally:
+        server.stop()
+
+
 def first_dump(root: Path) -> Path:
     return sorted((root / "content" / "raw").glob("*.txt"))[0]
 
@@ -51,10 +65,7 @@ def paste(title: str) -> str:
 
 def test_serve_reloads_an_edited_dump_with_one_build_and_no_console_error(tmp_path: Path, browser):
     root = sample_project(tmp_path / "site")
-    server = Server(root)
-    try:
-        server.wait_built(1, timeout=300)
-        server.settle(2)
+    with served(root) as server:
         assert server.builds() == 1
         # Generated pages are not in the watched docs dir: only the user's own files are.
         assert not (root / "content" / "papers").exists()
@@ -86,25 +97,18 @@ def test_serve_reloads_an_edited_dump_with_one_build_and_no_console_error(tmp_pa
         page.wait_for_load_state("load")
         assert page.locator("h1").first.inner_text().strip() == title
         assert errors == []
-    finally:
-        server.stop()
 
 
 def test_serve_rebuilds_when_a_users_own_page_changes(tmp_path: Path):
     root = sample_project(tmp_path / "site")
     (root / "content" / "about.md").write_text("# About\n\nFirst text.\n", encoding="utf-8")
-    server = Server(root)
-    try:
-        server.wait_built(1, timeout=300)
-        server.settle(2)
+    with served(root) as server:
         (root / "content" / "about.md").write_text("# About\n\nSecond text.\n", encoding="utf-8")
         server.wait_built(2, timeout=120)
         server.settle(3)
         assert server.builds() == 2
         html = urllib.request.urlopen(server.url + "about/").read().decode()
         assert "Second text." in html
-    finally:
-        server.stop()
 
 
 def build(root: Path) -> None:
@@ -149,10 +153,7 @@ def test_the_published_policy_stays_strict():
 
 def test_search_says_when_it_lags_behind_the_last_edit(tmp_path: Path, browser):
     root = sample_project(tmp_path / "site")
-    server = Server(root)
-    try:
-        server.wait_built(1, timeout=300)
-        server.settle(2)
+    with served(root) as server:
         # The first build makes its index before it ends: search is up to date.
         status = json.loads(urllib.request.urlopen(server.url + SEARCH_STATUS).read())
         assert status == {"updating": False}
@@ -168,8 +169,6 @@ def test_search_says_when_it_lags_behind_the_last_edit(tmp_path: Path, browser):
         page.reload()
         counted.wait_for(timeout=30_000)
         assert "catching up" not in status_line.inner_text()
-    finally:
-        server.stop()
 
 
 def test_published_pages_do_not_ask_whether_search_lags(tmp_path: Path):

@@ -9,7 +9,9 @@ data/pipeline.Cache and pages/render.RenderCache):
   `restore_site`): a kept page's file is already in place and is not written again (MkDocs
   skips a page whose output is empty, and `QuietKeptPages` drops its line saying so);
   whatever else the site dir held is deleted on a thread, not by MkDocs one folder at a
-  time while the writer waits.
+  time while the writer waits;
+- whether the search index, made again in the background after an edit, lags behind it
+  (SEARCH_STATUS, read by the pages' search).
 """
 
 from __future__ import annotations
