@@ -87,7 +87,6 @@ class Previous:
     related: dict[str, list[str]] = field(default_factory=dict)
     """Related lists by paper id: lists that still hold are kept, so pages stay put."""
 
-
     @classmethod
     def of(cls, papers: list[Paper]) -> Previous:
         """What a build of `papers` publishes, as read_previous would read it back from its
@@ -162,15 +161,12 @@ def collect(
     if with_related and settings.related > 0:
         # numpy, SciPy and scikit-learn take most of a second to import: only when related
         # papers are found (`check` finds none).
-        from .related import apply_related, related_lists, update_related
+        from .related import apply_related, update_related
 
         start = time.perf_counter()
-        if cache is not None and cache.previous is not None:  # serve: in proportion to the edit
+        lists = None
+        if cache is not None:  # serve: in proportion to the edit (in full without last vectors)
             lists, cache.vectors = update_related(papers, settings.related, previous.related, cache.vectors)
-        elif cache is not None:
-            lists, cache.vectors = related_lists(papers, settings.related, previous.related)
-        else:
-            lists = None
         papers = apply_related(papers, settings.related, previous.related, lists)
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")

@@ -263,6 +263,8 @@ class Renderer:
         names.update(t for p in self.papers for t in p.tags)
         self.tag_folders = u.unique_slugs(((n, n) for n in names), u.tag_slug)
         self._tag_pages: dict[str, str] = {}
+        self._listings_seen: dict[str, tuple[Listing, dict[str, str]]] = {}
+        """With a cache: the listings of this build, which replace the cache's at its end."""
 
     def tag_folder(self, name: str) -> str:
         """The docs folder of a tag's pages: `tags/<slug>`, its slug unique among the tags."""
@@ -331,10 +333,6 @@ class Renderer:
             cache.listings = self._listings_seen
             shown = {path for _, pages in cache.listings.values() for path in pages}
             cache.listing_pages = {path: v for path, v in cache.listing_pages.items() if path in shown}
-
-    @cached_property
-    def _listings_seen(self) -> dict[str, tuple[Listing, dict[str, str]]]:
-        return {}
 
     def paper_inputs(self, paper: Paper) -> tuple:
         """Everything a paper page shows, beside the renderer's setting: the paper, the

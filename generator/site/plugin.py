@@ -318,7 +318,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 file = files.get_file_from_path(page.src_uri)
                 if file is not None:
                     files.remove(file)
-        if self.serving:
+        else:
             # The generated folders of the last build go back into the emptied site dir:
             # pages kept (KeptPage) are not written again.
             try:
@@ -345,8 +345,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
         """Keep the site's navigation for the paper pages' theme render. Under serve, a
         generated page outside the nav whose Markdown and site-wide inputs are the last
-        build's becomes a KeptPage (site/preview.py): MkDocs writes its last HTML again
-        without reading it. Returns `nav` unchanged."""
+        build's becomes a KeptPage (site/preview.py): MkDocs neither reads nor writes it, its
+        file from the last build stands. Returns `nav` unchanged."""
         self.nav = nav
         if self.serving:
             self.nav_pages = {page.file.src_uri for page in nav.pages}
@@ -448,8 +448,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if isinstance(page, KeptPage):
             return html
         if self.serving and page.file.src_uri in self.contents and page.file.src_uri not in self.nav_pages:
-            # Not in the nav, a generated page's HTML follows from its Markdown alone: kept
-            # for the next build once on_post_page has it.
+            # Not in the nav, a generated page's HTML follows from its Markdown alone: the next
+            # build keeps its file while the Markdown and the fingerprint stay the same.
             self.kept[page.file.src_uri] = Kept(self.fingerprint, self.contents[page.file.src_uri],
                                                 frozenset(page.present_anchor_ids or ()))
         lists = self.lists.pop(page.file.src_uri, None)
