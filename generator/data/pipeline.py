@@ -76,6 +76,10 @@ class Cache:
     """The related papers' vectors of the last build (related.update_related)."""
     rules: tuple[bytes, tuple[Tag, ...]] | None = None
     """The tag rules file's bytes and the taxonomy read from them."""
+    exact: bool = False
+    """Related papers found in full at every build, as a build from scratch finds them (the
+    build cache of `mkdocs build`); else in proportion to the edit, over the last build's
+    vectors (`mkdocs serve`: related.update_related, an approximation)."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ def collect(
 
         start = time.perf_counter()
         lists = None
-        if cache is not None:  # serve: in proportion to the edit (in full without last vectors)
+        if cache is not None and not cache.exact:  # serve: in proportion to the edit (in full without last vectors)
             lists, cache.vectors = update_related(papers, settings.related, previous.related, cache.vectors)
         papers = apply_related(papers, settings.related, previous.related, lists)
         timings["related"] = time.perf_counter() - start

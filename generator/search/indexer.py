@@ -39,6 +39,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -158,18 +159,79 @@ def _check_order(bundle: Path, ids: list[str], papers: list[Paper], urls: Urls) 
                                  f"not {urls.search_record(papers[k])}")
 
 
-def parts_of(papers: list[Paper]) -> list[list[Paper]]:
-    """The papers of each bundle: contiguous runs of the newest-first order, each shortest first
-    (word count as split on spaces, close to Pagefind's), so that its page table compresses."""
-    if not papers:
-        return []
-    count = math.ceil(len(papers) / SHARD_PAGES)
-    size = math.ceil(len(papers) / count)
-    out = []
-    for k in range(count):
-        run = papers[k * size:(k + 1) * size]
-        out.append(sorted(run, key=lambda p: len(p.title.split()) + len(p.abstract.split())))
-    return out
+TAIL_STEP = 1_000
+"""The papers past the last full bundle are split in two once they are 2 * TAIL_STEP or
+more: the older ones, up to the start of a month, at a multiple of TAIL_STEP (see `parts_of`)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One bundle of a published index: `papers` in the order Pagefind gets them, their pages
+    numbered from `first` (search.bundle.compact)."""
+
+    papers: list[Paper]
+    first: int
+
+
+def _month(paper: Paper) -> tuple[int, int]:
+    return (paper.date.year, paper.date.month) if paper.date else (0, 0)
+
+
+def parts_of(papers: list[Paper]) -> list[Part]:
+    """The bundles of a published index of `papers` (newest first, as `newest_first` orders
+    them), newest bundle first. Counted from the oldest paper (undated papers first): full
+    bundles of SHARD_PAGES papers; then, of the rest, the papers up to the start of the month
+    of its paper number (rest // TAIL_STEP - 1) * TAIL_STEP, when that is not the first; then
+    the newest papers, between TAIL_STEP and 2 * TAIL_STEP of them (and the rest of a month).
+    A bundle's papers go to Pagefind shortest first (`shortest_first`), its pages numbered
+    from its place in that order.
+
+    So a build that adds papers of the last weeks (a daily capture) changes the newest bundle
+    only, and the build cache keeps the others (`Indexer` with `kept`). Once every TAIL_STEP
+    papers the bundle before the newest grows, once every SHARD_PAGES a full bundle is made:
+    those builds index more. There are at most two bundles more than full ones: one more
+    than ceil(papers / SHARD_PAGES), which issue 15's first-query budget counts."""
+    oldest = papers[::-1]
+    n = len(oldest)
+    full = n // SHARD_PAGES * SHARD_PAGES
+    cuts = [*range(0, full, SHARD_PAGES), full]
+    rest = n - full
+    if rest >= 2 * TAIL_STEP:
+        cut = full + (rest // TAIL_STEP - 1) * TAIL_STEP
+        month = _month(oldest[cut])
+        while cut > full and _month(oldest[cut - 1]) == month:
+            cut -= 1
+        cuts.append(cut)
+    cuts.append(n)
+    return [Part(shortest_first(oldest[start:stop]), start) for start, stop in zip(cuts, cuts[1:]) if stop > start][::-1]
+
+
+def shortest_first(papers: list[Paper]) -> list[Paper]:
+    """`papers` by word count (title and abstract split on spaces, close to Pagefind's), a
+    stable sort: neighbouring entries of a bundle's page table then share their word count."""
+    return sorted(papers, key=lambda p: len(p.title.split()) + len(p.abstract.split()))
+
+
+def part_key(part: Part, urls: Urls, language: str) -> str:
+    """What a published bundle is made of, as a digest: every field of its papers that
+    `paper_record` reads, each paper's URL, their order, the first page number, the language.
+    Two bundles of one key are byte-identical (with the same code and Pagefind, which the
+    build cache checks: site/build_cache.py)."""
+    digest = hashlib.blake2b(repr((part.first, language)).encode(), digest_size=16)
+    for p in part.papers:
+        digest.update(repr((urls.search_record(p), p.title, p.abstract, p.tags, p.organization, p.date,
+                            p.upvotes, p.comments)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@dataclass
+class KeptBundle:
+    """A bundle of the last published index that this index holds again (Indexer `kept`)."""
+
+    name: str
+    """Its folder in the last build's `pagefind/` ("" for the bundle at its root)."""
+    ids: list[str]
+    """Its page ids, in the order of its papers."""
 
 
 PREVIEW_PART = 2_000
@@ -209,9 +271,18 @@ class Indexer:
     indexes in the background while MkDocs renders the pages, `finish` after MkDocs has written
     the site. With `parts` (`mkdocs serve`), the index is made of IndexParts."""
 
-    def __init__(self, log: Callable[[str], None] = print, parts: IndexParts | None = None) -> None:
+    def __init__(self, log: Callable[[str], None] = print, parts: IndexParts | None = None,
+                 kept: dict[str, KeptBundle] | None = None) -> None:
         self.log = log
         self.preview_parts = parts
+        self.kept = kept or {}
+        """The last published index's bundles by part_key, from the build cache: a bundle of
+        this index with one of these keys is taken from the last build's `pagefind/` (`finish`)
+        instead of being indexed again."""
+        self.bundles: dict[str, KeptBundle] = {}
+        """This index's bundles by part_key (what the build cache keeps for the next build)."""
+        self._taken: list[tuple[str, str]] = []
+        """(folder in the last index, folder in this one) of each bundle kept."""
         self.papers = 0
         self.parts = 0
         self.seconds = 0.0
@@ -274,8 +345,15 @@ class Indexer:
                 names = [""] + [f"part-{k}/" for k in range(2, len(parts) + 1)]
                 page_of = {}
                 for part, name in zip(parts, names):
-                    ids = self._index_part(part, self._output / name, urls, language, len(page_of))
-                    page_of.update(zip((urls.search_record(p) for p in part), ids))
+                    key = part_key(part, urls, language)
+                    kept = self.kept.get(key)
+                    if kept is not None:
+                        ids = kept.ids
+                        self._taken.append((kept.name, name))
+                    else:
+                        ids = self._index_part(part.papers, self._output / name, urls, language, part.first)
+                    self.bundles[key] = KeptBundle(name, ids)
+                    page_of.update(zip((urls.search_record(p) for p in part.papers), ids))
             sorts = {"pages": [page_of[urls.search_record(p)] for p in order], "upvotes": [p.upvotes or 0 for p in order],
                      "comments": [p.comments or 0 for p in order]}
             (self._output / MANIFEST).write_text(json.dumps({"bundles": names[1:], "sorts": SORTS}), encoding="utf-8")
@@ -302,7 +380,7 @@ class Indexer:
         for k, group in enumerate(groups):
             if not group:
                 continue
-            part = parts_of(group)[0] if len(group) <= SHARD_PAGES else group
+            part = shortest_first(group) if len(group) <= SHARD_PAGES else group
             key = tuple(part)
             made = cache.made.get(k)
             if made is None or made[0] != key:
@@ -324,24 +402,36 @@ class Indexer:
         """Wait for the index, move it to `site_dir/pagefind`; return the seconds the build waited."""
         began = time.perf_counter()
         bundle = site_dir / "pagefind"
-        shutil.rmtree(bundle, ignore_errors=True)
-        if self._thread is None:
-            self.log("search index skipped: no papers")
-            return time.perf_counter() - began
-        self._thread.join()
-        output, self._output, self._thread = self._output, None, None
-        assert output is not None
+        # The last build's index, where the build cache put it back (site/preview.py): its
+        # bundles that this index keeps are moved from there.
+        last = site_dir.with_name(site_dir.name + ".papers-last-index")
+        shutil.rmtree(last, ignore_errors=True)
+        if bundle.exists():
+            os.replace(bundle, last)
         try:
-            if self._error is not None:
-                error = self._error
-                message = str(error) if isinstance(error, GeneratorError) else f"{type(error).__name__}: {error}"
-                raise GeneratorError(f"search index failed: {message}".splitlines()[0])
-            shutil.move(output, bundle)
+            if self._thread is None:
+                self.log("search index skipped: no papers")
+                return time.perf_counter() - began
+            self._thread.join()
+            output, self._output, self._thread = self._output, None, None
+            assert output is not None
+            try:
+                if self._error is not None:
+                    error = self._error
+                    message = str(error) if isinstance(error, GeneratorError) else f"{type(error).__name__}: {error}"
+                    raise GeneratorError(f"search index failed: {message}".splitlines()[0])
+                shutil.move(output, bundle)
+            finally:
+                shutil.rmtree(output, ignore_errors=True)
+            for old, new in self._taken:
+                _move_bundle(last / old, bundle / new)
         finally:
-            shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(last, ignore_errors=True)
         waited = time.perf_counter() - began
+        kept = f", {len(self._taken)} of them kept from the last build" if self._taken else ""
         self.log(f"search index built in {self.seconds:.1f} s ({waited:.1f} s after the pages): {self.papers} papers"
-                 + (f" in {self.parts} parts" if self.parts > 1 else "") + f", Pagefind peak {self.peak_mib:,.0f} MiB")
+                 + (f" in {self.parts} parts" if self.parts > 1 else "") + kept
+                 + f", Pagefind peak {self.peak_mib:,.0f} MiB")
         return waited
 
 
@@ -352,6 +442,23 @@ def index_papers(papers: list[Paper], site_dir: Path, urls: Urls | None = None,
     indexer.start(papers, urls)
     indexer.finish(site_dir)
     return indexer
+
+
+_PART_FOLDER = re.compile(r"part-\d+")
+
+
+def _move_bundle(source: Path, target: Path) -> None:
+    """Move the bundle at `source` to `target` (both in one file system): its files and
+    folders, not the other bundles nested in the index's root bundle (`part-N/`) nor the
+    index's own files (MANIFEST, SORTS). Raises GeneratorError when it is not there (the
+    build cache checked the site, so something else changed it meanwhile)."""
+    if not (source / "pagefind-entry.json").is_file():
+        raise GeneratorError(f"search index: the bundle kept from the last build is gone from {source}")
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in os.scandir(source):
+        if entry.name in (MANIFEST, SORTS) or (entry.is_dir() and _PART_FOLDER.fullmatch(entry.name)):
+            continue
+        os.replace(entry.path, target / entry.name)
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -75,6 +75,11 @@ class PapersConfig(Config):
     """Papers per listing page."""
     search = opt.Type(bool, default=True)
     """Build the Pagefind index after the site."""
+    cache = opt.Type(bool, default=True)
+    """Keep what a build made for the next `build` (site/build_cache.py): pages, listings and
+    search bundles whose inputs did not change are taken from the last build."""
+    cache_dir = opt.Type(str, default=".cache/papers")
+    """Where the build cache lives, relative to mkdocs.yml."""
     fast_pages = opt.Type(bool, default=True)
     """Render paper pages from one theme render per URL depth (see paper_pages.py) instead of one
     MkDocs page each; the pages are the same."""

@@ -130,7 +130,8 @@ def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir:
         path = site_dir / urls.output(page.src_uri)
         data = shell.fill(url, page, page.body(docs_dir)).encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        if write_changed(path, data, lambda p, _, digest=digest: _WRITTEN.get(p) == digest and p.exists(), made):
+        if write_changed(path, data, lambda p, _, digest=digest: _WRITTEN.get(p) == digest and p.exists(), made,
+                         new_file=True):
             _WRITTEN[path] = digest
             written += 1
         else:

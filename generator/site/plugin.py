@@ -16,7 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -27,17 +27,20 @@ from ..data.model import GeneratorError
 from ..data.pipeline import Archive, Cache, Previous, Settings, collect
 from ..pages.render import MemoryBytecodeCache, RenderCache, Renderer, write_changed, write_outputs
 from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
-from . import lean_pages
+from ..search.indexer import KeptBundle
+from . import build_cache, lean_pages
 from .config import PapersConfig, resolve
 from .finish import finish_page
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
 from .preview import (
+    KEPT_DIRS,
     REUSED_TEMPLATE,
     Kept,
     KeptPage,
     QuietKeptPages,
     keep_site,
     kept_index,
+    link_site,
     restore_site,
     swap_index,
     write_search_status,
@@ -106,6 +109,22 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """Serve only: the search index in parts made again alone (search.indexer.IndexParts)."""
         self._index_args: tuple | None = None
         """Serve: what the index of this build is to be made of, once the build is done."""
+        self.caching = False
+        """Whether this build fills the caches above for the next one: always under serve, and
+        for `build` with the `cache` option (site/build_cache.py)."""
+        self.site_kept = False
+        """Whether the site's generated folders of the last build are in use: their pages that
+        did not change are not written again (serve after its first build; `build` with a
+        build cache that matches the site)."""
+        self.previous_site: Path | None = None
+        """Set by `python -m generator build`, which builds into a new folder and swaps it in:
+        the folder the last build's site is in (its generated folders are linked into the new
+        one, which leaves the last site untouched if this build fails)."""
+        self.bundles: dict[str, KeptBundle] = {}
+        """`build` with the build cache: the last published index's bundles by part_key."""
+        self._state_key = ""
+        self._site_dir: Path | None = None
+        self._linking: _Background | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Start of `mkdocs build` or `mkdocs serve`. Having this hook makes MkDocs keep this
@@ -117,7 +136,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.serving = command == "serve"
         if self.serving:
             self.generated_dir = Path(tempfile.mkdtemp(prefix="papers-serve-"))
-            logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
+        logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
 
     def on_shutdown(self) -> None:
         """End of `mkdocs serve`: remove the generated Markdown kept outside the docs dir."""
@@ -179,6 +198,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         PluginError when the dumps, the tag rules or the docs dir cannot be read or written."""
         start = time.perf_counter()
         self.failure = None
+        self._site_dir = Path(config.site_dir)
         self.bodies.clear()
         self.paper_pages = []
         if self.indexer is not None:  # serve: an index of the last build still being made
@@ -188,17 +208,20 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             with self._lock:
                 self._generation += 1
                 self._building = True
-            try:
-                keep_site(Path(config.site_dir))
-            except OSError as exc:
-                raise self._fail(f"cannot move aside {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
+            self.caching = True
+            self.site_kept = bool(self.kept) or self.shell_fingerprint != ""
+        else:
+            self._take_build_state(config)
+        if self.serving and self.site_kept:
+            self._keep_site(config)
         tagged = None
         if self.config.search:
             from ..search.indexer import Indexer, IndexParts
 
             if self.serving and self.index_parts is None:
                 self.index_parts = IndexParts(Path(tempfile.mkdtemp(prefix="papers-index-parts-")))
-            self.indexer = indexer = Indexer(log=log.info, parts=self.index_parts)
+            self.indexer = indexer = Indexer(log=log.info, parts=self.index_parts,
+                                             kept=self.bundles if self.site_kept else None)
             language = config.theme.get("language") or "en"
 
             # Under serve with an index in place, the new one is made after the build: made
@@ -220,7 +243,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if not settings.previous.exists():  # serve's first build: what `build` left
                 settings.previous = Path(config.docs_dir) / EXPORT
             self.archive = collect(settings, progress=log.info, tagged=tagged,
-                                   cache=self.cache if self.serving else None)
+                                   cache=self.cache if self.caching else None)
         except GeneratorError as exc:
             raise self._fail(str(exc)) from None
         self.stats = {f"{k} s": v for k, v in self.archive.timings.items()}
@@ -240,11 +263,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.serving:  # the next build keeps these papers' ids without reading papers.json
             self.cache.previous = Previous.of(self.archive.papers)
         renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name,
-                            cache=self.render_cache if self.serving else None)
+                            cache=self.render_cache if self.caching else None)
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
         try:
             if self.serving:
                 written, unchanged, removed = self._keep_outputs(outputs, renderer.reused)
+            elif self.caching:
+                written, unchanged, removed = write_outputs(docs_dir, self._note_outputs(outputs), keep=renderer.reused)
             else:
                 written, unchanged, removed = write_outputs(docs_dir, outputs)
         except GeneratorError as exc:
@@ -258,12 +283,71 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             "papers: %d files written, %d unchanged, %d removed in %.1f s",
             written, unchanged, removed, time.perf_counter() - start,
         )
+        if not self.serving and self.site_kept and self.previous_site is None:
+            self._keep_site(config)  # last: a build that fails before leaves the site as it was
         self._pages_started = time.perf_counter()
+
+    def _keep_site(self, config: MkDocsConfig) -> None:
+        """Set the site's generated folders aside before MkDocs empties the site dir
+        (preview.keep_site); on_files puts them back. Raises PluginError when it cannot."""
+        try:
+            keep_site(Path(config.site_dir), trash=self.serving)
+        except OSError as exc:
+            raise self._fail(f"cannot move aside {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
 
     def _docs(self, config: MkDocsConfig) -> Path:
         """Where the generated Markdown is written: the docs dir, or under serve a folder
         outside it."""
         return self.generated_dir if self.generated_dir is not None else Path(config.docs_dir)
+
+    def _take_build_state(self, config: MkDocsConfig) -> None:
+        """`build`: take the build cache's state (site/build_cache.py) when the `cache` option
+        is on and the state matches the site; log why the build starts from scratch if not."""
+        self.caching = bool(self.config.cache)
+        self.site_kept = False
+        self.cache, self.render_cache, self.kept, self.bundles = Cache(exact=True), RenderCache(), {}, {}
+        self.shell_fingerprint, self.page_files, self.sitemaps, self.contents = "", set(), {}, {}
+        if not self.caching:
+            return
+        site = (self.previous_site or Path(config.site_dir)).resolve()
+        docs = Path(config.docs_dir).resolve()
+        urls = Urls.of(config)
+        self._state_key = build_cache.build_key(
+            config.config_file_path, dict(self.config), site, docs,
+            (urls.site_url, urls.directory_urls, urls.repository, urls.dump_sources,
+             config.theme.get("language"), config.site_name))
+        state, why = build_cache.take_state(self._cache_dir(config), self._state_key, site, docs)
+        if state is None:
+            log.info("papers: building everything: %s", why)
+            return
+        self.site_kept = True
+        self.cache, self.render_cache, self.kept, self.bundles = state.data, state.render, state.kept, state.bundles
+        self.shell_fingerprint, self.page_files, self.sitemaps = state.shell_fingerprint, state.page_files, state.sitemaps
+        self.contents = dict.fromkeys(state.contents, "")
+        log.info("papers: build cache in %s matches the site: what did not change is kept",
+                 self._cache_dir(config))
+        if self.previous_site is not None:
+            # Linked on a thread while the archive is collected (the links are system calls,
+            # which leave the other core's Python alone); on_files waits for it.
+            self._linking = _Background(link_site, self.previous_site, Path(config.site_dir))
+            # (into the folder keep_site would use: MkDocs empties the site dir meanwhile)
+
+    def _cache_dir(self, config: MkDocsConfig) -> Path:
+        return self._base(config) / self.config.cache_dir
+
+    def _note_outputs(self, outputs):
+        """`build` with the build cache: pass `outputs` on, noting the generated files but the
+        paper pages (`contents`), the paper pages rendered again (`changed_papers`) and the
+        generated files gone since the last build (`gone`)."""
+        last, self.contents = self.contents, {}
+        self.changed_papers = set()
+        for name, text in outputs:
+            if name.startswith(PAPERS + "/"):
+                self.changed_papers.add(name)
+            else:
+                self.contents[name] = text if isinstance(text, str) else text.decode("utf-8")
+            yield name, text
+        self.gone = [name for name in last if name not in self.contents and name.endswith(".md")]
 
     def _keep_outputs(self, outputs, reused: set[str]) -> tuple[int, int, int]:
         """Serve: write the paper pages' Markdown that changed into generated_dir (read back
@@ -318,13 +402,17 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 file = files.get_file_from_path(page.src_uri)
                 if file is not None:
                     files.remove(file)
-        else:
+        if self.site_kept:
             # The generated folders of the last build go back into the emptied site dir:
             # pages kept (KeptPage) are not written again.
             try:
+                if self._linking is not None:
+                    linking, self._linking = self._linking, None
+                    linking.result()
                 restore_site(Path(config.site_dir))
             except OSError as exc:
                 raise self._fail(f"cannot move back {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
+        if self.serving:
             self._add_generated(files, config)
         return files
 
@@ -348,10 +436,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         build's becomes a KeptPage (site/preview.py): MkDocs neither reads nor writes it, its
         file from the last build stands. Returns `nav` unchanged."""
         self.nav = nav
-        if self.serving:
+        if self.caching:
             self.nav_pages = {page.file.src_uri for page in nav.pages}
             self.fingerprint = _fingerprint(config, nav)
-            kept, self.kept = self.kept, {}
+            kept, self.kept = (self.kept if self.site_kept else {}), {}
             for name, markdown in self.contents.items():
                 last = kept.get(name)
                 if (last is not None and last.fingerprint == self.fingerprint and last.markdown == markdown
@@ -372,10 +460,33 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         env.auto_reload = False
         if self.lean:
             lean_pages.setup(env)
-        if self.serving:
+        if self.caching:
             env.loader = ChoiceLoader([DictLoader({REUSED_TEMPLATE: ""}), env.loader])
+        if self.serving:
             env.bytecode_cache = self.theme_templates
+        elif self.caching:  # the theme's templates, compiled once for every build
+            folder = self._cache_dir(config) / "templates"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            except OSError:  # no cache: compiled again, as without one
+                pass
+        if self.site_kept:
+            self._unlink_rewritten(files, Path(config.site_dir))
         return env
+
+    def _unlink_rewritten(self, files: Files, site_dir: Path) -> None:
+        """Before MkDocs writes: delete the files of the kept folders that it will write again
+        (every page but the KeptPages, every static file), so that it writes new files instead
+        of writing through hard links into the last site (`generator build`, site/preview.py's
+        link_site). Raises OSError when one cannot be deleted."""
+        for file in files:
+            if isinstance(file.page, KeptPage) or file.dest_uri.split("/", 1)[0] not in KEPT_DIRS:
+                continue
+            try:
+                os.unlink(os.path.join(site_dir, file.dest_uri))
+            except FileNotFoundError:
+                pass
 
     def _write_paper_pages(self, config: MkDocsConfig) -> None:
         start = time.perf_counter()
@@ -400,14 +511,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         urls = Urls.of(config)
         pages = self.paper_pages
         unchanged = 0
-        if self.serving:
+        if self.caching:
             now = {p.src_uri for p in pages}
-            for gone in self.page_files - now:  # pages of papers that are gone, kept from the last build
+            for gone in self.page_files - now if self.site_kept else ():  # pages of papers that are gone, kept from the last build
                 (site_dir / urls.output(gone)).unlink(missing_ok=True)
             self.page_files = now
             # Under the same theme render, only the pages whose Markdown changed are written:
             # the others, kept from the last build, hold what they would be written with.
-            if self.shell_fingerprint == self.fingerprint:
+            if self.site_kept and self.shell_fingerprint == self.fingerprint:
                 pages = [p for p in pages if p.src_uri in self.changed_papers]
                 unchanged = len(self.paper_pages) - len(pages)
             self.shell_fingerprint = self.fingerprint
@@ -447,7 +558,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             return body
         if isinstance(page, KeptPage):
             return html
-        if self.serving and page.file.src_uri in self.contents and page.file.src_uri not in self.nav_pages:
+        if self.caching and page.file.src_uri in self.contents and page.file.src_uri not in self.nav_pages:
             # Not in the nav, a generated page's HTML follows from its Markdown alone: the next
             # build keeps its file while the Markdown and the fingerprint stay the same.
             self.kept[page.file.src_uri] = Kept(self.fingerprint, self.contents[page.file.src_uri],
@@ -476,6 +587,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         so the next build writes every page again."""
         self.kept = {}
         self.shell_fingerprint = ""
+        if self._linking is not None:  # the caller deletes the new site dir: not while linking
+            self._linking.join()
+            self._linking = None
+        if self.site_kept and not self.serving and self._site_dir is not None:
+            # What keep_site set aside and on_files did not put back yet.
+            try:
+                restore_site(self._site_dir)
+            except OSError:
+                pass
 
     def on_template_context(self, context, /, *, template_name: str, config: MkDocsConfig):
         """The context of a theme template (404.html, sitemap.xml): an error page's links take
@@ -504,7 +624,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise self._fail(f"cannot write {exc.filename or config.site_dir}: {exc.strerror or exc}") from None
 
     def _post_build(self, config: MkDocsConfig) -> None:
-        if self.serving:  # the pages of listings that are gone, kept from the last build
+        if self.site_kept:  # the pages of listings that are gone, kept from the last build
             for name in self.gone:
                 (Path(config.site_dir) / Urls.of(config).output(name)).unlink(missing_ok=True)
         if self.lean:  # what lean pages leave out, written once (see lean_pages.py)
@@ -514,7 +634,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.paper_pages:
             self._write_paper_pages(config)
             self.paper_pages = []
-        split_sitemap(Path(config.site_dir), paper_urls, urls, self.sitemaps if self.serving else None)
+        split_sitemap(Path(config.site_dir), paper_urls, urls, self.sitemaps if self.caching else None)
         self.stats["mkdocs s"] = time.perf_counter() - self._pages_started
         self.stats["rss after mkdocs MiB"] = _peak_rss_mib()
         if self.serving and self.indexer is not None and (Path(config.site_dir) / "pagefind").is_dir():
@@ -529,16 +649,36 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
             if self.serving:
                 write_search_status(Path(config.site_dir), updating=False)
+            self.bundles = self.indexer.bundles
         with self._lock:
             self._building = False
             pending, self._pending_index = self._pending_index, None
             if pending is not None:
                 swap_index(Path(config.site_dir), pending)
                 write_search_status(Path(config.site_dir), updating=False)
+        if self.caching and not self.serving:
+            self._save_build_state(config)
         report = os.environ.get("PAPERS_TIMINGS")
         if report:  # the benchmarks read the stage timings from here
             Path(report).write_text(json.dumps(self.stats, indent=1), encoding="utf-8")
 
+
+    def _save_build_state(self, config: MkDocsConfig) -> None:
+        """`build` with the build cache: leave what this build made for the next one
+        (site/build_cache.py). A state that cannot be written is one warning: this build
+        stands, the next starts from scratch."""
+        start = time.perf_counter()
+        self.cache.dumps = {}  # parsed again faster than unpickled
+        state = build_cache.BuildState(
+            self._state_key, build_cache.snapshot(Path(config.site_dir), Path(config.docs_dir)),
+            self.cache, self.render_cache, self.kept, self.shell_fingerprint, self.page_files,
+            set(self.contents), self.sitemaps, self.bundles if self.indexer is not None else {})
+        try:
+            build_cache.save_state(self._cache_dir(config), state)
+        except OSError as exc:
+            log.warning("papers: build cache not saved, the next build starts from scratch: cannot write %s: %s",
+                        exc.filename or self._cache_dir(config), exc.strerror or exc)
+        self.stats["build cache s"] = time.perf_counter() - start
 
     def _index_later(self, site_dir: Path) -> None:
         """Serve: finish this build's search index on a thread and swap it in for the last
@@ -572,6 +712,30 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                              + (f" ({parts.indexed} of {indexer.parts} parts made again)" if parts else ""))
 
         threading.Thread(target=run, name="pagefind-serve", daemon=True).start()
+
+
+class _Background(threading.Thread):
+    """`function(*args)` on a thread of its own; `result()` waits for it and raises what it
+    raised."""
+
+    def __init__(self, function, *args) -> None:
+        super().__init__(name=f"papers-{function.__name__}", daemon=True)
+        self._call = (function, args)
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        function, args = self._call
+        try:
+            function(*args)
+        except BaseException as exc:  # handed to result()
+            self._error = exc
+
+    def result(self) -> None:
+        """Wait for the call; raise its exception, if any."""
+        self.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _fingerprint(config: MkDocsConfig, nav) -> str:

@@ -74,27 +74,48 @@ class KeptPage(Page):
         self.links_to_anchors = {}
 
 
-def keep_site(site_dir: Path) -> None:
+def keep_site(site_dir: Path, trash: bool = True) -> None:
     """Before MkDocs empties `site_dir`: move KEPT_DIRS aside (beside it, `<site>.papers-kept`)
-    and everything else into a folder deleted on a thread. Renames only: as fast for
-    100,000 files as for one. Raises OSError when a rename fails."""
+    and, with `trash` (serve), everything else into a folder deleted on a thread. Renames only:
+    as fast for 100,000 files as for one. Raises OSError when a rename fails."""
     if not site_dir.is_dir():
         return
     keep = Path(f"{site_dir}.papers-kept")
-    trash = Path(f"{site_dir}.papers-trash")
+    shutil.rmtree(keep, ignore_errors=True)  # left by a build that failed
+    bin_ = Path(f"{site_dir}.papers-trash")
     n = 0
-    while trash.exists():  # a deletion still under way
+    while bin_.exists():  # a deletion still under way
         n += 1
-        trash = Path(f"{site_dir}.papers-trash-{n}")
+        bin_ = Path(f"{site_dir}.papers-trash-{n}")
     for entry in os.scandir(site_dir):
-        if entry.name in KEPT_DIRS and entry.is_dir() and not (keep / entry.name).exists():
+        if entry.name in KEPT_DIRS and entry.is_dir():
             keep.mkdir(exist_ok=True)
             os.replace(entry.path, keep / entry.name)
-        else:
-            trash.mkdir(exist_ok=True)
-            os.replace(entry.path, trash / entry.name)
-    if trash.exists():
-        threading.Thread(target=shutil.rmtree, args=(trash, True), name="papers-trash", daemon=True).start()
+        elif trash:
+            bin_.mkdir(exist_ok=True)
+            os.replace(entry.path, bin_ / entry.name)
+    if bin_.exists():
+        threading.Thread(target=shutil.rmtree, args=(bin_, True), name="papers-trash", daemon=True).start()
+
+
+def link_site(last_site: Path, site_dir: Path) -> None:
+    """Hard links of every file of KEPT_DIRS in `last_site` (copies where the file system has
+    none) where keep_site would set them aside for the new `site_dir`, and restore_site then
+    moves them in: `generator build` builds into a new folder and leaves the last site as it
+    is until the new one is done. Whatever the build writes again is deleted first
+    (plugin._unlink_rewritten) so that it never writes into the last site's files. Raises
+    OSError when neither a link nor a copy can be made."""
+    keep = Path(f"{site_dir}.papers-kept")
+    shutil.rmtree(keep, ignore_errors=True)
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    for name in KEPT_DIRS:
+        if (last_site / name).is_dir():
+            shutil.copytree(last_site / name, keep / name, copy_function=link)
 
 
 def kept_index(site_dir: Path) -> bool:
@@ -106,6 +127,8 @@ def restore_site(site_dir: Path) -> None:
     """After MkDocs emptied the site dir: move back what keep_site set aside (unless this build
     wrote its own). Raises OSError when a rename fails."""
     keep = Path(f"{site_dir}.papers-kept")
+    if keep.is_dir():
+        site_dir.mkdir(parents=True, exist_ok=True)
     for name in KEPT_DIRS:
         if (keep / name).is_dir() and not (site_dir / name).exists():
             os.replace(keep / name, site_dir / name)
