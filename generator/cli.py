@@ -210,7 +210,10 @@ def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: 
     """Generate the pages, build the site with MkDocs and index it with Pagefind.
 
     The site is built in a sibling folder and swapped in only when everything
-    succeeded, so a failed build leaves the previous site untouched. Its address
+    succeeded, so a failed build leaves the previous site untouched. With the
+    build cache (the plugin's `cache` option, on by default, in .cache/papers)
+    only the pages and search bundles whose inputs changed are made again; the
+    others are linked from the previous site. Its address
     is mkdocs.yml's site_url (this repository's reads SITE_URL): without one,
     every link is relative and the sitemap and canonical links are left out.
 

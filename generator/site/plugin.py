@@ -125,6 +125,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self._state_key = ""
         self._site_dir: Path | None = None
         self._linking: _Background | None = None
+        self._state_path: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Start of `mkdocs build` or `mkdocs serve`. Having this hook makes MkDocs keep this
@@ -309,6 +310,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.shell_fingerprint, self.page_files, self.sitemaps, self.contents = "", set(), {}, {}
         if not self.caching:
             return
+        self._state_path = self._cache_dir(config) / build_cache.STATE_FILE
         site = (self.previous_site or Path(config.site_dir)).resolve()
         docs = Path(config.docs_dir).resolve()
         urls = Urls.of(config)
@@ -587,6 +589,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         so the next build writes every page again."""
         self.kept = {}
         self.shell_fingerprint = ""
+        if self._state_path is not None:  # written by on_post_build before a strict build's end
+            self._state_path.unlink(missing_ok=True)
         if self._linking is not None:  # the caller deletes the new site dir: not while linking
             self._linking.join()
             self._linking = None

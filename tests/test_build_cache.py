@@ -1,0 +1,205 @@
+"""The build cache (site/build_cache.py): a second build does work in proportion to the edit and
+writes what a build from scratch writes, with `mkdocs build` and with `generator build`; a site
+that is not as the last build left it is built from scratch; a failed build leaves the last
+site as it was; published search bundles of older papers stay as newer papers come."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from test_search_index import sample_papers as sample
+from test_serve import first_dump, paste, sample_project, tree
+
+from generator.pages.urls import Urls
+from generator.search import indexer as search
+from generator.search.indexer import Indexer, newest_first, parts_of
+from generator.site.build_cache import STATE_FILE
+
+BUILDS = {
+    "mkdocs build": [sys.executable, "-m", "mkdocs", "build"],
+    "generator build": [sys.executable, "-m", "generator", "build"],
+}
+
+
+def build(root: Path, command: str = "mkdocs build", *args: str, ok: bool = True) -> str:
+    """Build `root` in a new process as `command` does; its log."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    result = subprocess.run([*BUILDS[command], *args], cwd=root, capture_output=True, text=True, env=env)
+    assert (result.returncode == 0) == ok, result.stderr[-3000:]
+    return result.stderr + result.stdout
+
+
+def written(log: str) -> tuple[int, int]:
+    """(paper pages written, unchanged) as the build's log says."""
+    found = re.search(r"papers: (\d+) paper pages written, (\d+) unchanged", log)
+    assert found, log
+    return int(found[1]), int(found[2])
+
+
+def assert_same_site(built: Path, fresh: Path) -> None:
+    assert tree(built / "site") == tree(fresh / "site")
+    _, mismatch, errors = filecmp.cmpfiles(built / "site", fresh / "site", tree(fresh / "site"), shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def from_scratch(root: Path, published: Path, tmp: Path) -> Path:
+    """A new project with `root`'s dumps and tag rules and the papers.json of `published`
+    (what was published keeps its ids and related lists in both), built without a cache."""
+    fresh = sample_project(tmp)
+    shutil.rmtree(fresh / "content" / "raw")
+    shutil.copytree(root / "content" / "raw", fresh / "content" / "raw")
+    shutil.copy(root / "content" / "tags.yml", fresh / "content" / "tags.yml")
+    shutil.copy(published, fresh / "content" / "papers.json")
+    log = build(fresh)
+    assert "building everything: no build cache yet" in log
+    return fresh
+
+
+@pytest.mark.parametrize("command", BUILDS)
+def test_a_second_build_keeps_what_did_not_change_and_equals_a_build_from_scratch(tmp_path: Path, command: str):
+    root = sample_project(tmp_path / "root")
+    log = build(root, command)
+    assert "building everything: no build cache yet" in log
+    assert (root / ".cache" / "papers" / STATE_FILE).is_file()
+    total = sum(written(log))
+
+    # Round 1: a paper appended, a new dump of two papers, a tag rule changed.
+    dump = first_dump(root)
+    dump.write_text(dump.read_text(encoding="utf-8") + paste("Build Cache Paper on Quantum Gardening"),
+                    encoding="utf-8")
+    (root / "content" / "raw" / "zz_new.txt").write_text(
+        paste("Second Cache Paper on Orbital Bees").replace("Jan 6, 2031", "Jan 7, 2031"), encoding="utf-8")
+    tags = root / "content" / "tags.yml"
+    tags.write_text(tags.read_text(encoding="utf-8").replace("    match: [", "    match: [quantum gardening, ", 1),
+                    encoding="utf-8")
+    published = tmp_path / "published-1.json"
+    shutil.copy(root / "content" / "papers.json", published)
+    log = build(root, command)
+    assert "matches the site: what did not change is kept" in log
+    pages, kept = written(log)
+    assert pages + kept == total + 2 and kept > total // 2, log
+    assert "kept from the last build" in log or "search index" in log
+    assert_same_site(root, from_scratch(root, published, tmp_path / "fresh-1"))
+
+    # Round 2: the new dump deleted (its papers are gone), an abstract changed.
+    (root / "content" / "raw" / "zz_new.txt").unlink()
+    text = dump.read_text(encoding="utf-8")
+    dump.write_text(text.replace("We garden with qubits.", "We garden with qubits and bees."), encoding="utf-8")
+    shutil.copy(root / "content" / "papers.json", published)
+    log = build(root, command)
+    assert "matches the site" in log
+    assert sum(written(log)) == total + 1
+    assert_same_site(root, from_scratch(root, published, tmp_path / "fresh-2"))
+
+
+def test_a_site_changed_by_hand_is_built_from_scratch(tmp_path: Path):
+    root = sample_project(tmp_path / "root")
+    build(root)
+    page = next((root / "site" / "tags").rglob("index.html"))
+    page.unlink()
+    log = build(root)
+    assert re.search(r"building everything: site/tags/.* is not as the last build left it", log)
+    assert page.is_file()
+    assert written(log)[1] == 0
+
+
+def test_a_failed_build_leaves_the_last_site_as_it_was(tmp_path: Path):
+    root = sample_project(tmp_path / "root")
+    build(root, "generator build")
+    before = {name: (root / "site" / name).read_bytes() for name in tree(root / "site")}
+    dump = first_dump(root)
+    good = dump.read_text(encoding="utf-8")
+    # Pages change (a new paper), and the build fails at its end: a binary dump is a problem.
+    dump.write_text(good + paste("A Paper That Never Lands"), encoding="utf-8")
+    (root / "content" / "raw" / "binary.txt").write_bytes(b"\x00\x01\x02 not text \xff\xfe" * 20)
+    log = build(root, "generator build", "--strict", ok=False)
+    assert "left as it was" in log
+    assert {name: (root / "site" / name).read_bytes() for name in tree(root / "site")} == before
+    assert not (root / ".cache" / "papers" / STATE_FILE).exists(), "no state of a failed build"
+    # The next build starts from scratch and is right.
+    (root / "content" / "raw" / "binary.txt").unlink()
+    dump.write_text(good, encoding="utf-8")
+    published = tmp_path / "published.json"
+    shutil.copy(root / "content" / "papers.json", published)
+    log = build(root, "generator build")
+    assert "building everything" in log
+    assert_same_site(root, from_scratch(root, published, tmp_path / "fresh"))
+
+
+def test_the_cache_option_turns_it_off(tmp_path: Path):
+    root = sample_project(tmp_path / "root")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - papers:\n", "  - papers:\n      cache: false\n", 1),
+                      encoding="utf-8")
+    assert "cache: false" in config.read_text(encoding="utf-8")
+    build(root)
+    log = build(root)
+    assert not (root / ".cache" / "papers").exists()
+    assert written(log)[1] == 0
+
+
+# Published search bundles --------------------------------------------------------------------
+
+def newer(papers: list, count: int, start: date) -> list:
+    """`count` new papers (copies of the first ones, new ids) dated from `start` on."""
+    return [replace(p, id=f"new-paper-{k}", title=f"New {p.title}", date=start + timedelta(days=k % 9))
+            for k, p in enumerate(papers[:count])]
+
+
+@pytest.fixture
+def small_bundles(monkeypatch):
+    """Bundles of at most 150 papers, the tail split from 40 papers on (a 394-paper archive
+    then has several)."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 150)
+    monkeypatch.setattr(search, "TAIL_STEP", 20)
+
+
+def test_newer_papers_leave_the_older_bundles_alone(small_bundles):
+    urls = Urls()
+    papers = sample()
+    dated = [p for p in papers if p.date]
+    newest = max(p.date for p in dated)
+    before = parts_of(newest_first(papers, urls))
+    # A daily capture: papers of the newest days and after them.
+    after = parts_of(newest_first(papers + newer(dated, 5, newest - timedelta(days=3)), urls))
+    assert len(before) == 4 and all(len(part.papers) <= 150 for part in before + after)
+    assert sorted(len(part.papers) for part in after) == sorted([*(len(part.papers) for part in before[1:]),
+                                                                 len(before[0].papers) + 5])
+    assert before[1:] == after[1:], "only the newest bundle changes"
+    firsts = sorted(part.first for part in after)
+    assert firsts[0] == 0 and all(b > a for a, b in zip(firsts, firsts[1:]))
+
+
+def test_an_index_that_keeps_bundles_equals_one_made_afresh(small_bundles, tmp_path: Path):
+    papers = sample()
+    urls = Urls()
+    last = tmp_path / "last"
+    first = Indexer(log=lambda _m: None)
+    first.start(papers, urls)
+    first.finish(last)
+    more = papers + newer([p for p in papers if p.date], 12, max(p.date for p in papers if p.date))
+    messages: list[str] = []
+    again = Indexer(log=messages.append, kept=first.bundles)
+    again.start(more, urls)
+    again.finish(last)  # takes the kept bundles from last/pagefind
+    fresh = tmp_path / "fresh"
+    alone = Indexer(log=lambda _m: None)
+    alone.start(more, urls)
+    alone.finish(fresh)
+    kept = int(re.search(r"(\d+) of them kept", messages[-1])[1])
+    assert kept >= 2, messages
+    assert tree(last) == tree(fresh)
+    _, mismatch, errors = filecmp.cmpfiles(last, fresh, tree(fresh), shallow=False)
+    assert mismatch == [] and errors == []
+    assert json.loads((last / "pagefind" / search.MANIFEST).read_text())["bundles"]
