@@ -73,7 +73,8 @@ def test_defaults_come_from_the_schema() -> None:
     config = papers_config()
     assert isinstance(config, PapersConfig)
     assert dict(config) == {"sources": ["content/raw"], "tags": None, "page_years": {}, "related": 5,
-                            "page_size": 50, "search": True, "fast_pages": True}
+                            "page_size": 50, "search": True, "cache": True,
+                            "cache_dir": ".cache/papers", "fast_pages": True}
     settings = default_settings(Path("/site"), tags="tags.yml")
     assert settings.sources == [Path("/site/content/raw")] and settings.tags == Path("/site/tags.yml")
     assert (settings.page_years, settings.related, settings.page_size) == ({}, 5, 50)

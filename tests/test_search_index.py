@@ -135,15 +135,14 @@ def test_large_archive_is_indexed_in_parts(papers, tmp_path, monkeypatch):
     search.index_papers(sample_papers(), site, log=lambda message: None)
     manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
     assert manifest["bundles"] == ["part-2/", "part-3/"]
-    urls, ids, counts = [], [], []
+    urls, ids = [], []
     for part in ["", *manifest["bundles"]]:
         entry = json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text())
-        counts.append(sum(language["page_count"] for language in entry["languages"].values()))
+        count = sum(language["page_count"] for language in entry["languages"].values())
+        assert 100 < count <= 150
         fragments = pagefind_bundle.read_fragments(site / "pagefind" / part)
         urls += [f["url"] for f in fragments.values()]
         ids += list(fragments)
-    # Full bundles of the oldest papers, the newest ones in the root bundle.
-    assert counts == [len(papers) - 300, 150, 150]
     assert sorted(urls) == sorted("/" + p["url"] for p in papers)
     assert sorted(ids, key=lambda i: int(i, 36)) == [pagefind_bundle.base36(n) for n in range(len(papers))], "ids unique over parts"
     assert len(json.loads((site / "pagefind" / search.SORTS).read_text())["pages"]) == len(papers)
