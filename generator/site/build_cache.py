@@ -13,9 +13,10 @@ bundles that did not change are taken from it.
 
 A build uses the state only when it describes what is there: `BuildState.key` names the code,
 the Pagefind, the config file and the options it was made under, and `BuildState.files` the
-size and modification time of every generated file of the site and the docs dir as the build
-left them. Any difference (another version, an edited mkdocs.yml, a page touched or deleted by
-hand, a failed build) and the build starts from scratch, saying why. A build takes the state
+size and modification time of every file of the site's generated folders as the build left
+them. Any difference (another version, an edited mkdocs.yml, a page deleted by hand, a failed
+build) and the build starts from scratch, saying why; a paper page whose Markdown in the docs
+dir changed since is rendered again. A build takes the state
 file away as it starts and writes a new one only when it succeeds.
 """
 
@@ -132,8 +133,7 @@ def take_state(cache_dir: Path, key: str, site: Path, docs: Path) -> tuple[Build
     if not isinstance(state, BuildState) or state.key != key:
         return None, "the code, the versions, mkdocs.yml or the options changed since the last build"
     files = snapshot(site, docs)
-    changed = {name for name in files.keys() ^ state.files.keys() | {
-        name for name in files.keys() & state.files.keys() if files[name] != state.files[name]}}
+    changed = {name for name in files.keys() | state.files.keys() if files.get(name) != state.files.get(name)}
     in_site = sorted(name for name in changed if name.startswith("site/"))
     if in_site:
         return None, f"{site.name}/{in_site[0][len('site/'):]} is not as the last build left it"
