@@ -77,6 +77,16 @@ class Record:
     """arXiv id from a link to the paper (`2510.06107`; FORMATS.md D, E), else None."""
     line_date: int = 0
     """Line of the date in the dump (for problems found when the year is resolved)."""
+    author_names: tuple[str, ...] | None = None
+    """The authors' names in order when the capture names them (FORMATS.md G, I), else None."""
+    summary: str | None = None
+    """The one-sentence AI summary Hugging Face shows (FORMATS.md G, I), else None."""
+    github_repo: str | None = None
+    """URL of the paper's GitHub repository when the capture links it (E, G, I), else None."""
+    github_stars: int | None = None
+    """Stars of that repository as the capture shows them (`3.29k` is 3290), else None."""
+    project_page: str | None = None
+    """URL of the paper's project page (G, I), else None."""
 
     @property
     def has_metadata(self) -> bool:
@@ -182,6 +192,16 @@ class Paper:
     """URLs found in the abstract, in order, without duplicates."""
     sources: tuple[Source, ...]
     """Every entry merged into this paper."""
+    author_names: tuple[str, ...] | None = None
+    """Every author's name in order when a capture names them (FORMATS.md G, I), else None."""
+    summary: str | None = None
+    """Hugging Face's one-sentence AI summary when a capture gives it, else None."""
+    github_repo: str | None = None
+    """URL of the paper's GitHub repository, else None."""
+    github_stars: int | None = None
+    """Stars of that repository as the newest capture that shows them counts them, else None."""
+    project_page: str | None = None
+    """URL of the paper's project page, else None."""
     tags: tuple[str, ...] = ()
     """Tag names from the taxonomy, sorted."""
     related: tuple[str, ...] = field(default=())
@@ -228,6 +248,8 @@ def new_record(
     fields["org_name"] = org_name
     fields["arxiv_id"] = arxiv_id
     fields["line_date"] = line_date
+    fields["author_names"] = fields["summary"] = fields["github_repo"] = None
+    fields["github_stars"] = fields["project_page"] = None
     return record
 
 
@@ -251,6 +273,8 @@ def new_paper(
     fields["org_id"] = org_id
     fields["links"] = links
     fields["sources"] = sources
+    fields["author_names"] = fields["summary"] = fields["github_repo"] = None
+    fields["github_stars"] = fields["project_page"] = None
     fields["tags"] = ()
     fields["related"] = ()
     return paper
