@@ -27,7 +27,7 @@ from ..data.model import GeneratorError
 from ..data.pipeline import Archive, Cache, Previous, Settings, collect
 from ..pages.render import MemoryBytecodeCache, RenderCache, Renderer, write_changed, write_outputs
 from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
-from ..search.indexer import KeptBundle
+from ..search.indexer import Indexer, KeptBundle
 from . import build_cache, lean_pages
 from .config import PapersConfig, resolve
 from .finish import finish_page
@@ -277,6 +277,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise self._fail(str(exc)) from None
         except OSError as exc:
             raise self._fail(f"cannot write {exc.filename or docs_dir}: {exc.strerror or exc}") from None
+        for problem in renderer.problems:
+            log.warning(str(problem))
         self.stats.update({"markdown s": time.perf_counter() - mark, "files written": written,
                            "files unchanged": unchanged, "files removed": removed,
                            "rss after markdown MiB": _peak_rss_mib()})
@@ -650,6 +652,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:
                 raise self._fail(str(exc)) from None
+            _report_unindexed(self.indexer)
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
             if self.serving:
                 write_search_status(Path(config.site_dir), updating=False)
@@ -711,6 +714,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 else:
                     swap_index(site_dir, staging / "pagefind")
                     write_search_status(site_dir, updating=False)
+                    _report_unindexed(indexer)
                     parts = indexer.preview_parts
                     log.info("papers: search index updated"
                              + (f" ({parts.indexed} of {indexer.parts} parts made again)" if parts else ""))
@@ -760,3 +764,11 @@ def _peak_rss_mib(children: bool = False) -> float:
     """Peak resident memory so far of this process (or of its finished children), in MiB."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _report_unindexed(indexer: Indexer) -> None:
+    """Each paper Pagefind left out of the index, as a warning naming where it was read (the
+    build goes on; `--strict` fails on it)."""
+    for paper in indexer.unindexed:
+        where = f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else paper.id
+        log.warning(f"{where}: not in the search index: Pagefind found no word to index in {paper.title[:80]!r}")
