@@ -20,7 +20,8 @@ from .parse import ARXIV_ID, MAX_COUNT, MAX_TITLE, count_value, match_date, stri
 CARD_RE = re.compile(
     rf"Paper\s*•\s*(?P<id>{ARXIV_ID})\s*•\s*(?:Published\s+)?"
     r"(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}(?:\s*,\s*\d{4})?)"
-    r"(?:\s*•\s*(?P<upvotes>\d[\d.,]*\s*[kKmM]?)?)?"
+    # The upvotes, after a symbol at times (`• △ 347`, the arrow of the widget as a glyph).
+    r"(?:\s*•\s*(?:[^\w\s•]\s*)?(?P<upvotes>\d[\d.,]*\s*[kKmM]?)?)?"
 )
 # Everything up to the end of the last link on a line (`…](<url>) `): an earlier card's.
 _LINK_END = re.compile(r"^.*\]\((?:<[^>]*>|[^)]*)\)")

@@ -83,6 +83,8 @@ _RULE = re.compile(r"^(?:[-=_*~]\s*){3,}$")
 _BULLET = re.compile(r"^(?:[*+-]\s+)+")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _JINA_PREFIX = re.compile(r"^\[\d+\]\s+")
+# The number of a printed page that a PDF's conversion leaves between its parts (`*Page 2*`).
+_PAGE_MARK = re.compile(r"^[*_]*\s*Page\s+\d+\s*[*_]*$", re.IGNORECASE)
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER = re.compile(r"([(\[])\s+")
 _PHRASE_URL = re.compile(r"\s*\((?:https?://huggingface\.co)?/papers\?q=[^)\s]*\)")
@@ -242,9 +244,13 @@ def _lines(raw_lines: list[str], start: int, end: int) -> list[_Line]:
         if not raw.strip():
             continue
         line = _Line(k, raw, plain_line(raw))
+        opens = False
         if k > front_end and raw.strip() == "---":
             front_end = _front_matter_end(raw_lines, k, end)
+            opens = front_end > k
         _classify(line, k < front_end)
+        if line.kind == FRONT_OPEN and not opens:
+            line.kind = None  # a rule (a printed page's break), no front matter
         out.append(line)
     return out
 
@@ -666,7 +672,8 @@ def _join(lines: list[_Line]) -> str:
     spaces (`( LLMs )`, `benchmark ,`) put back, the phrase links' addresses gone."""
     out = ""
     for line in lines:
-        if line.kind is not None and line.kind not in _KEYS or _RULE.match(line.plain) or _is_button_row(line.raw):
+        if line.kind is not None and line.kind not in _KEYS or _RULE.match(line.plain) or _is_button_row(line.raw) or (
+                _PAGE_MARK.match(line.plain)):
             continue
         text = line.plain
         if "/papers?q=" in text:
