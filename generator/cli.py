@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import click
@@ -83,6 +83,7 @@ def cli() -> None:
     Examples:
       python -m generator check content/raw
       python -m generator build --site-dir site
+      python -m generator fetch --since 2026-12-01
     """
 
 
@@ -276,6 +277,64 @@ def _delete_later(folder: Path) -> None:
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+@cli.command()
+@click.option("--date", "day", callback=_iso_day, metavar="YYYY-MM-DD", help="Fetch this day (its file is replaced).")
+@click.option("--since", callback=_iso_day, metavar="YYYY-MM-DD", help="Fetch every day from this one through yesterday.")
+@click.option("--to", "folder", type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder to save the days in (default: the first configured source folder, content/raw).")
+@click.option("--retries", default=5, show_default=True, type=click.IntRange(0, 20),
+              help="Tries again after a rate limit or a server error, waiting 1 s, 2 s, … up to 8 s.")
+@click.option("--config", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", callback=_iso_day, hidden=True, help="The day it is (tests): yesterday is the last fetched.")
+def fetch(day: date | None, since: date | None, folder: str | None, retries: int, config: str,
+          today: date | None) -> None:
+    """Save days of Hugging Face's Daily Papers from its public API as dumps.
+
+    Each day becomes DIR/YYYY-MM-DD.json, the API's own JSON (capture form I:
+    author names, AI summary, GitHub, upvotes, comments), written whole or not
+    at all. With neither --date nor --since, every day after the newest such
+    file in DIR is fetched, through yesterday (UTC; today's list still grows).
+    A day without papers writes nothing. Requests go through huggingface_hub:
+    HF_ENDPOINT and HF_TOKEN apply, and rate limits are retried.
+
+    \b
+    Examples:
+      python -m generator fetch
+      python -m generator fetch --date 2026-12-04
+      python -m generator fetch --since 2026-11-01 --to content/raw
+    """
+    from datetime import datetime
+
+    from .data.fetch import days_to_fetch, fetch_days
+
+    if day is not None and since is not None:
+        raise click.UsageError("give --date or --since, not both")
+    if folder is None:
+        settings, _ = _check_settings(config, ())
+        folders = [s for s in settings.sources if s.suffix == "" or s.is_dir()]
+        target = folders[0] if folders else Path("content/raw")
+    else:
+        target = Path(folder)
+    today = today or datetime.now(UTC).date()
+    days = days_to_fetch(target, day, since, today)
+    if not days:
+        yesterday = today.toordinal() - 1
+        click.echo(f"Nothing to fetch: {target} has every day through {date.fromordinal(yesterday).isoformat()}.")
+        return
+    fetched = fetch_days(days, target, retries, say=click.echo)
+    saved = [f for f in fetched if f.path is not None]
+    click.echo(f"{len(saved)} of {len(fetched)} days saved in {target}, {sum(f.papers for f in saved)} papers.")
 
 
 def main() -> None:
