@@ -263,6 +263,7 @@ class Renderer:
         )
         self._item_template = self.env.get_template("_item.md.j2")
         self._paper_template = self.env.get_template("paper.md.j2")
+        self._citation_template = self.env.get_template("_citation.html.j2")
         self._items: dict[tuple[str, str], str] = {}
         self.problems: list[Problem] = []
         """What could not be rendered as it should (a paper page made plain), to be reported."""
@@ -369,6 +370,8 @@ class Renderer:
                 "authors": paper.authors,
                 "organization": html_text(paper.organization) if paper.organization else None,
                 "tags": [html_text(t) for t in paper.tags],
+                # Its citation tags, for the page's <head> (overrides/lean.html, main.html).
+                "head": self._citation_template.render(p=paper).replace("\n", ""),
             },
             "hide": ["toc"],
         }

@@ -389,7 +389,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return PluginError(message)
 
     def _keep_paper_page(self, path: str, meta: dict) -> None:
-        self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"]))
+        self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"],
+                                          meta["paper"].get("head", "")))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """The files MkDocs builds, less the paper pages the plugin writes itself and, without a
