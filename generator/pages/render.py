@@ -339,6 +339,9 @@ class Renderer:
             has_upvotes=any(p.upvotes is not None for p in self.papers),
             has_comments=any(p.comments is not None for p in self.papers),
         )
+        # The reader's reading list: assets/reading-list.js fills it from the browser's storage.
+        yield u.READING_LIST, self.env.get_template("list.md.j2").render(
+            fm=front_matter({"title": "My reading list", "search": {"exclude": True}, "hide": ["toc"]}))
         yield u.FEED, self.feed()
         yield u.EXPORT, papers_json_bytes(self.papers, self.urls, cache.records if cache is not None else None)
         if cache is not None:  # listings gone (a tag without papers now) leave the cache
