@@ -28,7 +28,7 @@ from ..data.pipeline import Archive, Cache, Previous, Settings, collect
 from ..pages.render import MemoryBytecodeCache, RenderCache, Renderer, write_changed, write_outputs
 from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
 from ..search.indexer import Indexer, KeptBundle
-from . import build_cache, lean_pages
+from . import build_cache, lean_pages, limits
 from .config import PapersConfig, resolve
 from .finish import finish_page
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
@@ -664,6 +664,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if pending is not None:
                 swap_index(Path(config.site_dir), pending)
                 write_search_status(Path(config.site_dir), updating=False)
+        if not self.serving:  # GitHub's limits, said before the host refuses the site (site/limits.py)
+            size = limits.measure(Path(config.site_dir))
+            for text in limits.warnings(size):
+                # Over the limits a warning (`--strict` fails); nearing them, a line of the log.
+                (log.warning if size.total > limits.SITE_LIMIT or size.large_files else log.info)("papers: " + text)
         if self.caching and not self.serving:
             self._save_build_state(config)
         report = os.environ.get("PAPERS_TIMINGS")
