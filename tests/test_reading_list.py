@@ -21,11 +21,11 @@ def test_stars_persist_and_the_list_exports_and_imports(page, rich_site_url: str
     page.on("request", lambda request: sent.append(request.method) if request.method != "GET" else None)
     first = next(p for p in papers if p["author_names"] and p["arxiv_id"] and p["related"])
     page.goto(rich_site_url + first["url"])
-    title_star = page.locator(".papers-paper h1 .papers-star")
+    title_star = page.locator(".papers-paper .papers-facts .papers-star")
     title_star.click()
     assert title_star.get_attribute("aria-pressed") == "true"
     page.reload()
-    assert page.locator(".papers-paper h1 .papers-star").get_attribute("aria-pressed") == "true"
+    assert page.locator(".papers-paper .papers-facts .papers-star").get_attribute("aria-pressed") == "true"
 
     # A second paper starred from its month's listing.
     year, month = first["date"][:4], first["date"][5:7]

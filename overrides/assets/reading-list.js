@@ -89,12 +89,14 @@
   }
 
   function decorate() {
-    // A paper's own page: beside its title.
+    // A paper's own page: first in the line of its facts, under its title (not in the heading,
+    // whose text stays the title's).
     const h1 = document.querySelector(".papers-paper h1");
-    if (h1 && !h1.querySelector(".papers-star")) {
+    const facts = document.querySelector(".papers-paper .papers-facts");
+    if (h1 && facts && !facts.querySelector(".papers-star")) {
       const path = pathOf(location.href);
       const date = (document.querySelector('meta[name="citation_publication_date"]') || {}).content || null;
-      if (path) h1.append(" ", star(path, h1.textContent.trim(), date && date.replace(/\//g, "-"), () => relatedOf(document)));
+      if (path) facts.prepend(star(path, h1.textContent.trim(), date && date.replace(/\//g, "-"), () => relatedOf(document)));
     }
     // Listings and the search page's results.
     for (const item of document.querySelectorAll("ul.papers-list > li, li.papers-result")) {
