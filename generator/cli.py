@@ -334,8 +334,10 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
     try:
         if strict and problems:
             raise GeneratorError(f"{problems} problem(s) in the dumps and --strict")
-        zensical.build(config_file, staging, urls, cfg.theme.get("variant"), indexer,
-                       say=lambda m: click.echo(m, err=True), verbose=verbose, strict=strict)
+        over = zensical.build(config_file, staging, urls, cfg.theme.get("variant"), indexer,
+                              say=lambda m: click.echo(m, err=True), verbose=verbose, strict=strict)
+        if over and strict:
+            raise GeneratorError("the site is over GitHub's limits and --strict")
         if report_unindexed(indexer, lambda m: click.echo(m, err=True)) and strict:
             raise GeneratorError(f"{len(indexer.unindexed)} paper(s) not in the search index and --strict")
         final.parent.mkdir(parents=True, exist_ok=True)

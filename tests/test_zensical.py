@@ -109,6 +109,25 @@ def test_zensical_reads_the_derived_config_as_meant(tmp_path) -> None:
     assert "papers" not in config["plugins"]  # Zensical runs no MkDocs plugin
 
 
+def test_the_site_is_measured_against_githubs_limits(tmp_path, monkeypatch) -> None:
+    """As the plugin does (site/limits.py): over a limit, a warning, and build() says so (the
+    command then fails under --strict); Zensical itself is not run here."""
+    from generator.pages.urls import Urls
+    from generator.site import limits
+
+    site = tmp_path / "site"
+    (site / "papers").mkdir(parents=True)
+    (site / "papers" / "index.html").write_text("<html><head></head><body>x</body></html>", encoding="utf-8")
+    monkeypatch.setattr(zensical, "run_zensical", lambda *args: zensical.Run("Build finished in 0.1s\n"))
+    said: list[str] = []
+    assert zensical.build(tmp_path / "mkdocs.yml", site, Urls(), None, None, say=said.append) is False
+    assert not [line for line in said if "GitHub Pages" in line]
+    monkeypatch.setattr(limits, "SITE_LIMIT", 10)
+    said.clear()
+    assert zensical.build(tmp_path / "mkdocs.yml", site, Urls(), None, None, say=said.append) is True
+    assert [line for line in said if line.startswith("Warning: the site is ")], said
+
+
 @pytest.mark.slow
 def test_the_pages_and_the_search_index_are_built(zensical_site: Path, papers: list[dict]) -> None:
     site = zensical_site

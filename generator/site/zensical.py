@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..data.model import GeneratorError
 from ..pages.urls import SITEMAP, Urls
+from . import limits
 from .finish import finish_page
 from .paper_pages import split_sitemap
 
@@ -134,13 +135,13 @@ def finish_site(site_dir: Path, urls: Urls) -> int:
     site then works under any sub-path); the sitemap split into an index of sitemaps
     (paper_pages.split_sitemap) with a site_url, or removed without one (Zensical writes it
     empty: a sitemap names absolute URLs); Zensical's own search index removed. Returns the
-    number of HTML pages. Raises OSError
-    when a file cannot be read or written."""
+    number of HTML pages. Raises OSError when a file cannot be read or written."""
     pages = 0
     for path in sorted(site_dir.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         if path.parent == site_dir and path.name == "404.html" and not urls.site_url:
-            html = _ROOT_LINK.sub(r"\1./", html).replace('data-md-scope="./"', 'data-md-scope="."')
+            base = urls.error_base()  # "."; with a site_url Zensical starts them from its path already
+            html = _ROOT_LINK.sub(rf"\g<1>{base}/", html).replace(f'data-md-scope="{base}/"', f'data-md-scope="{base}"')
         finished = finish_page(html)
         if finished != html:
             path.write_text(finished, encoding="utf-8")
@@ -156,13 +157,14 @@ def finish_site(site_dir: Path, urls: Urls) -> int:
 
 
 def build(config_file: Path, site_dir: Path, urls: Urls, variant: str | None, indexer,
-          say: Callable[[str], None] = print, verbose: bool = False, strict: bool = False) -> None:
+          say: Callable[[str], None] = print, verbose: bool = False, strict: bool = False) -> bool:
     """Build the site of `config_file` (mkdocs.yml, whose docs dir holds the generated pages)
     into `site_dir` (inside the config file's folder) with Zensical (`run_zensical`), finish it
-    (`finish_site`), and move the search index of `indexer` (a started search.indexer.Indexer,
-    or None) in. `say` gets Zensical's summary (all its output with `verbose`). Raises
-    GeneratorError when Zensical (with `strict`, on any issue) or the index fails, or a file of
-    the site cannot be written."""
+    (`finish_site`), move the search index of `indexer` (a started search.indexer.Indexer, or
+    None) in, and measure the site against GitHub's limits as the plugin does (site/limits.py).
+    `say` gets Zensical's summary (all its output with `verbose`) and what limits.warnings
+    says. Returns whether the site is over a limit. Raises GeneratorError when Zensical (with
+    `strict`, on any issue) or the index fails, or a file of the site cannot be written."""
     run = run_zensical(config_file, site_dir, variant, strict)
     for line in run.output.splitlines() if verbose else run.summary:
         hint = "" if verbose or not re.match(r"\d+ issues? found", line) else " (--verbose shows them)"
@@ -174,3 +176,8 @@ def build(config_file: Path, site_dir: Path, urls: Urls, variant: str | None, in
     say(f"{pages} pages finished (Content-Security-Policy, whitespace)")
     if indexer is not None:
         indexer.finish(site_dir)
+    size = limits.measure(site_dir)
+    over = size.total > limits.SITE_LIMIT or bool(size.large_files)
+    for text in limits.warnings(size):
+        say(("Warning: " if over else "") + text)
+    return over
