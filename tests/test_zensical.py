@@ -209,8 +209,9 @@ def zensical_url(zensical_site: Path):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_pages_and_search_work_in_chromium(page, zensical_url: str, papers: list[dict]) -> None:
-    """Home, the header search box, the search page and a paper page of the Zensical build, with
-    no console error (a Content-Security-Policy violation is one)."""
+    """Home, the header search box (desktop and phone), the search page, a paper page and a
+    listing of the Zensical build, with no console error (a Content-Security-Policy violation is
+    one)."""
     paper = next(p for p in papers if p["url"] == SAMPLE_PAPER)
     word = "preplan"  # in this paper's title and abstract only
     assert sum(word in f"{p['title']} {p['abstract']}".lower() for p in papers) == 1
@@ -240,5 +241,18 @@ def test_pages_and_search_work_in_chromium(page, zensical_url: str, papers: list
     links.first.wait_for()
     assert [urlsplit(h).hostname for h in links.evaluate_all("els => els.map(e => e.href)")] == [
         "arxiv.org", "huggingface.co", "www.semanticscholar.org"]
+    assert page.locator(".papers-find button", has_text="Cite").count() == 1
+    assert page.locator(".papers-paper h1 .papers-star").count() == 1  # the reading list's star
     assert page.locator(".md-sidebar--primary .md-nav__link").count() >= 6  # the navigation
+    # A listing, a full page here: its papers and the BibTeX button lean listings get.
+    page.goto(zensical_url + "dates/2025/10/")
+    page.locator(".papers-bibtex").wait_for()
+    assert page.locator("ul.papers-list > li").count() == sum(1 for p in papers if (p["date"] or "")[:7] == "2025-10")
+
+    # On a phone the search icon opens the box over the page (Zensical's theme hides it there).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(zensical_url)
+    page.locator("label.md-header__button[for=__search]").click()
+    page.keyboard.type(word)
+    page.locator(f"[data-papers-search-results] a[href^='/{paper['url']}']").first.wait_for()
     assert page.console_errors == [], "\n".join(page.console_errors)
