@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install check site serve test lint bench clean
+.PHONY: help install check site zensical serve test lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ check: $(STAMP) ## Parse content/raw and report every problem (fails on any)
 
 site: $(STAMP) ## Build the archive of content/raw into site/
 	$(BIN)/python -m generator build
+
+zensical: $(STAMP) ## Build the archive into site/ with Zensical instead of MkDocs (README)
+	$(BIN)/python -m generator build --engine zensical
 
 serve: $(STAMP) ## Build and preview the archive at http://127.0.0.1:8000
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve

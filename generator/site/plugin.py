@@ -653,7 +653,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:
                 raise self._fail(str(exc)) from None
-            _report_unindexed(self.indexer)
+            report_unindexed(self.indexer)
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
             if self.serving:
                 write_search_status(Path(config.site_dir), updating=False)
@@ -720,7 +720,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 else:
                     swap_index(site_dir, staging / "pagefind")
                     write_search_status(site_dir, updating=False)
-                    _report_unindexed(indexer)
+                    report_unindexed(indexer)
                     parts = indexer.preview_parts
                     log.info("papers: search index updated"
                              + (f" ({parts.indexed} of {indexer.parts} parts made again)" if parts else ""))
@@ -772,9 +772,10 @@ def _peak_rss_mib(children: bool = False) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def _report_unindexed(indexer: Indexer) -> None:
-    """Each paper Pagefind left out of the index, as a warning naming where it was read (the
-    build goes on; `--strict` fails on it)."""
+def report_unindexed(indexer: Indexer, warn=log.warning) -> int:
+    """Each paper Pagefind left out of the index, as a warning by `warn` naming where it was
+    read (the build goes on; `--strict` fails on it); returns how many."""
     for paper in indexer.unindexed:
         where = f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else paper.id
-        log.warning(f"{where}: not in the search index: Pagefind found no word to index in {paper.title[:80]!r}")
+        warn(f"{where}: not in the search index: Pagefind found no word to index in {paper.title[:80]!r}")
+    return len(indexer.unindexed)
