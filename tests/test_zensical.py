@@ -242,7 +242,7 @@ def test_pages_and_search_work_in_chromium(page, zensical_url: str, papers: list
     assert [urlsplit(h).hostname for h in links.evaluate_all("els => els.map(e => e.href)")] == [
         "arxiv.org", "huggingface.co", "www.semanticscholar.org"]
     assert page.locator(".papers-find button", has_text="Cite").count() == 1
-    assert page.locator(".papers-paper h1 .papers-star").count() == 1  # the reading list's star
+    assert page.locator(".papers-paper .papers-facts .papers-star").count() == 1  # the reading list's star
     assert page.locator(".md-sidebar--primary .md-nav__link").count() >= 6  # the navigation
     # A listing, a full page here: its papers and the BibTeX button lean listings get.
     page.goto(zensical_url + "dates/2025/10/")
