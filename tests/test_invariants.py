@@ -219,7 +219,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> No
     result = run_build(cwd=project)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
-    assert re.search(r"tags\.yml: not valid YAML", result.stderr), result.stderr[-2000:]
+    assert re.search(r"tags\.yml:\d+: not valid YAML", result.stderr), result.stderr[-2000:]
     assert re.search(r"^Error: build failed, .* left as it was", result.stderr, re.M), result.stderr[-2000:]
     assert tree_state(site) == before
     assert_no_leftovers(site)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from judged_sets import CONDENSED_DEPTH, corpus_papers, related_figures
+from parse_helpers import require_corpus
 
 from generator.data import related
 from generator.data.model import Paper, Source
@@ -90,32 +93,82 @@ TRICKY = [
 ]
 
 
-def test_term_counts_match_scikit_learn() -> None:
-    from sklearn.feature_extraction.text import CountVectorizer
+def test_words_of() -> None:
+    assert related.words_of("State-of-the-art LLM-based agents (GPT-4o) beat 4-bit baselines in 2024") == [
+        "state", "art", "llm", "based", "agent", "gpt", "4o", "beat", "bit", "baseline"]
+    assert related.words_of("Studies of models, its class and focus") == ["study", "model", "class", "focus"]
+    assert related.words_of("Ligatures: ﬁne-tuning; ΣΟΦΙΑΣ café 日本語のテキスト") == [
+        "ligature", "ﬁne", "tuning", "σοφιας", "café", "日本語のテキスト"]
 
-    texts = TRICKY * 3 + [p.replace(" ", "-") for p in TRICKY]
-    for max_docs in (1, 2, 3, 100):
-        expected = CountVectorizer(stop_words="english", dtype=np.float32, max_df=max_docs,
-                                   token_pattern=related.TOKEN.pattern).fit_transform(texts)
-        got, terms = related._term_counts(texts, len(texts), max_docs)
-        assert terms == sorted(terms) and len(terms) == got.shape[1]
-        assert got.shape == expected.shape and got.dtype == expected.dtype
-        for part in ("indptr", "indices", "data"):
-            assert np.array_equal(getattr(got, part), getattr(expected, part)), (max_docs, part)
+
+def test_term_counts_are_words_and_pairs_in_two_texts_or_more() -> None:
+    from collections import Counter
+
+    texts = TRICKY * 3 + [p.replace(" ", "-") for p in TRICKY] + ["unique words here", "model model model"]
+    matrix, terms = related._term_counts(texts, len(texts))
+    plain = []
+    for text in texts:
+        words = related.words_of(text)
+        plain.append(Counter(words + [f"{a} {b}" for a, b in zip(words, words[1:])]))
+    in_texts = Counter(term for counts in plain for term in counts)
+    assert sorted(terms) == sorted(term for term, n in in_texts.items() if n >= 2)
+    assert matrix.dtype == np.float32 and matrix.shape == (len(texts), len(terms)) and matrix.has_sorted_indices
+    for row, counts in enumerate(plain):
+        got = {terms[c]: v for c, v in zip(matrix[row].indices, matrix[row].data, strict=True)}
+        assert got == {term: n for term, n in counts.items() if in_texts[term] >= 2}, texts[row]
+    assert related._term_counts(texts + ["", "the of"], len(texts) + 2)[0].shape == (len(texts) + 2, len(terms))
 
 
 def test_term_counts_none_without_terms() -> None:
-    assert related._term_counts(["the a", "", "42"], 3, 10) is None
-    assert related._term_counts(["alpha beta", "alpha beta"], 2, 1) is None  # every term in too many texts
+    assert related._term_counts(["the a", "", "42"], 3) is None
+    assert related._term_counts(["alpha", "beta"], 2) is None  # every term in one text only
+
+
+def test_svd_finds_the_leading_singular_vectors() -> None:
+    rng = np.random.default_rng(1)
+    low = rng.standard_normal((300, 12)) @ np.diag(np.linspace(30, 10, 12)) @ rng.standard_normal((12, 400))
+    matrix = sp.csr_matrix((low + 0.01 * rng.standard_normal((300, 400))).astype(np.float32))
+    got = related._svd(matrix, 8, np.arange(400, dtype=np.uint32))
+    expected = np.linalg.svd(matrix.toarray().astype(np.float64))[2][:8]
+    assert got.shape == (8, 400) and got.dtype == np.float32
+    # The same subspace: each vector found lies in the span of the true ones.
+    assert np.allclose(np.linalg.norm(expected @ got.T, axis=0), 1.0, atol=1e-3)
+
+
+def test_the_lsa_search_in_clusters_finds_what_the_whole_search_finds(samples: list[Paper], monkeypatch) -> None:
+    vectors = related._vectors(samples)
+    rows = np.arange(len(samples))
+    whole = related._lsa_candidates(vectors.dense, vectors.centroids, vectors.cluster, rows, 10)
+    scores = vectors.dense @ vectors.dense.T
+    np.fill_diagonal(scores, -np.inf)
+    best = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+    assert [set(a) for a in whole.tolist()] == [set(b) for b in best.tolist()]
+    # Clusters of 20 papers, the 6 nearest searched: most of the same candidates (the samples are
+    # a few close topics; on the real corpus, a 1% search finds 85% of them).
+    monkeypatch.setattr(related, "CLUSTER_SIZE", 20)
+    monkeypatch.setattr(related, "PROBES", 6)
+    centroids = related._clusters(vectors.dense, rows)
+    assert len(centroids) == len(samples) // 20
+    near = related._lsa_candidates(vectors.dense, centroids, related._nearest(vectors.dense, centroids), rows, 10)
+    found = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(near.tolist(), best.tolist(), strict=True)])
+    assert found > 0.6, found
 
 
 def row_by_row(papers: list[Paper], count: int, previous: dict | None = None) -> list[tuple[str, ...]]:
-    """Each paper's list selected one row at a time, as related_ids did before it was vectorised."""
-    matrix = related._vectors(papers).matrix
-    sims = (matrix @ matrix.T.tocsr()).tocsr()
+    """Each paper's list selected one row at a time, as related_ids did before it was vectorised,
+    from the same candidates and scores."""
+    vectors = related._vectors(papers)
     ids = [p.id for p in papers]
-    index = {pid: i for i, pid in enumerate(ids)} if previous else {}
-    return [related._exact_row(sims, r, r, count, ids, tuple((previous or {}).get(pid, ())), index)
+    index = {pid: i for i, pid in enumerate(ids)}
+    members = np.full((len(ids), count), -1, dtype=np.int64)
+    for i, pid in enumerate(ids):
+        old = (previous or {}).get(pid, ())
+        if 0 < len(old) <= count:
+            members[i, : len(old)] = [index.get(m, -1) for m in old]
+    rows = np.arange(len(ids))
+    lsa = related._lsa_candidates(vectors.dense, vectors.centroids, vectors.cluster, rows, related.CANDIDATES)
+    sims, _, _ = related._scores(vectors, vectors.matrix.T.tocsr(), rows, lsa, members)
+    return [related._exact_row(sims, r, r, count, ids, tuple((previous or {}).get(pid, ())), index if previous else {})
             for r, pid in enumerate(ids)]
 
 
@@ -164,7 +217,7 @@ def previewed(papers: list[Paper], edited: list[Paper], count: int = 5):
     before, vectors = related.related_lists(papers, count)
     previous = {p.id: list(r) for p, r in zip(papers, before, strict=True)}
     lists, now = related.update_related(edited, count, previous, vectors)
-    full = related._select(now.matrix, now.ids, count, previous, np.arange(len(edited)))
+    full = related._select(now, count, previous, np.arange(len(edited))).lists
     return lists, before, full
 
 
@@ -197,3 +250,24 @@ def test_a_preview_of_a_large_edit_computes_afresh(samples: list[Paper]) -> None
     lists, _, _ = previewed(samples, rewritten)
     assert lists == related_ids(rewritten, 5, previous=dict(zip((p.id for p in samples),
                                                                  related_ids(samples, 5), strict=True)))
+
+
+# Against related papers graded by reading both abstracts (tests/fixtures/related, each file says how)
+
+
+@pytest.fixture(scope="module")
+def real_rankings() -> tuple[list[Paper], dict[str, tuple[str, ...]]]:
+    papers = corpus_papers(require_corpus())
+    lists, _ = related.related_lists(papers, CONDENSED_DEPTH)
+    return papers, {p.id: found for p, found in zip(papers, lists, strict=True)}
+
+
+@pytest.mark.parametrize(("which", "ndcg", "unrelated"), [("judged", 0.75, 0.10), ("heldout", 0.60, 0.20)])
+def test_related_papers_a_researcher_would_open(real_rankings, which, ndcg, unrelated):
+    # Measured when the method was chosen (README): judged 0.78 (0.74 with unjudged papers as
+    # unrelated), 4% unrelated; held out 0.62 (0.55), 14%. The method before it: 0.42 and 38%,
+    # 0.35 and 50%; plain TF-IDF: 0.70 and 9%, 0.57 and 23%.
+    papers, rankings = real_rankings
+    figures = related_figures(papers, rankings, which)
+    assert figures["nDCG@5"] >= ndcg, figures
+    assert figures["unrelated"] <= unrelated, figures

@@ -15,7 +15,7 @@ from . import mathtext
 from .merge import SLUG_LENGTH, merge, title_key
 from .model import Dump, Paper, Problem
 from .sources import read_dumps
-from .tags import Tag, apply_tags, load_taxonomy
+from .tags import Taxonomy, apply_tags, load_taxonomy
 
 if TYPE_CHECKING:
     from .related import Vectors
@@ -48,7 +48,7 @@ class Archive:
     dumps: list[Dump]
     papers: list[Paper]
     problems: list[Problem]
-    taxonomy: tuple[Tag, ...] = ()
+    taxonomy: Taxonomy = field(default_factory=Taxonomy)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -65,7 +65,7 @@ class Cache:
 
     dumps: dict[tuple[str, bytes], Dump] = field(default_factory=dict)
     """Parsed dumps by (file name, digest of its bytes): sources.read_dump."""
-    taxonomy: tuple[Tag, ...] | None = None
+    taxonomy: Taxonomy | None = None
     """The tag rules `tags` was computed with; another taxonomy empties `tags`."""
     tags: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     """Tags by (title, abstract) under `taxonomy`."""
@@ -74,7 +74,7 @@ class Cache:
     of `Settings.previous` when None."""
     vectors: Vectors | None = None
     """The related papers' vectors of the last build (related.update_related)."""
-    rules: tuple[bytes, tuple[Tag, ...]] | None = None
+    rules: tuple[bytes, Taxonomy] | None = None
     """The tag rules file's bytes and the taxonomy read from them."""
     exact: bool = False
     """Related papers found in full at every build, as a build from scratch finds them (the
@@ -153,7 +153,7 @@ def collect(
     problems = [p for d in dumps for p in d.problems] + merge_problems + mathtext.problems(papers)
     say(f"read {sum(len(d.records) for d in dumps)} entries from {len(dumps)} dumps: {len(papers)} papers")
 
-    taxonomy: tuple[Tag, ...] = ()
+    taxonomy = Taxonomy()
     if with_tags and settings.tags is not None:
         start = time.perf_counter()
         taxonomy = _load_taxonomy(settings.tags, cache)
@@ -177,7 +177,7 @@ def collect(
     return Archive(dumps, papers, problems, taxonomy, timings)
 
 
-def _load_taxonomy(path: Path, cache: Cache | None) -> tuple[Tag, ...]:
+def _load_taxonomy(path: Path, cache: Cache | None) -> Taxonomy:
     """load_taxonomy, not again while the file keeps its bytes (with `cache`)."""
     if cache is None:
         return load_taxonomy(path)
@@ -190,7 +190,7 @@ def _load_taxonomy(path: Path, cache: Cache | None) -> tuple[Tag, ...]:
     return cache.rules[1]
 
 
-def _tag_cache(cache: Cache | None, taxonomy: tuple[Tag, ...]) -> dict | None:
+def _tag_cache(cache: Cache | None, taxonomy: Taxonomy) -> dict | None:
     if cache is None:
         return None
     if cache.taxonomy != taxonomy:  # tags.yml edited: every paper is tagged again
