@@ -1,8 +1,9 @@
 """Listing pages that are exact and stable.
 
 A listing (a month, a tag, an organization, the undated papers) holds its papers in the
-archive's order: newest first by date, papers of one date by title, undated papers last by
-title (merge.merge sorts them so; a listing keeps that order). Its pages split that list:
+archive's order (merge.paper_order): newest day first, the papers of one day as Hugging Face
+lists them (most upvoted, then most discussed, then by title), undated papers last by title
+(merge.merge sorts them so; a listing keeps that order). Its pages split that list:
 
 - exact: every paper of the listing is on exactly one page;
 - numbered from the oldest: page 1 holds the oldest `size` papers, page 2 the next `size`,
