@@ -16,9 +16,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.bccache import Bucket
 
@@ -121,9 +123,28 @@ def shorten(text: str, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def many(n: int, word: str, words: str | None = None) -> str:
-    """A count and its noun, singular for one: `1 paper`, `2 papers`."""
-    return f"{n} {word if n == 1 else (words or word + 's')}"
+def number_format(language: str | None) -> Callable[[int], str]:
+    """How the site's language writes a count, as a function: `1234` is `1,234` in `en` and
+    `zh`, `1.234` in `de`, `1 234` in `fr` (a narrow no-break space), from Babel's CLDR data.
+    `language` is the theme's code (mkdocs.yml `theme.language`: `en`, `zh-Hant`, `pt-BR`);
+    a code Babel does not know, or none, writes counts as `en` does."""
+    try:
+        locale = Locale.parse((language or "en").replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = Locale.parse("en")
+
+    # Counts repeat (every row of a listing has some): each is formatted once.
+    @lru_cache(maxsize=8192)
+    def number(n: int) -> str:
+        return format_decimal(n, locale=locale)
+
+    return number
+
+
+def many(n: int, word: str, words: str | None = None, number: Callable[[int], str] = str) -> str:
+    """A count and its noun, singular for one: `1 paper`, `2 papers`, `2,025 papers` with the
+    `number` of the site's language (`number_format`)."""
+    return f"{number(n)} {word if n == 1 else (words or word + 's')}"
 
 
 def human_date(when: date | None) -> str:
@@ -211,17 +232,20 @@ class Renderer:
     `archive`: the collected papers; `page_size`: papers per listing page (the plugin's option,
     at least 1); `urls`: the site's URL rules (directory URLs and no site_url when None);
     `site_name`: the feed's title; `cache`: kept by `mkdocs serve` between builds, so that
-    pages whose inputs did not change are not rendered again (see RenderCache and `reused`)."""
+    pages whose inputs did not change are not rendered again (see RenderCache and `reused`);
+    `language`: the theme's language code, in whose way counts are written (`number_format`)."""
 
     def __init__(self, archive: Archive, page_size: int, urls: Urls | None = None,
-                 site_name: str = "Papers Archive", cache: RenderCache | None = None):
+                 site_name: str = "Papers Archive", cache: RenderCache | None = None, language: str | None = "en"):
         self.archive = archive
         self.cache = cache
         self.reused: set[str] = set()
         """Docs paths of the paper pages that `outputs` did not yield, as their inputs equal
         the cache's: their Markdown files from the last build stand."""
         if cache is not None:
-            cache.use((page_size, urls or Urls(), site_name))
+            cache.use((page_size, urls or Urls(), site_name, language))
+        self.number = number_format(language)
+        """A count as the site's language writes it (`1,234`)."""
         self.papers = archive.papers
         self.page_size = page_size
         self.urls = urls or Urls()
@@ -241,7 +265,8 @@ class Renderer:
         )
         self.env.filters.update(
             md=md_text, h=html_text, clean=clean, tex=tex_html, plain=tex_text, human_date=human_date,
-            shorten=shorten, many=many,
+            shorten=shorten, num=self.number,
+            many=lambda n, word, words=None: many(n, word, words, self.number),
         )
         # Templates name pages by their docs paths (pages/urls.py) and link them from the page they
         # render (`path` in their context): `link` for Markdown links, which MkDocs turns into
@@ -635,9 +660,9 @@ class Renderer:
         return self.env.get_template("stats.md.j2").render(
             fm=front_matter({"title": "Stats", "hide": ["toc"]}),
             months=month_chart(months, "Papers per month",
-                               lambda y, m: self.urls.href(path, u.index(u.month_folder(y, m)))),
-            tags=bar_chart(tag_rows, "Papers per tag"),
-            orgs=bar_chart(org_rows, "Papers per organization (top 20)"),
+                               lambda y, m: self.urls.href(path, u.index(u.month_folder(y, m))), number=self.number),
+            tags=bar_chart(tag_rows, "Papers per tag", self.number),
+            orgs=bar_chart(org_rows, "Papers per organization (top 20)", self.number),
             total=len(self.papers), undated=sum(1 for p in self.papers if not p.date),
             first=(window[0][0], window[0][1] + 1) if window else None,
             before=sum(n for k, n in months.items() if window and k < (window[0][0], window[0][1] + 1)),
@@ -673,9 +698,9 @@ def _is_code(url: str) -> bool:
 
 
 def render(archive: Archive, page_size: int, urls: Urls | None = None,
-           site_name: str = "Papers Archive") -> dict[str, str]:
+           site_name: str = "Papers Archive", language: str | None = "en") -> dict[str, str]:
     """Every generated file of the docs dir, by path relative to it (see Renderer)."""
-    return Renderer(archive, page_size, urls, site_name).render()
+    return Renderer(archive, page_size, urls, site_name, language=language).render()
 
 
 def _generated(docs_dir: Path) -> Iterable[Path]:

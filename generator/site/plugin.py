@@ -264,7 +264,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.serving:  # the next build keeps these papers' ids without reading papers.json
             self.cache.previous = Previous.of(self.archive.papers)
         renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name,
-                            cache=self.render_cache if self.caching else None)
+                            cache=self.render_cache if self.caching else None,
+                            language=config.theme.get("language"))
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
         try:
             if self.serving:
