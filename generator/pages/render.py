@@ -12,12 +12,14 @@ import html
 import json
 import os
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
@@ -36,6 +38,8 @@ from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
 
 FEED_SIZE = 50
 HOME_SIZE = 10
+ORGS_TOP = 20
+"""Organizations named first on their index, those with the most papers."""
 
 # Characters that Python-Markdown (and its common extensions) would read as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -145,6 +149,24 @@ def many(n: int, word: str, words: str | None = None, number: Callable[[int], st
     """A count and its noun, singular for one: `1 paper`, `2 papers`, `2,025 papers` with the
     `number` of the site's language (`number_format`)."""
     return f"{number(n)} {word if n == 1 else (words or word + 's')}"
+
+
+def initial(name: str) -> str:
+    """The letter a name is filed under in an A to Z index: its first letter without accents,
+    upper case (`Ä` and `a` under `A`), or `#` when that is no letter from A to Z (a digit, `@`,
+    a Chinese name)."""
+    first = unicodedata.normalize("NFKD", name.strip()[:1]).casefold()[:1]
+    return first.upper() if "a" <= first <= "z" else "#"
+
+
+def by_initial(rows: Iterable, key: Callable[[object], str]) -> list[tuple[str, list]]:
+    """`rows` filed under the initial of `key(row)` (`initial`): (letter, rows by name, case
+    ignored), letters from A to Z, then `#`."""
+    filed: dict[str, list] = defaultdict(list)
+    for row in rows:
+        filed[initial(key(row))].append(row)
+    return [(letter, sorted(filed[letter], key=lambda row: (key(row).casefold(), key(row))))
+            for letter in sorted(filed, key=lambda letter: (letter == "#", letter))]
 
 
 def human_date(when: date | None) -> str:
@@ -571,31 +593,37 @@ class Renderer:
         """Organization groups (key, name, papers), the group key of each paper id, and the
         docs folder of each group.
 
-        A group is an organization id; a paper with a display name only (today's search page
-        shows no id) joins the id that the same name has elsewhere, or a group of that name.
+        One organization, one page: a paper that shows a Hub id with a display name pairs
+        them, and ids and names paired by any paper are one group. So two ids under one name
+        (`PekingUniversity` and `PKU`, both "Peking University") are one organization, and a
+        paper with the display name alone (today's search page shows no id) joins it. A group's
+        key is its id with the most papers (the first in sorted order among equals), or
+        `name:` and its name where no paper gives an id; its page's folder is a slug of that
+        id or name; it is shown under the display name most of its papers show.
         """
-        named: dict[str, str] = {}
-        for p in self.papers:
-            if p.org_id and p.organization:
-                named.setdefault(title_key(p.organization), "id:" + p.org_id)
-        groups: dict[str, list[Paper]] = defaultdict(list)
-        key_of: dict[str, str] = {}
+        links = _Links()
         for p in self.papers:
             if p.org_id:
-                key = "id:" + p.org_id
+                links.join("id:" + p.org_id, "name:" + title_key(p.organization) if p.organization else None)
             elif p.organization:
-                name = title_key(p.organization)
-                key = named.get(name) or "name:" + name
-            else:
-                continue
-            groups[key].append(p)
-            key_of[p.id] = key
+                links.join("name:" + title_key(p.organization), None)
+        members: dict[str, list[Paper]] = defaultdict(list)
+        for p in self.papers:
+            if p.org_id:
+                members[links.find("id:" + p.org_id)].append(p)
+            elif p.organization:
+                members[links.find("name:" + title_key(p.organization))].append(p)
         rows = []
-        for key, ps in groups.items():
-            shown = next((p for p in ps if p.org_id), ps[0])
-            rows.append((key, shown.organization or shown.org_id or key, ps))
+        key_of: dict[str, str] = {}
+        for ps in members.values():
+            ids = Counter(p.org_id for p in ps if p.org_id)
+            names = Counter(p.organization for p in ps if p.organization)
+            name = min(names, key=lambda n: (-names[n], n)) if names else min(ids)
+            key = "id:" + min(ids, key=lambda i: (-ids[i], i.casefold(), i)) if ids else "name:" + title_key(name)
+            rows.append((key, name, ps))
+            key_of.update((p.id, key) for p in ps)
         rows.sort(key=lambda r: (-len(r[2]), r[1].casefold(), r[0]))
-        slugs = u.unique_slugs(((key, key.split(":", 1)[1]) for key in groups), u.org_slug)
+        slugs = u.unique_slugs(((key, key.split(":", 1)[1]) for key, _, _ in rows), u.org_slug)
         return rows, key_of, {key: u.org_folder(slug) for key, slug in slugs.items()}
 
     def org_groups(self) -> list[tuple[str, str, list[Paper]]]:
@@ -613,16 +641,23 @@ class Renderer:
         out: dict[str, str] = {}
         groups, _, folders = self._orgs
         names = Counter(name.casefold() for _, name, _ in groups)
+        index: list[tuple[str, str, int]] = []
         for key, name, ps in groups:
             kind, _, value = key.partition(":")
             shown = f"{name} ({value})" if names[name.casefold()] > 1 and kind == "id" else name
+            ids = sorted({p.org_id for p in ps if p.org_id}, key=str.casefold)
+            # Where the organization is on the Hub, under each id its papers show.
+            intro = ("On Hugging Face: " + ", ".join(
+                f"[{md_text(i)}](https://huggingface.co/{quote(i, safe='')})" for i in ids) + ".") if ids else ""
             out.update(self.listing_pages(Listing(
-                folders[key], shown, ps, trail=(("Organizations", u.ORGS_INDEX), (shown, u.index(folders[key]))),
+                folders[key], shown, ps, intro=intro,
+                trail=(("Organizations", u.ORGS_INDEX), (shown, u.index(folders[key]))),
             )))
+            index.append((u.index(folders[key]), shown, len(ps)))
         out[u.ORGS_INDEX] = self.env.get_template("orgs.md.j2").render(
             fm=front_matter({"title": "Organizations", "hide": ["toc"]}), path=u.ORGS_INDEX,
-            orgs=[(u.index(folders[key]), n, len(ps)) for key, n, ps in groups],
-            without=len(self.papers) - len(self._orgs[1]),
+            top=index[:ORGS_TOP] if len(index) > ORGS_TOP else [], letters=by_initial(index, key=lambda row: row[1]),
+            count=len(index), without=len(self.papers) - len(self._orgs[1]),
         )
         return out
 
@@ -679,6 +714,31 @@ class Renderer:
         return self.env.get_template("feed.xml").render(
             papers=newest, updated=updated, feed=u.FEED, site_name=self.site_name,
         )
+
+
+class _Links:
+    """Union-find over names (organization ids and display names): which are one."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, name: str) -> str:
+        """The representative of the names `name` is joined with (itself when alone)."""
+        parent = self.parent
+        root = parent.setdefault(name, name)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[name] != root:  # every name on the way points at the root
+            parent[name], name = root, parent[name]
+        return root
+
+    def join(self, name: str, other: str | None) -> None:
+        """Make `name` and `other` (None: nothing) one."""
+        a = self.find(name)
+        if other is not None:
+            b = self.find(other)
+            if a != b:
+                self.parent[max(a, b)] = min(a, b)
 
 
 @pass_context
