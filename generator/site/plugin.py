@@ -48,8 +48,9 @@ from .preview import (
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
-# The list of a listing page (templates/listing.md.j2): a raw HTML block from <ul> to </ul>.
-_PAPER_LIST = re.compile(r'^<ul class="papers-list">\n.*?^</ul>$', re.M | re.S)
+# A list of papers (templates/listing.md.j2, top.md.j2, home.md.j2): a raw HTML block from
+# <ul> (or, ranked, <ol>) to its end.
+_PAPER_LIST = re.compile(r'^<(ul|ol) class="papers-list">\n.*?^</\1>$', re.M | re.S)
 _STAND_IN = "<!-- papers: list -->"
 
 
@@ -549,7 +550,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             return ""
         # A listing's list of papers is one raw HTML block too, which Python-Markdown's HTML
         # parser reads slowly (most of a listing page's time): it stands aside meanwhile.
-        lists = _PAPER_LIST.findall(markdown)
+        lists = [m.group(0) for m in _PAPER_LIST.finditer(markdown)]
         if lists:
             self.lists[page.file.src_uri] = lists
             markdown = _PAPER_LIST.sub(lambda m: _STAND_IN, markdown)
