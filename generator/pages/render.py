@@ -255,6 +255,8 @@ class Row:
     text: str
     """One line: the AI summary when a capture gives it, else the abstract's first sentence,
     cut at a word to ROW_TEXT characters; plain text (TeX as its characters: UFO³)."""
+    url: str
+    """The paper page's URL, relative to the site's root."""
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -373,9 +375,10 @@ class Renderer:
             pages={"dates": u.DATES_INDEX, "tags": u.TAGS_INDEX, "orgs": u.ORGS_INDEX,
                    "stats": u.STATS_INDEX, "undated": u.index(u.UNDATED)},
         )
-        self._item_template = self.env.get_template("_item.md.j2")
+        self._item = self.env.get_template("_item.md.j2").module.item  # type: ignore[attr-defined]
         self._paper_template = self.env.get_template("paper.md.j2")
         self._rows: dict[str, Row] = {}
+        self._tag_text: dict[str, str] = {}
         self.problems: list[Problem] = []
         """What could not be rendered as it should (a paper page made plain), to be reported."""
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
@@ -411,10 +414,12 @@ class Renderer:
                 authors = ", ".join(clean(n) for n in names[:ROW_AUTHORS]) + (" et al." if len(names) > ROW_AUTHORS else "")
             else:
                 authors = self.many(paper.authors, "author") if paper.authors is not None else ""
-            text = tex_text(paper.summary) if paper.summary else first_sentence(tex_text(paper.abstract))
+            # Only the abstract's head can be shown: its TeX made plain there alone.
+            text = tex_text(paper.summary) if paper.summary else first_sentence(tex_text(paper.abstract[:ROW_TEXT * 5]))
             row = self._rows[paper.id] = Row(
                 tex_html(paper.title), human_date(paper.date), tuple(counts), html_content(authors),
                 html_content(paper.organization) if paper.organization else "", html_content(shorten(text, ROW_TEXT)),
+                self.urls.paper(paper),
             )
         return row
 
@@ -425,12 +430,21 @@ class Renderer:
         false: on an organization's page); its line of text; at most ROW_TAGS of its tags, in
         its own order, `tag` (the listing's) left out. Nothing in it changes as other papers
         arrive, which keeps older listing pages stable."""
-        row = self.row(paper)
-        facts = ((row.date,) if dated else ()) + row.counts + ((row.authors,) if row.authors else ()) + (
-            (row.organization,) if org and row.organization else ())
-        tags = [t for t in paper.tags if t != tag][:ROW_TAGS]
-        return self._item_template.render(
-            row=row, facts=facts, tags=tags, link=self.urls.to_root(path) + self.urls.paper(paper))
+        return self.items([paper], path, dated, tag, org)[0]
+
+    def items(self, papers: Iterable[Paper], path: str, dated: bool = True, tag: str | None = None,
+              org: bool = True) -> list[str]:
+        """The rows (`item`) of `papers` in a listing at docs path `path`."""
+        up = self.urls.to_root(path)
+        out = []
+        for paper in papers:
+            row = self.row(paper)
+            facts = ((row.date,) if dated else ()) + row.counts + ((row.authors,) if row.authors else ()) + (
+                (row.organization,) if org and row.organization else ())
+            tags = [self._tag_text.get(t) or self._tag_text.setdefault(t, html_content(t))
+                    for t in paper.tags if t != tag][:ROW_TAGS]
+            out.append(self._item(row, facts, tags, up + row.url))
+        return out
 
     def render(self) -> dict[str, str]:
         """Every generated file of the docs dir, by path."""
@@ -463,10 +477,10 @@ class Renderer:
             yield path, front_matter(meta) + body
         if cache is not None:
             cache.papers = fresh
-        yield from self.date_pages().items()
+        yield from self._date_outputs()
         yield from self.top_pages().items()
-        yield from self.tag_pages().items()
-        yield from self.org_pages().items()
+        yield from self._tag_outputs()
+        yield from self._org_outputs()
         yield u.STATS_INDEX, self.stats_page()
         yield u.HOME, self.home_page()
         yield u.SEARCH, self.env.get_template("search.md.j2").render(
@@ -609,11 +623,11 @@ class Renderer:
                 newer=(newer[0], href(newer[1])) if newer else None, older=(older[0], href(older[1])) if older else None,
                 around=[(rel, text, href(to)) for rel, text, to in listing.around],
                 tops=[(text, href(to)) for text, to in listing.tops] if page.newest else [],
-                days=_by_day(shown) if listing.month else None,
+                rows=self.items(shown, path, not listing.month, listing.tag, not listing.org),
+                days=[(day, len(ps)) for day, ps in _by_day(shown)] if listing.month else None,
                 jump=self._jump(path, page, jump, listing.month, files[pages[0].number]),
                 months=[(year, [(MONTH_NAMES[m - 1][:3], href(to)) for (_, m), to in ms])
                         for year, ms in groupby(months, key=lambda kv: kv[0][0])],
-                row={"dated": not listing.month, "tag": listing.tag, "org": not listing.org},
             )
             if self.cache is not None:
                 self.cache.listing_pages[path] = (inputs, out[path])
@@ -642,7 +656,10 @@ class Renderer:
     def date_pages(self) -> dict[str, str]:
         """The pages of dates by docs path: a listing per month and for the undated papers, a
         page per year and the Dates index."""
-        out: dict[str, str] = {}
+        return dict(self._date_outputs())
+
+    def _date_outputs(self) -> Iterator[tuple[str, str]]:
+        """`date_pages`, a page at a time."""
         months: dict[tuple[int, int], list[Paper]] = defaultdict(list)
         undated: list[Paper] = []
         for p in self.papers:
@@ -664,15 +681,15 @@ class Renderer:
             weeks = sorted({p.date.isocalendar()[:2] for p in ps})
             tops = ((f"{MONTH_NAMES[m - 1]} {y}", u.month_top_file(y, m)),) + tuple(
                 (f"week {w}", u.week_file(wy, w)) for wy, w in weeks)
-            out.update(self.listing_pages(Listing(
+            yield from self.listing_pages(Listing(
                 u.month_folder(y, m), f"{MONTH_NAMES[m - 1]} {y}", ps,
                 trail=self.date_trail(date(y, m, 1)), around=around, month=True, tops=tops,
-            )))
-        out.update(self.listing_pages(Listing(
+            )).items()
+        yield from self.listing_pages(Listing(
             u.UNDATED, "Undated papers", undated,
             intro="Papers whose dumps carried no date. They are still part of the archive.",
             trail=self.date_trail(None),
-        )))
+        )).items()
         year_tpl = self.env.get_template("year.md.j2")
         year_list = list(years)
         for i, (y, ms) in enumerate(years.items()):
@@ -681,18 +698,17 @@ class Renderer:
                       if i + 1 < len(year_list) else ()) + (("up", "All years", u.DATES_INDEX),) + (
                       (("next", str(year_list[i - 1]), u.index(u.year_folder(year_list[i - 1]))),) if i else ())
             # A lean page (overrides/lean.html), as the listings it leads to.
-            out[path] = year_tpl.render(
+            yield path, year_tpl.render(
                 fm=front_matter({"title": str(y), "hide": ["toc"], "listing": True}), year=y, months=ms,
                 top_page=lambda m, y=y: u.month_top_file(y, m),
                 total=sum(n for _, n in ms), path=path,
                 crumbs=self.crumbs(path, (("Dates", u.DATES_INDEX), (str(y), path))),
                 around=[(rel, text, self.urls.href(path, to)) for rel, text, to in around],
             )
-        out[u.DATES_INDEX] = self.env.get_template("dates.md.j2").render(
+        yield u.DATES_INDEX, self.env.get_template("dates.md.j2").render(
             fm=front_matter({"title": "Dates", "hide": ["toc"]}), path=u.DATES_INDEX,
             years=sorted(years.items(), reverse=True), undated=len(undated),
         )
-        return out
 
     def weeks(self) -> dict[tuple[int, int], list[Paper]]:
         """The dated papers by ISO week of their date, (ISO year, week) -> papers in the
@@ -771,23 +787,25 @@ class Renderer:
 
     def tag_pages(self) -> dict[str, str]:
         """The pages of tags by docs path: a listing per tag and the Tags index."""
-        out: dict[str, str] = {}
+        return dict(self._tag_outputs())
+
+    def _tag_outputs(self) -> Iterator[tuple[str, str]]:
+        """`tag_pages`, a page at a time (a large archive's tags are 200 MB of pages: the plugin keeps them once, not twice)."""
         members: dict[str, list[Paper]] = defaultdict(list)
         for p in self.papers:
             for t in p.tags:
                 members[t].append(p)
         for name, ps in members.items():
             desc = self.descriptions.get(name, "")
-            out.update(self.listing_pages(Listing(
+            yield from self.listing_pages(Listing(
                 self.tag_folder(name), name, ps, intro=md_text(desc) if desc else "",
                 trail=(("Tags", u.TAGS_INDEX), (name, self.tag_page(name))), tag=name,
-            )))
+            )).items()
         untagged = sum(1 for p in self.papers if not p.tags)
-        out[u.TAGS_INDEX] = self.env.get_template("tags.md.j2").render(
+        yield u.TAGS_INDEX, self.env.get_template("tags.md.j2").render(
             fm=front_matter({"title": "Tags", "hide": ["toc"]}), path=u.TAGS_INDEX, tags=self.tag_counts(),
             descriptions=self.descriptions, untagged=untagged, total=len(self.papers),
         )
-        return out
 
     @cached_property
     def _orgs(self) -> tuple[list[tuple[str, str, list[Paper]]], dict[str, str], dict[str, str]]:
@@ -839,7 +857,10 @@ class Renderer:
     def org_pages(self) -> dict[str, str]:
         """The pages of organizations by docs path: a listing per organization group and the
         Organizations index."""
-        out: dict[str, str] = {}
+        return dict(self._org_outputs())
+
+    def _org_outputs(self) -> Iterator[tuple[str, str]]:
+        """`org_pages`, a page at a time."""
         groups, _, folders = self._orgs
         names = Counter(name.casefold() for _, name, _ in groups)
         index: list[tuple[str, str, int]] = []
@@ -850,17 +871,16 @@ class Renderer:
             # Where the organization is on the Hub, under each id its papers show.
             intro = ("On Hugging Face: " + ", ".join(
                 f"[{md_text(i)}](https://huggingface.co/{quote(i, safe='')})" for i in ids) + ".") if ids else ""
-            out.update(self.listing_pages(Listing(
+            yield from self.listing_pages(Listing(
                 folders[key], shown, ps, intro=intro, org=True,
                 trail=(("Organizations", u.ORGS_INDEX), (shown, u.index(folders[key]))),
-            )))
+            )).items()
             index.append((u.index(folders[key]), shown, len(ps)))
-        out[u.ORGS_INDEX] = self.env.get_template("orgs.md.j2").render(
+        yield u.ORGS_INDEX, self.env.get_template("orgs.md.j2").render(
             fm=front_matter({"title": "Organizations", "hide": ["toc"]}), path=u.ORGS_INDEX,
             top=index[:ORGS_TOP] if len(index) > ORGS_TOP else [], letters=by_initial(index, key=lambda row: row[1]),
             count=len(index), without=len(self.papers) - len(self._orgs[1]),
         )
-        return out
 
     # Home, stats, feed -----------------------------------------------------------------
     def home_page(self) -> str:
