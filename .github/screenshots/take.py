@@ -23,6 +23,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from generator.data import mathtext
+
 HERE = Path(__file__).resolve().parent
 DEVICES = {  # name: (viewport, device scale factor)
     "desktop": ({"width": 1280, "height": 800}, 1),
@@ -49,7 +51,8 @@ def math_paper(site: Path) -> str:
     """The URL of a paper whose title has TeX (`UFO$^3$` in the samples), the richest of them;
     the richest paper when no title has TeX."""
     papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
-    with_tex = [p for p in papers if "$" in p["title"] or "\\(" in p["title"]] or papers
+    # TeX that becomes math (`$1 Million` stays text: generator/data/mathtext.py).
+    with_tex = [p for p in papers if "<math" in mathtext.to_html(p["title"])] or papers
 
     def richness(p: dict) -> tuple:
         return (bool(p.get("summary")), bool(p.get("author_names")), bool(p["organization"]), bool(p["links"]),
