@@ -150,11 +150,11 @@ def first_sentence(text: str, limit: int = ROW_TEXT) -> str:
     looked at: a longer sentence is cut anyway (`shorten`)."""
     head = text[: limit * 2]
     for end in _SENTENCE_END.finditer(head):
-        words = head[: end.start()].split()
-        word = words[-1].lstrip("(\"'“‘[").casefold() if words else ""
+        at = end.start()
+        word = head[head.rfind(" ", 0, at) + 1: at].lstrip("(\"'“‘[").casefold()
         if word in _NOT_AN_END or (len(word) == 1 and word.isalpha()):
             continue
-        return head[: end.start() + 1]
+        return head[: at + 1]
     return text
 
 
