@@ -203,7 +203,7 @@ def _generate(cfg, plugin, config: str, target: Path, say: Callable[[str], None]
     for problem in archive.problems:
         click.echo(str(problem), err=True)
     # Streamed to disk a file at a time, as the plugin does (100,000 papers are 600 MB of text).
-    renderer = Renderer(archive, settings.page_size, Urls.of(cfg), cfg.site_name)
+    renderer = Renderer(archive, settings.page_size, Urls.of(cfg), cfg.site_name, language=cfg.theme.get("language"))
     written, unchanged, removed = write_outputs(target, renderer.outputs())
     for problem in renderer.problems:
         click.echo(str(problem), err=True)

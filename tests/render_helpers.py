@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from generator.data.merge import paper_order
 from generator.data.model import Paper, Source
 from generator.data.pipeline import Archive
 from generator.pages.render import Renderer
@@ -22,6 +23,6 @@ def paper(n: int, **fields) -> Paper:
 
 
 def renderer(*papers: Paper, urls: Urls | None = None) -> Renderer:
-    """A Renderer of these papers in the archive's order (newest first, undated last), 50 a page."""
-    ordered = sorted(papers, key=lambda p: (-p.date.toordinal() if p.date else 0, p.title))
+    """A Renderer of these papers in the archive's order (merge.paper_order), 50 a page."""
+    ordered = sorted(papers, key=paper_order)
     return Renderer(Archive([], ordered, []), page_size=50, urls=urls)

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from parse_helpers import TODAY, Entry, write_layout_a, write_layout_b
+from parse_helpers import TODAY, Entry, write_layout_a, write_layout_b, write_layout_c
 from slugify import slugify
 
 from generator.data.merge import (
@@ -186,6 +186,31 @@ def test_paper_without_date_is_kept_undated_and_sorted_last():
     assert papers[-1].date is None and paper_file(papers[-1]) == "papers/undated/undated.md"
     assert paper_file(papers[0]) == "papers/2025/05/newer.md"
     assert sorted(papers, key=paper_order) == papers
+
+
+def test_a_day_is_in_hugging_faces_order_most_upvoted_then_most_discussed_then_title():
+    """Within a day: most upvoted first (163 before 38, whatever the titles), then most
+    discussed, then by title; a paper without upvotes after those with (0 is a count), one
+    without a comment count after those with; the days newest first, undated papers last."""
+    c = parse(write_layout_c([
+        Entry("Alpha", ABSTRACT, authors=3, month=10, day=7, upvotes=38, comments=1),
+        Entry("Zulu", ABSTRACT, authors=3, month=10, day=7, upvotes=163),
+        Entry("Bravo", ABSTRACT, authors=3, month=10, day=7, upvotes=38, comments=9),
+        Entry("Yankee", ABSTRACT, authors=3, month=10, day=8),
+        Entry("Charlie", ABSTRACT, authors=3, month=10, day=7),
+    ], page="Oct 9")[0], "2025-10-09-c.txt")
+    a = dump_a("2025-10-09-a.txt", [
+        dated("Delta", 10, 7, comments=50), dated("Echo", 10, 7, comments=2), Entry("Foxtrot", ABSTRACT)], page="Oct 9")
+    papers, _ = merge([c, a], today=TODAY)
+    assert [p.title for p in papers] == [
+        "Yankee",  # Oct 8, alone
+        "Zulu", "Bravo", "Alpha", "Charlie",  # Oct 7 with upvotes: 163, 38 with 9 comments, 38 with 1, 0
+        "Delta", "Echo",  # Oct 7 without an upvote line: by comments
+        "Foxtrot",  # undated
+    ]
+    assert [p.upvotes for p in papers[1:5]] == [163, 38, 38, 0]
+    assert sorted(papers, key=paper_order) == papers
+    assert sorted(reversed(papers), key=paper_order) == papers
 
 
 def test_title_key_ignores_case_and_spacing():

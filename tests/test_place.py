@@ -86,13 +86,13 @@ def test_listings_know_their_place():
     assert '<li><a href="../">Dates</a></li><li><span aria-current="page">Undated</span></li>' in pages["dates/undated/index.md"]
 
 
-def test_an_older_listing_page_names_itself_after_the_listing():
+def test_an_older_listing_page_names_itself_after_its_days():
     papers = [paper(n, date=date(2025, 10, 1 + n % 28)) for n in range(3)]
     r = renderer(*papers)
     r.page_size = 1
     pages = r.render()
     assert ('<li><a href="../../../">Dates</a></li><li><a href="../../">2025</a></li><li><a href="../">Oct</a></li>'
-            '<li><span aria-current="page">Page 1</span></li>') in pages["dates/2025/10/page-1.md"]
+            '<li><span aria-current="page">Oct 1</span></li>') in pages["dates/2025/10/page-1.md"]
 
 
 def test_crumbs_escape_what_the_dumps_wrote():

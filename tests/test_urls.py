@@ -19,7 +19,7 @@ import pytest
 
 from generator.data.model import Paper
 from generator.pages.export import paper_record
-from generator.pages.urls import Urls, paper_file
+from generator.pages.urls import Urls, month_top_file, paper_file, week_file
 from generator.search.bundle import read_fragments
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +41,17 @@ def test_directory_urls() -> None:
     assert urls.href("tags/a/index.md", "tags/a/index.md") == "./"
     assert urls.to_root("tags/a/page-2.md") == "../../../"
     assert urls.absolute("feed.xml") is None
+
+
+def test_the_top_pages_of_weeks_and_months() -> None:
+    assert week_file(2025, 41) == "dates/weeks/2025-W41.md" and week_file(2026, 1) == "dates/weeks/2026-W01.md"
+    assert month_top_file(2025, 10) == "dates/2025/10/top.md"
+    assert Urls().url(week_file(2025, 41)) == "dates/weeks/2025-W41/"
+    assert Urls(directory_urls=False).url(week_file(2025, 41)) == "dates/weeks/2025-W41.html"
+    assert Urls().href("dates/2025/10/index.md", month_top_file(2025, 10)) == "top/"
+    assert Urls(directory_urls=False).href("dates/2025/10/index.md", week_file(2025, 41)) == "../../weeks/2025-W41.html"
+    with pytest.raises(ValueError, match="ISO week 54"):
+        week_file(2025, 54)
 
 
 def test_file_urls() -> None:

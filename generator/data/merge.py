@@ -305,22 +305,31 @@ def _merge(
                     repeated[key] = [seen, (record, when, captured)]
 
     ids = assign_ids(((key, record.title) for key, (record, _, _) in first.items()), previous_ids)
-    # Sorted as by `paper_order`, reusing the group key (the title key of the paper's title);
-    # keys are unique, so the id that `paper_order` adds never decides. By key, then (a stable
-    # sort) by date: two sorts on one plain value each take half the time of one on tuples.
+    # Sorted by `paper_order`, with the group key standing for the title key of the paper's
+    # title (keys are unique, so the id that `paper_order` adds never decides).
     ordered = []
     for key, (record, when, _) in first.items():
         paper = _paper(ids[key], repeated[key]) if key in repeated else _single_paper(ids[key], record, when)
-        ordered.append((-paper.date.toordinal() if paper.date else 0, key, paper))
-    ordered.sort(key=itemgetter(1))
-    ordered.sort(key=itemgetter(0))
+        ordered.append((_rank(paper), key, paper))
+    ordered.sort(key=itemgetter(0, 1))
     return [paper for _, _, paper in ordered], problems
 
 
+def _rank(paper: Paper) -> tuple:
+    """`paper_order` but the title: the day (newest first), then its counts."""
+    if paper.date is None:
+        return (0, False, 0, False, 0)
+    upvotes, comments = paper.upvotes, paper.comments
+    return (-paper.date.toordinal(), upvotes is None, -(upvotes or 0), comments is None, -(comments or 0))
+
+
 def paper_order(paper: Paper) -> tuple:
-    """Newest first, undated last, then by title: the archive's one order."""
-    ordinal = paper.date.toordinal() if paper.date else 0
-    return (-ordinal, title_key(paper.title), paper.id)
+    """The archive's one order, that of papers.json and of every listing: newest day first;
+    within a day as Hugging Face lists it, most upvoted first, then most discussed, then by
+    title, a paper without upvotes (or without a comment count) after those with one; undated
+    papers last, by title. Counts come from the newest capture (merge's rule), so a later
+    capture of a day may reorder that day."""
+    return (*_rank(paper), title_key(paper.title), paper.id)
 
 
 def _first(values: Iterable):

@@ -34,12 +34,13 @@ def month_window(months: Iterable[tuple[int, int]], limit: int = MAX_MONTHS) -> 
 
 
 def month_chart(counts: Mapping[tuple[int, int], int], title: str, href: Callable[[int, int], str],
-                limit: int = MAX_MONTHS) -> str:
+                limit: int = MAX_MONTHS, number: Callable[[int], str] = str) -> str:
     """Papers per month on a real time axis: one slot per calendar month of the window
     (`month_window`), so an empty month is a gap; each bar links to its month (`href(year,
     month)`, a relative URL); years labelled at their January. SVG in user units (760 by
     260) that the page lets scroll sideways rather than shrink its text (overrides/assets/
-    papers.css). Empty string when no month has papers."""
+    papers.css); counts written by `number` (render.number_format). Empty string when no month
+    has papers."""
     window = [(y, m + 1) for y, m in month_window(counts, limit)]
     if not window:
         return ""
@@ -55,22 +56,24 @@ def month_chart(counts: Mapping[tuple[int, int], int], title: str, href: Callabl
         if n:
             h = max((base - top) * n / peak, 1.5)
             bars.append({"x": x + step * 0.1, "w": max(step * 0.8, 1), "y": base - h, "h": h,
-                         "value": n, "label": f"{MONTH_NAMES[m - 1][:3]} {y}", "href": href(y, m)})
+                         "value": number(n), "paper": n == 1, "label": f"{MONTH_NAMES[m - 1][:3]} {y}",
+                         "href": href(y, m)})
     # A label too close to the previous one (the first month, a December) would overlap it.
     ticks = [t for i, t in enumerate(ticks) if i == len(ticks) - 1 or ticks[i + 1]["x"] - t["x"] > 48]
     return _env.get_template("chart-months.svg").render(
         title=title, slug="papers-per-month", bars=bars, ticks=ticks, width=WIDTH, height=HEIGHT,
-        left=left, top=top, base=base, peak=peak,
+        left=left, top=top, base=base, peak=number(peak),
     )
 
 
-def bar_chart(rows: Sequence[tuple[str, int]], title: str) -> str:
-    """An accessible SVG bar chart of (label, value) rows; empty string for no rows."""
+def bar_chart(rows: Sequence[tuple[str, int]], title: str, number: Callable[[int], str] = str) -> str:
+    """An accessible SVG bar chart of (label, value) rows, values written by `number`
+    (render.number_format); empty string for no rows."""
     if not rows:
         return ""
     peak = max(v for _, v in rows) or 1
     bars = [
-        {"y": 10 + i * (BAR + GAP), "w": (WIDTH - LABEL - 70) * v / peak, "label": label, "value": v}
+        {"y": 10 + i * (BAR + GAP), "w": (WIDTH - LABEL - 70) * v / peak, "label": label, "value": number(v)}
         for i, (label, v) in enumerate(rows)
     ]
     return _env.get_template("chart-bars.svg").render(

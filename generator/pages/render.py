@@ -15,25 +15,43 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from functools import cached_property
+from datetime import date, timedelta
+from functools import cached_property, lru_cache, partial
+from itertools import groupby
 from pathlib import Path
+from urllib.parse import quote
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.bccache import Bucket
 
 from ..data import mathtext
-from ..data.merge import title_key
+from ..data.merge import paper_order, title_key
 from ..data.model import GeneratorError, Paper, Problem, Source
 from ..data.pipeline import Archive
 from . import pagination
 from . import urls as u
 from .export import papers_json_bytes
-from .pagination import MONTH_NAMES
+from .pagination import MONTH_NAMES, date_range, initial
 from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
+
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 FEED_SIZE = 50
 HOME_SIZE = 10
+HOME_WEEK = 5
+"""Papers of the newest week's top on the home page (its page lists TOP_SIZE)."""
+TOP_SIZE = 20
+"""Papers in each list of a week's or a month's top papers (most upvoted, most discussed)."""
+ROW_TEXT = 120
+"""Characters of a listing row's line of text, at most (cut at a word, `…` added)."""
+ROW_TAGS = 3
+"""Tags a listing row shows, at most."""
+ROW_AUTHORS = 3
+"""Authors a listing row names, at most (then `et al.`)."""
+ORGS_TOP = 20
+"""Organizations named first on their index, those with the most papers."""
 
 # Characters that Python-Markdown (and its common extensions) would read as syntax.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -62,6 +80,13 @@ def md_text(value: object) -> str:
 def html_text(value: object) -> str:
     """Escape text for an HTML attribute or element written into Markdown or front matter."""
     return html.escape(clean(value), quote=True)
+
+
+def html_content(value: object) -> str:
+    """Escape text for the content of an HTML element, never an attribute: `<`, `>` and `&`,
+    but an `&` before a space, which starts no character reference (`Code & Math`), and no
+    quotes, which need no escape there: a listing row is paid about five times a paper."""
+    return html.escape(clean(value), quote=False).replace("&amp; ", "& ")
 
 
 def tex_html(value: object) -> str:
@@ -111,6 +136,28 @@ def front_matter(data: dict) -> str:
     return "---\n" + "".join(_yaml_lines(data)) + "---\n\n"
 
 
+# The end of a sentence: `.`, `!` or `?` before a space and what can start a sentence.
+_SENTENCE_END = re.compile(r"""[.!?](?=\s+["'“‘(\[]?[A-Z0-9])""")
+# Words whose period ends no sentence (`e.g. GPT-4`, `et al. Then`, `Fig. 3`).
+_NOT_AN_END = frozenset(("e.g", "i.e", "al", "etc", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "no",
+                         "approx", "resp", "dr", "prof", "mr", "ms", "st", "ref", "refs", "tab", "viz"))
+
+
+def first_sentence(text: str, limit: int = ROW_TEXT) -> str:
+    """The first sentence of a text (an abstract), up to `.`, `!` or `?` before a space and a
+    capital, a digit or an opening quote; a period after an abbreviation (`e.g.`, `et al.`,
+    `Fig.`) or an initial (`J. Smith`) ends none. Only the first `limit * 2` characters are
+    looked at: a longer sentence is cut anyway (`shorten`)."""
+    head = text[: limit * 2]
+    for end in _SENTENCE_END.finditer(head):
+        at = end.start()
+        word = head[head.rfind(" ", 0, at) + 1: at].lstrip("(\"'“‘[").casefold()
+        if word in _NOT_AN_END or (len(word) == 1 and word.isalpha()):
+            continue
+        return head[: at + 1]
+    return text
+
+
 def shorten(text: str, limit: int = 200) -> str:
     """First `limit` characters of a text, cut at a word."""
     head = _WS.sub(" ", text[: limit * 4]).strip()
@@ -121,9 +168,38 @@ def shorten(text: str, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def many(n: int, word: str, words: str | None = None) -> str:
-    """A count and its noun, singular for one: `1 paper`, `2 papers`."""
-    return f"{n} {word if n == 1 else (words or word + 's')}"
+def number_format(language: str | None) -> Callable[[int], str]:
+    """How the site's language writes a count, as a function: `1234` is `1,234` in `en` and
+    `zh`, `1.234` in `de`, `1 234` in `fr` (a narrow no-break space), from Babel's CLDR data.
+    `language` is the theme's code (mkdocs.yml `theme.language`: `en`, `zh-Hant`, `pt-BR`);
+    a code Babel does not know, or none, writes counts as `en` does."""
+    try:
+        locale = Locale.parse((language or "en").replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = Locale.parse("en")
+
+    # Counts repeat (every row of a listing has some): each is formatted once.
+    @lru_cache(maxsize=8192)
+    def number(n: int) -> str:
+        return format_decimal(n, locale=locale)
+
+    return number
+
+
+def many(n: int, word: str, words: str | None = None, number: Callable[[int], str] = str) -> str:
+    """A count and its noun, singular for one: `1 paper`, `2 papers`, `2,025 papers` with the
+    `number` of the site's language (`number_format`)."""
+    return f"{number(n)} {word if n == 1 else (words or word + 's')}"
+
+
+def by_initial(rows: Iterable, key: Callable[[object], str]) -> list[tuple[str, list]]:
+    """`rows` filed under the initial of `key(row)` (`initial`): (letter, rows by name, case
+    ignored), letters from A to Z, then `#`."""
+    filed: dict[str, list] = defaultdict(list)
+    for row in rows:
+        filed[initial(key(row))].append(row)
+    return [(letter, sorted(filed[letter], key=lambda row: (key(row).casefold(), key(row))))
+            for letter in sorted(filed, key=lambda letter: (letter == "#", letter))]
 
 
 def human_date(when: date | None) -> str:
@@ -140,7 +216,7 @@ class Listing:
     title: str
     """Heading of every page of the listing."""
     papers: Sequence[Paper]
-    """Papers, newest first."""
+    """Papers, in the archive's order (merge.paper_order)."""
     intro: str = ""
     """Markdown shown above the list on the first page (already escaped)."""
     trail: tuple[tuple[str, str], ...] = ()
@@ -148,6 +224,39 @@ class Listing:
     around: tuple[tuple[str, str, str], ...] = ()
     """Links to the listings beside it (the months before and after, the year): (rel, plain
     text, docs path), `rel` one of prev, up, next."""
+    month: bool = False
+    """A month's listing: its papers under a heading per day, their rows without the date;
+    its pages labelled by days without the year; a jump to each day."""
+    tag: str | None = None
+    """A tag's listing: its rows leave that tag out of their chips."""
+    org: bool = False
+    """An organization's listing: its rows leave the organization out."""
+    tops: tuple[tuple[str, str], ...] = ()
+    """Links to the top papers of the listing's month and weeks, on its first page: (plain
+    text, docs path)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """What a paper's row in a listing shows, the same in every listing: text already escaped
+    for HTML (`Renderer.row`)."""
+
+    title: str
+    """The title as HTML, its TeX as MathML."""
+    date: str
+    """`Oct 7, 2025` or `Undated`."""
+    counts: tuple[str, ...]
+    """The counts above zero: `▲ 163 upvotes`, `2 comments`."""
+    authors: str
+    """The first three authors' names and `et al.` when a capture names them, else their
+    count (`9 authors`), else empty."""
+    organization: str
+    """The organization's display name, or empty."""
+    text: str
+    """One line: the AI summary when a capture gives it, else the abstract's first sentence,
+    cut at a word to ROW_TEXT characters; plain text (TeX as its characters: UFO³)."""
+    url: str
+    """The paper page's URL, relative to the site's root."""
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -211,17 +320,22 @@ class Renderer:
     `archive`: the collected papers; `page_size`: papers per listing page (the plugin's option,
     at least 1); `urls`: the site's URL rules (directory URLs and no site_url when None);
     `site_name`: the feed's title; `cache`: kept by `mkdocs serve` between builds, so that
-    pages whose inputs did not change are not rendered again (see RenderCache and `reused`)."""
+    pages whose inputs did not change are not rendered again (see RenderCache and `reused`);
+    `language`: the theme's language code, in whose way counts are written (`number_format`)."""
 
     def __init__(self, archive: Archive, page_size: int, urls: Urls | None = None,
-                 site_name: str = "Papers Archive", cache: RenderCache | None = None):
+                 site_name: str = "Papers Archive", cache: RenderCache | None = None, language: str | None = "en"):
         self.archive = archive
         self.cache = cache
         self.reused: set[str] = set()
         """Docs paths of the paper pages that `outputs` did not yield, as their inputs equal
         the cache's: their Markdown files from the last build stand."""
         if cache is not None:
-            cache.use((page_size, urls or Urls(), site_name))
+            cache.use((page_size, urls or Urls(), site_name, language))
+        self.number = number_format(language)
+        """A count as the site's language writes it (`1,234`)."""
+        self.many = lambda n, word, words=None: many(n, word, words, self.number)
+        """A count and its noun, the count as the site's language writes it (`1,234 papers`)."""
         self.papers = archive.papers
         self.page_size = page_size
         self.urls = urls or Urls()
@@ -240,8 +354,8 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters.update(
-            md=md_text, h=html_text, clean=clean, tex=tex_html, plain=tex_text, human_date=human_date,
-            shorten=shorten, many=many,
+            md=md_text, h=html_text, content=html_content, clean=clean, tex=tex_html, plain=tex_text, human_date=human_date,
+            shorten=shorten, num=self.number, many=self.many,
         )
         # Templates name pages by their docs paths (pages/urls.py) and link them from the page they
         # render (`path` in their context): `link` for Markdown links, which MkDocs turns into
@@ -253,7 +367,7 @@ class Renderer:
             return urls.href(context["path"], to_path)
 
         self.env.globals.update(
-            MONTH_NAMES=MONTH_NAMES, item=self.item, link=_link, href=href,
+            MONTH_NAMES=MONTH_NAMES, item=self.item, day_anchor=day_anchor, day_heading=day_heading, link=_link, href=href,
             paper_page=u.paper_file, tag_page=self.tag_page, org_page=self.org_page,
             year_page=lambda y: u.index(u.year_folder(y)), month_page=lambda y, m: u.index(u.month_folder(y, m)),
             date_page=lambda when: u.index(u.date_folder(when)), paper_url=self.urls.paper,
@@ -261,10 +375,11 @@ class Renderer:
             pages={"dates": u.DATES_INDEX, "tags": u.TAGS_INDEX, "orgs": u.ORGS_INDEX,
                    "stats": u.STATS_INDEX, "undated": u.index(u.UNDATED)},
         )
-        self._item_template = self.env.get_template("_item.md.j2")
+        self._item = self.env.get_template("_item.md.j2").module.item  # type: ignore[attr-defined]
         self._paper_template = self.env.get_template("paper.md.j2")
         self._citation_template = self.env.get_template("_citation.html.j2")
-        self._items: dict[tuple[str, str], str] = {}
+        self._rows: dict[str, Row] = {}
+        self._tag_text: dict[str, str] = {}
         self.problems: list[Problem] = []
         """What could not be rendered as it should (a paper page made plain), to be reported."""
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
@@ -286,16 +401,51 @@ class Renderer:
             page = self._tag_pages[name] = u.index(self.tag_folder(name))
         return page
 
-    def item(self, paper: Paper, path: str) -> str:
-        """A paper's entry in a listing at docs path `path`; listings sit outside papers/, so
-        the entry only depends on the listing's URL depth and is rendered once per depth."""
+    def row(self, paper: Paper) -> Row:
+        """What a paper's row shows in every listing (`Row`), made once per paper and build."""
+        row = self._rows.get(paper.id)
+        if row is None:
+            counts = []
+            if paper.upvotes:
+                counts.append("▲ " + self.many(paper.upvotes, "upvote"))
+            if paper.comments:
+                counts.append(self.many(paper.comments, "comment"))
+            names = paper.author_names
+            if names:
+                authors = ", ".join(clean(n) for n in names[:ROW_AUTHORS]) + (" et al." if len(names) > ROW_AUTHORS else "")
+            else:
+                authors = self.many(paper.authors, "author") if paper.authors is not None else ""
+            # Only the abstract's head can be shown: its TeX made plain there alone.
+            text = tex_text(paper.summary) if paper.summary else first_sentence(tex_text(paper.abstract[:ROW_TEXT * 5]))
+            row = self._rows[paper.id] = Row(
+                tex_html(paper.title), human_date(paper.date), tuple(counts), html_content(authors),
+                html_content(paper.organization) if paper.organization else "", html_content(shorten(text, ROW_TEXT)),
+                self.urls.paper(paper),
+            )
+        return row
+
+    def item(self, paper: Paper, path: str, dated: bool = True, tag: str | None = None, org: bool = True) -> str:
+        """A paper's row in a listing at docs path `path` (outside papers/: its link depends on
+        the listing's URL depth only): its title linked; its date (unless `dated` is false: a
+        month's day headings give it), counts, authors and organization (unless `org` is
+        false: on an organization's page); its line of text; at most ROW_TAGS of its tags, in
+        its own order, `tag` (the listing's) left out. Nothing in it changes as other papers
+        arrive, which keeps older listing pages stable."""
+        return self.items([paper], path, dated, tag, org)[0]
+
+    def items(self, papers: Iterable[Paper], path: str, dated: bool = True, tag: str | None = None,
+              org: bool = True) -> list[str]:
+        """The rows (`item`) of `papers` in a listing at docs path `path`."""
         up = self.urls.to_root(path)
-        key = (paper.id, up)
-        text = self._items.get(key)
-        if text is None:
-            text = self._item_template.render(p=paper, link=up + self.urls.paper(paper))
-            self._items[key] = text
-        return text
+        out = []
+        for paper in papers:
+            row = self.row(paper)
+            facts = ((row.date,) if dated else ()) + row.counts + ((row.authors,) if row.authors else ()) + (
+                (row.organization,) if org and row.organization else ())
+            tags = [self._tag_text.get(t) or self._tag_text.setdefault(t, html_content(t))
+                    for t in paper.tags if t != tag][:ROW_TAGS]
+            out.append(self._item(row, facts, tags, up + row.url))
+        return out
 
     def render(self) -> dict[str, str]:
         """Every generated file of the docs dir, by path."""
@@ -328,9 +478,10 @@ class Renderer:
             yield path, front_matter(meta) + body
         if cache is not None:
             cache.papers = fresh
-        yield from self.date_pages().items()
-        yield from self.tag_pages().items()
-        yield from self.org_pages().items()
+        yield from self._date_outputs()
+        yield from self.top_pages().items()
+        yield from self._tag_outputs()
+        yield from self._org_outputs()
         yield u.STATS_INDEX, self.stats_page()
         yield u.HOME, self.home_page()
         yield u.SEARCH, self.env.get_template("search.md.j2").render(
@@ -430,41 +581,77 @@ class Renderer:
 
     def _listing_pages(self, listing: Listing) -> dict[str, str]:
         out: dict[str, str] = {}
-        count = len(listing.papers)
+        papers = listing.papers
+        count = len(papers)
         pages = pagination.paginate(count, self.page_size)
+        files = {page.number: u.listing_file(listing.folder, page.number, page.count) for page in pages}
+        with_year = not listing.month
 
-        def page_file(page: pagination.Page) -> str:
-            return u.listing_file(listing.folder, page.number, page.count)
+        def days(page: pagination.Page) -> str:
+            return date_range(papers[page.start:page.stop], with_year)
 
+        # Where each group to jump to starts (a month's days, or a listing's years and its
+        # months): the page of its newest paper. An older page offers only the groups that
+        # start on it or on an older page, which newer papers never move.
+        several = len(pages) > 1
+        starts = pagination.starts(papers, pages, _day_key if listing.month else _year_key) if several else []
+        month_starts = pagination.starts(papers, pages, _month_key) if several and not listing.month else []
         template = self.env.get_template("listing.md.j2")
         for i, page in enumerate(pages):
-            path = page_file(page)
-            shown = listing.papers[page.start:page.stop]
-            newer = page_file(pages[i - 1]) if i else None
-            older = page_file(pages[i + 1]) if i + 1 < len(pages) else None
-            title = pagination.heading(listing.title, page, shown)
+            path = files[page.number]
+            shown = papers[page.start:page.stop]
+            newer = older = None
+            if i:
+                newer = ("Newest papers" if pages[i - 1].newest else "Newer: " + days(pages[i - 1]), files[pages[i - 1].number])
+            if i + 1 < len(pages):
+                older = ("Older: " + days(pages[i + 1]), files[pages[i + 1].number])
+            title = pagination.heading(listing.title, page, shown, with_year)
+            trail = listing.trail + (((days(page) or "Undated", path),) if not page.newest else ())
+            jump = tuple((key, files[number]) for key, number in starts if number <= page.number)
+            months = tuple((key, files[number]) for key, number in month_starts if key) if page.newest else ()
             dated = [p.date for p in shown if p.date]
-            trail = listing.trail + ((("Page " + str(page.number), path),) if not page.newest else ())
+            inputs = (title, listing.intro if page.newest else "", listing.tops if page.newest else (), tuple(shown),
+                      (count, several) if page.newest else None, newer, older, trail, listing.around, jump, months,
+                      listing.month, listing.tag, listing.org)
             if self.cache is not None:
                 # What the template shows (listing.md.j2): an older page names neither the
-                # listing's count nor its number of pages, so it stays as the listing grows.
-                inputs = (title, listing.intro if page.newest else "", tuple(shown), page.number, page.count > 1,
-                          (count, page.count) if page.newest else None, newer, older, trail, listing.around)
+                # listing's count nor its newest pages, so it stays as the listing grows.
                 hit = self.cache.listing_pages.get(path)
                 if hit is not None and hit[0] == inputs:
                     out[path] = hit[1]
                     continue
+            href = partial(self.urls.href, path)
             out[path] = template.render(
                 fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
                 title=title, intro=listing.intro if page.newest else "", papers=shown, path=path,
-                page=page, count=count, shown_count=len(shown), undated=len(shown) - len(dated),
-                newer=self.urls.href(path, newer) if newer else None,
-                older=self.urls.href(path, older) if older else None,
+                page=page, count=count, several=several, undated=len(shown) - len(dated),
                 span=(dated[-1], dated[0]) if dated else None, crumbs=self.crumbs(path, trail),
-                around=[(rel, text, self.urls.href(path, to)) for rel, text, to in listing.around],
+                newer=(newer[0], href(newer[1])) if newer else None, older=(older[0], href(older[1])) if older else None,
+                around=[(rel, text, href(to)) for rel, text, to in listing.around],
+                tops=[(text, href(to)) for text, to in listing.tops] if page.newest else [],
+                rows=self.items(shown, path, not listing.month, listing.tag, not listing.org),
+                days=[(day, len(ps)) for day, ps in _by_day(shown)] if listing.month else None,
+                jump=self._jump(path, page, jump, listing.month, files[pages[0].number]),
+                months=[(year, [(MONTH_NAMES[m - 1][:3], href(to)) for (_, m), to in ms])
+                        for year, ms in groupby(months, key=lambda kv: kv[0][0])],
             )
             if self.cache is not None:
                 self.cache.listing_pages[path] = (inputs, out[path])
+        return out
+
+    def _jump(self, path: str, page: pagination.Page, starts: Sequence[tuple], month: bool,
+              newest: str) -> list[tuple[str, str | None]]:
+        """The line of links to jump to on a listing's page at `path`: the days of a month's
+        listing (to their headings), the years of another, each where it starts, as (text,
+        link; None for a year that starts on this page); an older page's first leads to the
+        newest papers."""
+        out: list[tuple[str, str | None]] = [] if page.newest or not starts else [("Newest", self.urls.href(path, newest))]
+        for key, to in starts:
+            if month:
+                anchor = "#" + day_anchor(key)
+                out.append((str(key.day), anchor if to == path else self.urls.href(path, to) + anchor))
+            else:
+                out.append(("Undated" if key is None else str(key), None if to == path else self.urls.href(path, to)))
         return out
 
     def year_counts(self) -> list[tuple[int, int]]:
@@ -475,7 +662,10 @@ class Renderer:
     def date_pages(self) -> dict[str, str]:
         """The pages of dates by docs path: a listing per month and for the undated papers, a
         page per year and the Dates index."""
-        out: dict[str, str] = {}
+        return dict(self._date_outputs())
+
+    def _date_outputs(self) -> Iterator[tuple[str, str]]:
+        """`date_pages`, a page at a time."""
         months: dict[tuple[int, int], list[Paper]] = defaultdict(list)
         undated: list[Paper] = []
         for p in self.papers:
@@ -493,15 +683,19 @@ class Renderer:
             around = ((("prev", *month(order[i + 1])),) if i + 1 < len(order) else ()) + (
                 ("up", f"All of {y}", u.index(u.year_folder(y))),) + (
                 (("next", *month(order[i - 1])),) if i else ())
-            out.update(self.listing_pages(Listing(
+            # Its top papers, and those of each week it has papers in (top_pages).
+            weeks = sorted({p.date.isocalendar()[:2] for p in ps})
+            tops = ((f"{MONTH_NAMES[m - 1]} {y}", u.month_top_file(y, m)),) + tuple(
+                (f"week {w}", u.week_file(wy, w)) for wy, w in weeks)
+            yield from self.listing_pages(Listing(
                 u.month_folder(y, m), f"{MONTH_NAMES[m - 1]} {y}", ps,
-                trail=self.date_trail(date(y, m, 1)), around=around,
-            )))
-        out.update(self.listing_pages(Listing(
+                trail=self.date_trail(date(y, m, 1)), around=around, month=True, tops=tops,
+            )).items()
+        yield from self.listing_pages(Listing(
             u.UNDATED, "Undated papers", undated,
             intro="Papers whose dumps carried no date. They are still part of the archive.",
             trail=self.date_trail(None),
-        )))
+        )).items()
         year_tpl = self.env.get_template("year.md.j2")
         year_list = list(years)
         for i, (y, ms) in enumerate(years.items()):
@@ -510,17 +704,87 @@ class Renderer:
                       if i + 1 < len(year_list) else ()) + (("up", "All years", u.DATES_INDEX),) + (
                       (("next", str(year_list[i - 1]), u.index(u.year_folder(year_list[i - 1]))),) if i else ())
             # A lean page (overrides/lean.html), as the listings it leads to.
-            out[path] = year_tpl.render(
+            yield path, year_tpl.render(
                 fm=front_matter({"title": str(y), "hide": ["toc"], "listing": True}), year=y, months=ms,
+                top_page=lambda m, y=y: u.month_top_file(y, m),
                 total=sum(n for _, n in ms), path=path,
                 crumbs=self.crumbs(path, (("Dates", u.DATES_INDEX), (str(y), path))),
                 around=[(rel, text, self.urls.href(path, to)) for rel, text, to in around],
             )
-        out[u.DATES_INDEX] = self.env.get_template("dates.md.j2").render(
+        yield u.DATES_INDEX, self.env.get_template("dates.md.j2").render(
             fm=front_matter({"title": "Dates", "hide": ["toc"]}), path=u.DATES_INDEX,
             years=sorted(years.items(), reverse=True), undated=len(undated),
         )
+
+    def weeks(self) -> dict[tuple[int, int], list[Paper]]:
+        """The dated papers by ISO week of their date, (ISO year, week) -> papers in the
+        archive's order; newest week first."""
+        weeks: dict[tuple[int, int], list[Paper]] = defaultdict(list)
+        for p in self.papers:
+            if p.date:
+                weeks[p.date.isocalendar()[:2]].append(p)
+        return weeks
+
+    def top_pages(self) -> dict[str, str]:
+        """The pages of top papers by docs path, as Hugging Face's Weekly and Monthly tabs: per
+        ISO week and per month with dated papers, its TOP_SIZE most upvoted and TOP_SIZE most
+        discussed papers (`tops`)."""
+        out: dict[str, str] = {}
+        template = self.env.get_template("top.md.j2")
+        weeks = self.weeks()
+        order = list(weeks)
+        for i, (y, w) in enumerate(order):
+            path = u.week_file(y, w)
+            monday, sunday = _week_days(y, w)
+            months = sorted({(p.date.year, p.date.month) for p in weeks[(y, w)]}, reverse=True)
+            # A week is filed under the month of its Thursday, as ISO files it under a year,
+            # when it has papers of that month; else under the month of its newest paper.
+            filed = min(monday + timedelta(days=3), sunday)  # the Thursday
+            if (filed.year, filed.month) not in months:
+                filed = date(*months[0], 1)
+
+            def week(key: tuple[int, int], y: int = y) -> tuple[str, str]:
+                return f"Week {key[1]}" + ("" if key[0] == y else f", {key[0]}"), u.week_file(*key)
+
+            around = ((("prev", *week(order[i + 1])),) if i + 1 < len(order) else ()) + (
+                ("up", f"{MONTH_NAMES[filed.month - 1]} {filed.year}",
+                 u.index(u.month_folder(filed.year, filed.month))),) + (
+                (("next", *week(order[i - 1])),) if i else ())
+            out[path] = self._top_page(
+                template, path, f"Top papers of week {w}, {y}", weeks[(y, w)],
+                date_range([_Dated(sunday), _Dated(monday)]), "Weeks", around, months,
+                self.date_trail(filed) + ((f"Week {w}", path),))
+        by_month: dict[tuple[int, int], list[Paper]] = defaultdict(list)
+        for p in self.papers:
+            if p.date:
+                by_month[(p.date.year, p.date.month)].append(p)
+        order = list(by_month)
+        for i, (y, m) in enumerate(order):
+            path = u.month_top_file(y, m)
+
+            def month(key: tuple[int, int]) -> tuple[str, str]:
+                return f"{MONTH_NAMES[key[1] - 1]} {key[0]}", u.month_top_file(*key)
+
+            around = ((("prev", *month(order[i + 1])),) if i + 1 < len(order) else ()) + (
+                ("up", f"All of {MONTH_NAMES[m - 1]} {y}", u.index(u.month_folder(y, m))),) + (
+                (("next", *month(order[i - 1])),) if i else ())
+            out[path] = self._top_page(
+                template, path, f"Top papers of {MONTH_NAMES[m - 1]} {y}", by_month[(y, m)],
+                f"{MONTH_NAMES[m - 1]} {y}", "Months", around, [(y, m)],
+                self.date_trail(date(y, m, 1)) + (("Top", path),))
         return out
+
+    def _top_page(self, template, path: str, title: str, papers: list[Paper], span: str, label: str,
+                  around: tuple, months: list[tuple[int, int]], trail: tuple) -> str:
+        upvoted, discussed = tops(papers)
+        return template.render(
+            fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}), path=path,
+            title=title, span=span, count=len(papers), upvoted=upvoted, discussed=discussed,
+            around_label=label, around=[(rel, text, self.urls.href(path, to)) for rel, text, to in around],
+            listings=[(f"{MONTH_NAMES[m - 1]} {y}", self.urls.href(path, u.index(u.month_folder(y, m))))
+                      for y, m in months],
+            crumbs=self.crumbs(path, trail), size=TOP_SIZE,
+        )
 
     def tag_counts(self) -> list[tuple[str, int]]:
         """(tag, papers) of every tag, most papers first, then by name (case ignored)."""
@@ -529,54 +793,62 @@ class Renderer:
 
     def tag_pages(self) -> dict[str, str]:
         """The pages of tags by docs path: a listing per tag and the Tags index."""
-        out: dict[str, str] = {}
+        return dict(self._tag_outputs())
+
+    def _tag_outputs(self) -> Iterator[tuple[str, str]]:
+        """`tag_pages`, a page at a time (a large archive's tags are 200 MB of pages: the plugin keeps them once, not twice)."""
         members: dict[str, list[Paper]] = defaultdict(list)
         for p in self.papers:
             for t in p.tags:
                 members[t].append(p)
         for name, ps in members.items():
             desc = self.descriptions.get(name, "")
-            out.update(self.listing_pages(Listing(
+            yield from self.listing_pages(Listing(
                 self.tag_folder(name), name, ps, intro=md_text(desc) if desc else "",
-                trail=(("Tags", u.TAGS_INDEX), (name, self.tag_page(name))),
-            )))
+                trail=(("Tags", u.TAGS_INDEX), (name, self.tag_page(name))), tag=name,
+            )).items()
         untagged = sum(1 for p in self.papers if not p.tags)
-        out[u.TAGS_INDEX] = self.env.get_template("tags.md.j2").render(
+        yield u.TAGS_INDEX, self.env.get_template("tags.md.j2").render(
             fm=front_matter({"title": "Tags", "hide": ["toc"]}), path=u.TAGS_INDEX, tags=self.tag_counts(),
             descriptions=self.descriptions, untagged=untagged, total=len(self.papers),
         )
-        return out
 
     @cached_property
     def _orgs(self) -> tuple[list[tuple[str, str, list[Paper]]], dict[str, str], dict[str, str]]:
         """Organization groups (key, name, papers), the group key of each paper id, and the
         docs folder of each group.
 
-        A group is an organization id; a paper with a display name only (today's search page
-        shows no id) joins the id that the same name has elsewhere, or a group of that name.
+        One organization, one page: a paper that shows a Hub id with a display name pairs
+        them, and ids and names paired by any paper are one group. So two ids under one name
+        (`PekingUniversity` and `PKU`, both "Peking University") are one organization, and a
+        paper with the display name alone (today's search page shows no id) joins it. A group's
+        key is its id with the most papers (the first in sorted order among equals), or
+        `name:` and its name where no paper gives an id; its page's folder is a slug of that
+        id or name; it is shown under the display name most of its papers show.
         """
-        named: dict[str, str] = {}
-        for p in self.papers:
-            if p.org_id and p.organization:
-                named.setdefault(title_key(p.organization), "id:" + p.org_id)
-        groups: dict[str, list[Paper]] = defaultdict(list)
-        key_of: dict[str, str] = {}
+        links = _Links()
         for p in self.papers:
             if p.org_id:
-                key = "id:" + p.org_id
+                links.join("id:" + p.org_id, "name:" + title_key(p.organization) if p.organization else None)
             elif p.organization:
-                name = title_key(p.organization)
-                key = named.get(name) or "name:" + name
-            else:
-                continue
-            groups[key].append(p)
-            key_of[p.id] = key
+                links.join("name:" + title_key(p.organization), None)
+        members: dict[str, list[Paper]] = defaultdict(list)
+        for p in self.papers:
+            if p.org_id:
+                members[links.find("id:" + p.org_id)].append(p)
+            elif p.organization:
+                members[links.find("name:" + title_key(p.organization))].append(p)
         rows = []
-        for key, ps in groups.items():
-            shown = next((p for p in ps if p.org_id), ps[0])
-            rows.append((key, shown.organization or shown.org_id or key, ps))
+        key_of: dict[str, str] = {}
+        for ps in members.values():
+            ids = Counter(p.org_id for p in ps if p.org_id)
+            names = Counter(p.organization for p in ps if p.organization)
+            name = min(names, key=lambda n: (-names[n], n)) if names else min(ids)
+            key = "id:" + min(ids, key=lambda i: (-ids[i], i.casefold(), i)) if ids else "name:" + title_key(name)
+            rows.append((key, name, ps))
+            key_of.update((p.id, key) for p in ps)
         rows.sort(key=lambda r: (-len(r[2]), r[1].casefold(), r[0]))
-        slugs = u.unique_slugs(((key, key.split(":", 1)[1]) for key in groups), u.org_slug)
+        slugs = u.unique_slugs(((key, key.split(":", 1)[1]) for key, _, _ in rows), u.org_slug)
         return rows, key_of, {key: u.org_folder(slug) for key, slug in slugs.items()}
 
     def org_groups(self) -> list[tuple[str, str, list[Paper]]]:
@@ -591,40 +863,57 @@ class Renderer:
     def org_pages(self) -> dict[str, str]:
         """The pages of organizations by docs path: a listing per organization group and the
         Organizations index."""
-        out: dict[str, str] = {}
+        return dict(self._org_outputs())
+
+    def _org_outputs(self) -> Iterator[tuple[str, str]]:
+        """`org_pages`, a page at a time."""
         groups, _, folders = self._orgs
         names = Counter(name.casefold() for _, name, _ in groups)
+        index: list[tuple[str, str, int]] = []
         for key, name, ps in groups:
             kind, _, value = key.partition(":")
             shown = f"{name} ({value})" if names[name.casefold()] > 1 and kind == "id" else name
-            out.update(self.listing_pages(Listing(
-                folders[key], shown, ps, trail=(("Organizations", u.ORGS_INDEX), (shown, u.index(folders[key]))),
-            )))
-        out[u.ORGS_INDEX] = self.env.get_template("orgs.md.j2").render(
+            ids = sorted({p.org_id for p in ps if p.org_id}, key=str.casefold)
+            # Where the organization is on the Hub, under each id its papers show.
+            intro = ("On Hugging Face: " + ", ".join(
+                f"[{md_text(i)}](https://huggingface.co/{quote(i, safe='')})" for i in ids) + ".") if ids else ""
+            yield from self.listing_pages(Listing(
+                folders[key], shown, ps, intro=intro, org=True,
+                trail=(("Organizations", u.ORGS_INDEX), (shown, u.index(folders[key]))),
+            )).items()
+            index.append((u.index(folders[key]), shown, len(ps)))
+        yield u.ORGS_INDEX, self.env.get_template("orgs.md.j2").render(
             fm=front_matter({"title": "Organizations", "hide": ["toc"]}), path=u.ORGS_INDEX,
-            orgs=[(u.index(folders[key]), n, len(ps)) for key, n, ps in groups],
-            without=len(self.papers) - len(self._orgs[1]),
+            top=index[:ORGS_TOP] if len(index) > ORGS_TOP else [], letters=by_initial(index, key=lambda row: row[1]),
+            count=len(index), without=len(self.papers) - len(self._orgs[1]),
         )
-        return out
 
     # Home, stats, feed -----------------------------------------------------------------
     def home_page(self) -> str:
-        """The home page's Markdown: totals, the latest, most upvoted and discussed papers, top tags."""
+        """The home page's Markdown: what the archive is and holds; what is new (the newest
+        papers, a link to the newest day's, the top papers of the newest week, links to the
+        week's and the month's top pages); the most upvoted and most discussed papers of all;
+        the top tags."""
         dated = [p for p in self.papers if p.date]
-        # A "most" list of zeros says nothing: only papers with a count above zero, and no
-        # list when no capture showed the count (upvotes: FORMATS.md C, D and E only).
-        voted = sorted(
-            (p for p in self.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), title_key(p.title))
-        )
-        discussed = sorted(
-            (p for p in self.papers if p.comments), key=lambda p: (-(p.comments or 0), title_key(p.title))
-        )
+        newest = dated[0].date if dated else None
+        # A "most" list of zeros says nothing (`tops`): no list when no capture showed the count.
+        voted, discussed = tops(self.papers, HOME_SIZE)
+        week_top: list[Paper] = []
+        links = {}
+        if newest is not None:
+            y, w = newest.isocalendar()[:2]
+            up, talked = tops(self.weeks()[(y, w)], HOME_WEEK)
+            week_top = up or talked
+            links = {"day": u.index(u.month_folder(newest.year, newest.month)) + "#" + day_anchor(newest),
+                     "week": (w, u.week_file(y, w)), "month": u.month_top_file(newest.year, newest.month),
+                     "month_name": f"{MONTH_NAMES[newest.month - 1]} {newest.year}", "week_by": "upvoted" if up else "discussed"}
+        latest = dated[:HOME_SIZE]
         return self.env.get_template("home.md.j2").render(
             fm=front_matter({"title": "Home", "hide": ["navigation", "toc"]}),
-            total=len(self.papers), dated=len(dated), entries=self.archive.entries,
-            dumps=len(self.archive.dumps), latest=dated[:HOME_SIZE], top=voted[:HOME_SIZE],
-            discussed=discussed[:HOME_SIZE],
-            tags=self.tag_counts()[:12], n_tags=len(self.tag_counts()), orgs=len(self.org_groups()), years=self.year_counts(),
+            total=len(self.papers), undated=len(self.papers) - len(dated), dumps=len(self.archive.dumps),
+            newest=newest, newest_count=sum(1 for p in dated if p.date == newest), latest=latest,
+            week_top=week_top, links=links, top=voted, discussed=discussed,
+            tags=self.tag_counts()[:12], n_tags=len(self.tag_counts()), orgs=len(self.org_groups()),
             span=(dated[-1].date, dated[0].date) if dated else None, path=u.HOME,
         )
 
@@ -641,9 +930,9 @@ class Renderer:
         return self.env.get_template("stats.md.j2").render(
             fm=front_matter({"title": "Stats", "hide": ["toc"]}),
             months=month_chart(months, "Papers per month",
-                               lambda y, m: self.urls.href(path, u.index(u.month_folder(y, m)))),
-            tags=bar_chart(tag_rows, "Papers per tag"),
-            orgs=bar_chart(org_rows, "Papers per organization (top 20)"),
+                               lambda y, m: self.urls.href(path, u.index(u.month_folder(y, m))), number=self.number),
+            tags=bar_chart(tag_rows, "Papers per tag", self.number),
+            orgs=bar_chart(org_rows, "Papers per organization (top 20)", self.number),
             total=len(self.papers), undated=sum(1 for p in self.papers if not p.date),
             first=(window[0][0], window[0][1] + 1) if window else None,
             before=sum(n for k, n in months.items() if window and k < (window[0][0], window[0][1] + 1)),
@@ -660,6 +949,83 @@ class Renderer:
         return self.env.get_template("feed.xml").render(
             papers=newest, updated=updated, feed=u.FEED, site_name=self.site_name,
         )
+
+
+class _Links:
+    """Union-find over names (organization ids and display names): which are one."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, name: str) -> str:
+        """The representative of the names `name` is joined with (itself when alone)."""
+        parent = self.parent
+        root = parent.setdefault(name, name)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[name] != root:  # every name on the way points at the root
+            parent[name], name = root, parent[name]
+        return root
+
+    def join(self, name: str, other: str | None) -> None:
+        """Make `name` and `other` (None: nothing) one."""
+        a = self.find(name)
+        if other is not None:
+            b = self.find(other)
+            if a != b:
+                self.parent[max(a, b)] = min(a, b)
+
+
+def tops(papers: Iterable[Paper], size: int | None = None) -> tuple[list[Paper], list[Paper]]:
+    """The most upvoted and the most discussed of `papers`, `size` (TOP_SIZE) of each: papers
+    whose count is above zero (a list of zeros says nothing), by that count, then the other
+    count, then the archive's order (merge.paper_order)."""
+    size = TOP_SIZE if size is None else size
+    ranked = list(papers)
+    upvoted = sorted((p for p in ranked if p.upvotes), key=lambda p: (-(p.upvotes or 0), -(p.comments or 0), paper_order(p)))
+    discussed = sorted((p for p in ranked if p.comments), key=lambda p: (-(p.comments or 0), -(p.upvotes or 0), paper_order(p)))
+    return upvoted[:size], discussed[:size]
+
+
+def _week_days(year: int, week: int) -> tuple[date, date]:
+    """The Monday and the Sunday of an ISO week; the Sunday of the last week of 9999 is the
+    last day a date can be, Dec 31, 9999 (a dump may say anything)."""
+    monday = date.fromisocalendar(year, week, 1)
+    return monday, date.max if date.max - monday < timedelta(days=6) else monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """A stand-in with a date only, for `date_range` over days rather than papers."""
+
+    date: date
+
+
+def _day_key(paper: Paper) -> date | None:
+    return paper.date
+
+
+def _year_key(paper: Paper) -> int | None:
+    return paper.date.year if paper.date else None
+
+
+def _month_key(paper: Paper) -> tuple[int, int] | None:
+    return (paper.date.year, paper.date.month) if paper.date else None
+
+
+def _by_day(papers: Sequence[Paper]) -> list[tuple[date | None, list[Paper]]]:
+    """Papers (in the archive's order) under each of their days, in order."""
+    return [(day, list(ps)) for day, ps in groupby(papers, key=_day_key)]
+
+
+def day_anchor(when: date | None) -> str:
+    """The id of a day's heading on a month's listing page: `oct-7`; `undated`."""
+    return f"{MONTH_NAMES[when.month - 1][:3].lower()}-{when.day}" if when else "undated"
+
+
+def day_heading(when: date | None) -> str:
+    """A day's heading on a month's listing page: `Tuesday, October 7`."""
+    return f"{DAY_NAMES[when.weekday()]}, {MONTH_NAMES[when.month - 1]} {when.day}" if when else "Undated"
 
 
 @pass_context
@@ -679,9 +1045,9 @@ def _is_code(url: str) -> bool:
 
 
 def render(archive: Archive, page_size: int, urls: Urls | None = None,
-           site_name: str = "Papers Archive") -> dict[str, str]:
+           site_name: str = "Papers Archive", language: str | None = "en") -> dict[str, str]:
     """Every generated file of the docs dir, by path relative to it (see Renderer)."""
-    return Renderer(archive, page_size, urls, site_name).render()
+    return Renderer(archive, page_size, urls, site_name, language=language).render()
 
 
 def _generated(docs_dir: Path) -> Iterable[Path]:

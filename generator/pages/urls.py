@@ -93,6 +93,24 @@ def month_folder(year: int, month: int) -> str:
     return f"{DATES}/{year:04d}/{month:02d}"
 
 
+def month_top_file(year: int, month: int) -> str:
+    """The docs path of a month's top papers (Hugging Face's Monthly): `dates/YYYY/MM/top.md`."""
+    return f"{month_folder(year, month)}/top.md"
+
+
+WEEKS = f"{DATES}/weeks"
+"""The folder of the weeks' top papers."""
+
+
+def week_file(year: int, week: int) -> str:
+    """The docs path of an ISO week's top papers (Hugging Face's Weekly), by the ISO year and
+    week number (`date.isocalendar()`): `dates/weeks/2025-W41.md`. Raises ValueError for a week
+    outside 1 to 53."""
+    if not 1 <= week <= 53:
+        raise ValueError(f"ISO week {week} is outside 1 to 53")
+    return f"{WEEKS}/{year:04d}-W{week:02d}.md"
+
+
 def date_folder(when: date | None) -> str:
     """The docs folder of the listing a date belongs to: its month's, or the undated one."""
     return month_folder(when.year, when.month) if when else UNDATED

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -48,9 +49,26 @@ from .preview import (
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
-# The list of a listing page (templates/listing.md.j2): a raw HTML block from <ul> to </ul>.
-_PAPER_LIST = re.compile(r'^<ul class="papers-list">\n.*?^</ul>$', re.M | re.S)
+# A list of papers (templates/listing.md.j2, top.md.j2, home.md.j2): a raw HTML block from
+# <ul> (or, ranked, <ol>) to its end.
+_PAPER_LIST = re.compile(r'^<(ul|ol) class="papers-list">\n.*?^</\1>$', re.M | re.S)
 _STAND_IN = "<!-- papers: list -->"
+_LISTS_SEP = "\x00"  # between a page's lists, kept compressed (a NUL is in no page: render.clean)
+
+
+def _put_back(html: str, lists: list[str], before: str = "") -> str:
+    """`html` with `lists` at its stand-ins, in order; a list whose stand-in another plugin
+    removed goes at the end, or before the last `before` when given and found."""
+    pieces = html.split(_STAND_IN)
+    out = [pieces[0]]
+    for i, piece in enumerate(pieces[1:]):
+        out += [lists[i] if i < len(lists) else "", piece]
+    left = "".join(lists[len(pieces) - 1:])
+    if not left:
+        return "".join(out)
+    html = "".join(out)
+    at = html.rfind(before) if before else -1
+    return html[:at] + left + html[at:] if at >= 0 else html + left
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -62,6 +80,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.own_epoch = "SOURCE_DATE_EPOCH" not in os.environ
         self.bodies: dict[str, str] = {}
         self.lists: dict[str, list[str]] = {}
+        self.later: dict[str, bytes] = {}
+        """A lean listing's lists, compressed, by docs path: put back in its written page."""
         self.paper_pages: list[PaperPage] = []
         self.env = self.nav = self.files = None
         self.stats: dict[str, float] = {}
@@ -201,6 +221,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.failure = None
         self._site_dir = Path(config.site_dir)
         self.bodies.clear()
+        self.later.clear()
         self.paper_pages = []
         if self.indexer is not None:  # serve: an index of the last build still being made
             self.indexer.cancel()
@@ -264,7 +285,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.serving:  # the next build keeps these papers' ids without reading papers.json
             self.cache.previous = Previous.of(self.archive.papers)
         renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name,
-                            cache=self.render_cache if self.caching else None)
+                            cache=self.render_cache if self.caching else None,
+                            language=config.theme.get("language"))
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
         try:
             if self.serving:
@@ -549,9 +571,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             return ""
         # A listing's list of papers is one raw HTML block too, which Python-Markdown's HTML
         # parser reads slowly (most of a listing page's time): it stands aside meanwhile.
-        lists = _PAPER_LIST.findall(markdown)
+        lists = [m.group(0) for m in _PAPER_LIST.finditer(markdown)]
         if lists:
-            self.lists[page.file.src_uri] = lists
+            if self.lean and page.meta.get("listing"):
+                # A lean listing's lists come back in its written page only (on_post_page):
+                # MkDocs keeps every page's content until the build ends, and the lists are most
+                # of a listing's bytes (400 MB of memory at 100,000 papers). Compressed meanwhile.
+                self.later[page.file.src_uri] = zlib.compress(_LISTS_SEP.join(lists).encode("utf-8"), 1)
+            else:
+                self.lists[page.file.src_uri] = lists
             markdown = _PAPER_LIST.sub(lambda m: _STAND_IN, markdown)
         return markdown
 
@@ -569,14 +597,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.kept[page.file.src_uri] = Kept(self.fingerprint, self.contents[page.file.src_uri],
                                                 frozenset(page.present_anchor_ids or ()))
         lists = self.lists.pop(page.file.src_uri, None)
-        if lists:
-            pieces = html.split(_STAND_IN)
-            out = [pieces[0]]
-            for i, piece in enumerate(pieces[1:]):
-                out += [lists[i] if i < len(lists) else "", piece]
-            out += lists[len(pieces) - 1:]  # lists whose stand-in another plugin removed: at the end
-            html = "".join(out)
-        return html
+        return _put_back(html, lists) if lists else html
 
     def on_post_page(self, output: str, /, *, page, config: MkDocsConfig) -> str:
         """A page's whole HTML after the theme: minified, with its Content-Security-Policy
@@ -585,6 +606,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         Returns the HTML to write."""
         if isinstance(page, KeptPage):  # its file, from the last build, is in the site already
             return ""
+        later = self.later.pop(page.file.src_uri, None)
+        if later is not None:
+            output = _put_back(output, zlib.decompress(later).decode("utf-8").split(_LISTS_SEP), "</article>")
         return finish_page(output, self.serving)
 
     def on_build_error(self, *, error: Exception) -> None:
