@@ -174,7 +174,7 @@ def test_keyboard_opens_a_result_with_the_words_highlighted(page, site_url, uniq
     assert page.evaluate("document.activeElement.matches('[data-papers-search-results] a')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(paper["url"]) + r"\?highlight="))
-    mark = page.locator("article mark.pagefind-highlight").first
+    mark = page.locator("article mark.papers-highlight").first
     mark.wait_for()
     assert mark.text_content().lower().startswith(word[:6])
     assert_no_console_errors(page)
@@ -293,5 +293,5 @@ def test_results_link_under_a_sub_path(page, sub_path_url, unique_word):
     assert urlsplit(first.get_attribute("href")).path == "/repo/" + paper["url"]
     first.click()
     page.wait_for_url(re.compile(re.escape("/repo/" + paper["url"]) + r"\?highlight="))
-    page.locator("article mark.pagefind-highlight").first.wait_for()
+    page.locator("article mark.papers-highlight").first.wait_for()
     assert_no_console_errors(page)
