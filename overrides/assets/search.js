@@ -484,11 +484,13 @@ function tierOf(data, plan) {
   if (named(title) === typed || named(title.split(/:\s/)[0]) === typed) return 0;
   const org = nameWords(data.meta.organization);
   if (org.size && plan.words.every((t) => org.has(t) || org.has(`${t}s`))) return 1;
-  if (holdsPhrase(titleWords, terms)) return 2;
+  // One word: standing alone in the title (`FLUX that Plays Music`) before part of a name (`LucidFlux`).
+  if (terms.length === 1 && titleWords.some((w) => w.whole === terms[0] || w.whole === `${terms[0]}s`)) return 2;
+  if (holdsPhrase(titleWords, terms)) return terms.length === 1 ? 2.5 : 2;
   const forms = wordForms(`${title} ${data.meta.title_terms || ""}`, new Set());
   const inTitle = (t) => inForms(t, forms);
   if (terms.length > 1 && plan.units.every((u) => (u.phrase ? holdsPhrase(titleWords, u.parts) : u.words.every(inTitle)))) return 3;
-  if (terms.length === 1 && terms.every(inTitle)) return 2;
+  if (terms.length === 1 && terms.every(inTitle)) return 2.5;
   if (terms.length > 1 && holdsPhrase(textWords(data.content), terms)) return 4;
   return 5;
 }
@@ -529,9 +531,50 @@ export async function searchPapers(pf, query, options = {}, window = PAGE_RESULT
   }
   if (stale()) return null;
   if (held.missing.length) return nothingFound(search);
-  const results = options.sorted ? held.results : await rank(held.results, corrected?.plan ?? plan, window);
+  const used = corrected?.plan ?? plan;
+  const results = options.sorted ? held.results : await rank(held.results, used, window);
   if (stale()) return null;
-  return { ...search, results, corrected };
+  const near = options.sorted || results.length >= NEAR_BELOW ? [] : await nearMatches(pf, used, pagefindOptions, results);
+  if (stale()) return null;
+  return { ...search, results: [...results, ...near], matching: results.length, corrected };
+}
+
+// A query of three words or more that fewer papers than this hold all of (a title typed whole,
+// most often) is followed by the papers that hold some of its words (nearMatches).
+const NEAR_BELOW = 10;
+const NEAR_MOST = 30;
+// Words that say nothing of a topic: left out of the word pairs of nearMatches.
+const JOINING = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "for", "from", "how", "in",
+  "is", "it", "its", "not", "of", "on", "or", "the", "to", "towards", "toward", "via", "vs", "we", "what", "when",
+  "with", "without", "you", "your"]);
+
+/**
+ * The papers, other than `found`, that hold some of a query's words: each pair of neighbouring
+ * words of it (joining words left out: `kv cache`, `cache compression`) is searched, and a
+ * paper found by more pairs comes first, then one saying the words more often. Only for a query
+ * of three words or more; at most NEAR_MOST papers, each marked `near`. Every query word is in
+ * the archive (the search found papers), so a word missing here was dropped by a bundle of the
+ * index that lacks it: holdingEveryWord leaves those out as it does for the search itself.
+ */
+async function nearMatches(pf, plan, options, found) {
+  const words = plan.words.filter((w) => !JOINING.has(w));
+  if (words.length < 3) return [];
+  const seen = new Set(found.map((r) => r.id));
+  const hits = new Map();
+  const pairs = words.slice(1).map((w, i) => [words[i], w]);
+  const searches = await Promise.all(pairs.map((pair) => pf.search(pair.join(" "), options)));
+  for (const [k, search] of searches.entries()) {
+    const { results } = await holdingEveryWord(search.results, pairs[k]);
+    for (const r of results) {
+      if (seen.has(r.id)) continue;
+      const hit = hits.get(r.id) || { r, pairs: 0, first: hits.size };
+      hit.pairs += 1;
+      hits.set(r.id, hit);
+    }
+  }
+  return [...hits.values()]
+    .sort((a, b) => b.pairs - a.pairs || b.r.words.length - a.r.words.length || a.first - b.first)
+    .slice(0, NEAR_MOST).map(({ r }) => Object.assign(r, { near: true, tier: 6 }));
 }
 
 // Showing --------------------------------------------------------------------------------------
@@ -675,6 +718,28 @@ function isTyping(target) {
     || (target instanceof HTMLElement && target.isContentEditable);
 }
 
+/** A result count followed by how many papers hold some of the words (nearMatches): `1 paper, 12 with some of the words`. */
+function withNear(count, search) {
+  const near = search.results.length - (search.matching ?? search.results.length);
+  return near ? `${count}, ${plural(near, "paper", "papers")} with some of the words` : count;
+}
+
+/** The list item that heads the papers holding some of the words (nearMatches). */
+function nearHeading(className) {
+  return el("li", className, "Papers with some of the words");
+}
+
+/**
+ * How long (ms) to wait after a key for the next one before searching what the box says. A last
+ * word of one or two letters starts thousands of words, which Pagefind takes a long time to
+ * search (its time grows with the papers found times the words matched), and is most often
+ * a word being typed: it waits longer.
+ */
+function typingPause(text) {
+  const last = normalizeWord(text.trim().split(/\s+/).pop());
+  return last.length < 3 ? 250 : 60;
+}
+
 /** Tell tests and benchmarks that a search has shown its results (`detail`: the query). */
 function announce(query) {
   document.dispatchEvent(new CustomEvent("papers-search-shown", { detail: { query, at: performance.now() } }));
@@ -736,14 +801,14 @@ function setupHeader() {
     }
     if (search === null || stale()) return;
     const found = search.results.length;
-    const [datas, lag] = await Promise.all([
-      Promise.all(search.results.slice(0, HEADER_RESULTS).map(fragment)), searchLag()]);
+    const shownResults = search.results.slice(0, HEADER_RESULTS);
+    const [datas, lag] = await Promise.all([Promise.all(shownResults.map(fragment)), searchLag()]);
     if (stale()) return;
-    const count = found ? plural(found, "matching paper", "matching papers") : "No matching papers";
+    const count = found ? withNear(plural(search.matching ?? found, "matching paper", "matching papers"), search) : "No matching papers";
     if (search.corrected) meta.replaceChildren(correctionNodes(search.corrected, false), ` ${withLag(count, lag)}`);
     else meta.textContent = withLag(count, lag);
     const words = search.corrected?.shown ?? query;
-    const items = datas.map((data) => {
+    const items = datas.flatMap((data, i) => {
       const item = el("li", "md-search-result__item");
       const link = el("a", "md-search-result__link");
       link.href = resultUrl(data, words);
@@ -758,7 +823,7 @@ function setupHeader() {
       );
       link.append(article);
       item.append(link);
-      return item;
+      return shownResults[i].near && !shownResults[i - 1]?.near ? [nearHeading("md-search-result__item papers-search__near"), item] : [item];
     });
     const all = el("li", "md-search-result__item");
     const allLink = el("a", "md-search-result__link papers-search__all",
@@ -770,11 +835,10 @@ function setupHeader() {
     announce(query);
   };
 
-  // Pagefind answers a one-letter word with every word it starts: wait for the next key.
   input.addEventListener("input", () => {
     clearTimeout(timer);
     seq += 1;
-    timer = setTimeout(show, 60);
+    timer = setTimeout(show, typingPause(input.value));
   });
   form.addEventListener("reset", () => setTimeout(() => {
     show();
@@ -893,15 +957,16 @@ function setupPage() {
     if (badge) badge.textContent = chosen ? ` · ${chosen} selected` : "";
   };
 
-  /** List items for a batch of results, once their fragments are loaded. */
-  const resultItems = async (batch) => (await Promise.all(batch.map(fragment))).map((data) => {
+  /** List items for a batch of results (`from` their first's place in `results`), once their fragments are loaded. */
+  const resultItems = async (batch, from = 0) => (await Promise.all(batch.map(fragment))).flatMap((data, i) => {
     const item = el("li", "papers-result");
     const link = el("a", "papers-result__title", data.meta.title);
     link.href = resultUrl(data, words);
     const excerpt = el("p", "papers-result__excerpt");
     excerpt.append(excerptNodes(data.excerpt, data.meta.title));
     item.append(link, resultFacts(data), excerpt);
-    return item;
+    const r = batch[i];
+    return r.near && !(i ? batch[i - 1] : results[from - 1])?.near ? [nearHeading("papers-search-page__near"), item] : [item];
   });
 
   /** Run the search the form describes; a newer run makes an older one stop where it is. */
@@ -947,7 +1012,7 @@ function setupPage() {
     const [items, lag] = await Promise.all([resultItems(found.slice(0, PAGE_RESULTS)), searchLag()]);
     if (stale()) return;
     results = found;
-    shownCount = items.length;
+    shownCount = Math.min(PAGE_RESULTS, found.length);
     list.replaceChildren(...items);
     more.hidden = shownCount >= results.length;
     if (search?.corrected) {
@@ -958,7 +1023,7 @@ function setupPage() {
       notice.hidden = true;
     }
     if (browsing) status.textContent = intro;
-    else status.textContent = withLag(results.length ? plural(results.length, "paper", "papers") : "No matching papers.", lag);
+    else status.textContent = withLag(results.length ? withNear(plural(search.matching ?? results.length, "paper", "papers"), search) : "No matching papers.", lag);
     renderFilters(counts);
     resultsBox.setAttribute("aria-busy", "false");
     announce(query);
@@ -969,7 +1034,7 @@ function setupPage() {
     clearTimeout(timer);
     seq += 1;  // a search under way stops showing what the box no longer says
     literal = false;
-    timer = setTimeout(run, 60);
+    timer = setTimeout(run, typingPause(input.value));
   });
   form.addEventListener("change", (ev) => {
     const target = ev.target;
@@ -995,11 +1060,11 @@ function setupPage() {
     const mine = seq;
     more.disabled = true;
     resultsBox.setAttribute("aria-busy", "true");
-    const items = await resultItems(results.slice(shownCount, shownCount + PAGE_RESULTS));
+    const items = await resultItems(results.slice(shownCount, shownCount + PAGE_RESULTS), shownCount);
     more.disabled = false;
     if (mine !== seq) return;
     list.append(...items);
-    shownCount += items.length;
+    shownCount = Math.min(shownCount + PAGE_RESULTS, results.length);
     more.hidden = shownCount >= results.length;
     resultsBox.setAttribute("aria-busy", "false");
   });
