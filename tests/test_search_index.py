@@ -344,3 +344,21 @@ def test_author_names_are_searchable_hidden_metadata():
     renamed = replace(paper, author_names=("Ada Example",))
     part = search.Part([paper], 0)
     assert search.part_key(part, Urls(), "en") != search.part_key(search.Part([renamed], 0), Urls(), "en")
+
+
+def test_a_chunk_after_one_ending_with_a_word_it_extends_starts_at_that_word():
+    chunks = [["lingud", "llm", "a"], ["llm2", "local", "b"], ["locb", "lz", "c"], ["m", "model", "d"],
+              ["models", "mz", "e"]]
+    pagefind_bundle.extend_chunks(chunks)
+    assert chunks == [["lingud", "llm", "a"], ["llm", "local", "b"], ["locb", "lz", "c"], ["m", "model", "d"],
+                      ["model", "mz", "e"]]
+
+
+def test_the_word_lists_of_the_sample_index_are_extended(sample_site):
+    bundle = sample_site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    chunks = read_pf(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")[2]
+    assert len(chunks) > 1
+    for before, after in zip(chunks, chunks[1:]):
+        # A range ends with a whole word only where the next starts with it, at that word.
+        assert not after[0].startswith(before[1]) or after[0] == before[1], (before, after)

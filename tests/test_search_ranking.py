@@ -9,6 +9,7 @@ links lead nowhere there, which the search page does not need.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import threading
 from datetime import date, timedelta
@@ -58,6 +59,9 @@ PAPERS = {
     "transformer": ("Transformer Circuits", "A transformer read layer by layer."),
     # Found by an author's name only.
     "authored": ("Analytical Engines Revisited", "Notes on a machine."),
+    # A word (`kan`) and a word it starts (`kanban`), in chunks of their own (archive_url).
+    "kan": ("Training a KAN Cheaply", "Splines on every edge."),
+    "kanban": ("Kanban Boards for Labs", "Cards on a wall."),
 }
 AUTHORS = {"authored": ("Ada Lovelace", "Charles Babbage")}
 SORTED = 24
@@ -83,15 +87,19 @@ def make_papers() -> list[Paper]:
 
 @pytest.fixture(scope="module")
 def archive_url(sample_site, tmp_path_factory):
-    """The papers above indexed in parts of at most 8 papers, in a copy of the sample site."""
+    """The papers above indexed in parts of at most 8 papers, in a copy of the sample site, each
+    word in a chunk of its own (Pagefind's PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE), as a large
+    archive's common words are."""
     site = tmp_path_factory.mktemp("ranking") / "site"
     shutil.copytree(sample_site, site)
     shutil.rmtree(site / "pagefind")
     saved, search.SHARD_PAGES = search.SHARD_PAGES, 8
+    os.environ["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"] = "1"
     try:
         search.index_papers(make_papers(), site, log=lambda message: None)
     finally:
         search.SHARD_PAGES = saved
+        del os.environ["PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"]
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -145,8 +153,26 @@ def test_a_phrase_is_found_spaced_and_hyphenated(page, archive_url):
 
 def test_a_word_glued_to_math_is_found_by_its_part(page, archive_url):
     for query in ("MapReduce", "LLM×MapReduce", "mapreduce long sequence"):
-        _, titles = results(page, archive_url, q=query)
-        assert ids(titles) == ["mapreduce"], (query, titles)
+        status, titles = results(page, archive_url, q=query)
+        assert ids(titles)[0] == "mapreduce" and status.startswith("1 paper"), (query, status, titles)
+
+
+def test_a_long_query_few_papers_hold_is_followed_by_papers_holding_some_of_its_words(page, archive_url):
+    status, titles = results(page, archive_url, q="mapreduce long sequence")
+    assert status == "1 paper, 1 paper with some of the words"
+    assert ids(titles) == ["mapreduce", "filler-0"]  # "Efficient Attention for Long Sequences"
+    items = page.locator("[data-papers-search-list] > li").all_text_contents()
+    assert items[1] == "Papers with some of the words" and items[2].startswith(TITLES["filler-0"])
+    # Not for a query of two words, nor when a word is in no paper.
+    assert results(page, archive_url, q="mapreduce sequence")[0] == "1 paper"
+    assert results(page, archive_url, q="mapreduce long xyzzyqq")[0] == "No matching papers."
+
+
+def test_a_first_search_finds_the_words_a_word_starts(page, archive_url):
+    """Pagefind loads the chunk of the word list that holds `kan`; `kanban` is in the next one,
+    which search.bundle.extend_chunks makes it load too."""
+    _, titles = results(page, archive_url, q="kan")
+    assert set(ids(titles)) == {"kan", "kanban"}, titles
 
 
 def test_an_author_name_finds_the_paper(page, archive_url):

@@ -126,3 +126,29 @@ export async function correctedQuery(query, missing) {
   if (!fixes.size) return null;
   return query.replace(/[\p{L}\p{N}]+/gu, (run) => fixes.get(run) ?? run);
 }
+
+/**
+ * The notice of a corrected search (`corrected`: {typed, shown}, the queries), as nodes built
+ * from text (nothing typed becomes markup): `No paper has transfomer; showing transformer.`,
+ * the words in <em>, and, with `literal` (a URL), a link to the search as typed.
+ */
+export function correctionNodes(corrected, literal) {
+  const out = document.createDocumentFragment();
+  const typed = corrected.typed.split(/\s+/);
+  const shown = corrected.shown.split(/\s+/);
+  const emphasized = (words) => words.flatMap((word, i) => {
+    const em = document.createElement("em");
+    em.textContent = word;
+    return i ? [", ", em] : [em];
+  });
+  out.append("No paper has ", ...emphasized(typed.filter((word, i) => word !== shown[i])), "; showing ",
+    ...emphasized(shown.filter((word, i) => word !== typed[i])), ".");
+  if (literal) {
+    const a = document.createElement("a");
+    a.className = "papers-search__literal";
+    a.textContent = `Search for “${corrected.typed}” instead`;
+    a.href = literal;
+    out.append(" ", a);
+  }
+  return out;
+}

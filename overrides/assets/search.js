@@ -24,10 +24,9 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 const RESULT_TAGS = 3;
 
 // Pagefind's ranking.metaWeights (https://pagefind.app/docs/ranking/#configuring-metadata-weights):
-// a query word found in a metadata field adds weight × the word's idf × (the share of the
-// query's idf found there)², so a title holding every word of the query outweighs any abstract.
-// `title_terms` holds the words of a title that Pagefind does not read in it as written (`r1`
-// of DeepSeek-R1: generator/search/terms.py) and weighs as the title does.
+// a word found in a metadata field adds weight × idf × (share of the query's idf found there)²:
+// a title holding every word outweighs any abstract. `title_terms`: a title's hidden words
+// (`r1` of DeepSeek-R1, generator/search/terms.py).
 const TITLE_WEIGHT = 20;
 const META_WEIGHTS = { title: TITLE_WEIGHT, title_terms: TITLE_WEIGHT, authors: 3, organization: 2, terms: 1 };
 // noWorker: Pagefind's wasm runs on the main thread, as it does where workers are missing,
@@ -70,11 +69,8 @@ export function pagefind() {
 }
 
 /**
- * Under `mkdocs serve` (the page says so: <meta name="papers-preview">), the index of the last
- * edit may still be in the making while search answers from the one before; the plugin says so
- * in papers-search-status.json (generator/site/preview.py). A sentence to follow the result
- * count (withLag), or "" when search is up to date or the site is a published one (it has no
- * such file).
+ * Under `mkdocs serve` (<meta name="papers-preview">), a sentence saying that search answers
+ * from the index of the edit before (papers-search-status.json, generator/site/preview.py), or "".
  */
 async function searchLag() {
   if (!document.querySelector('meta[name="papers-preview"]')) return "";
@@ -95,10 +91,9 @@ function withLag(count, lag) {
 }
 
 /**
- * Results in the order of a sort: `date` newest first, `upvotes` or `comments` most first (then
- * newest), over every part of the index at once (Pagefind's own sort orders each part alone).
- * The orders come from papers-sorts.json, fetched on the first sorted search only, so that they
- * cost nothing to a search in the order of relevance.
+ * Results sorted by `date` (newest first), `upvotes` or `comments` (most first, then newest),
+ * over every part of the index at once (Pagefind sorts each part alone), by papers-sorts.json,
+ * fetched on the first sorted search only.
  */
 async function sortResults(results, sort) {
   sortOrders ??= bundleJson("papers-sorts.json").then((sorts) => {
@@ -156,9 +151,8 @@ export function agrees(term, word) {
 }
 
 /**
- * Whether query word `term` and indexed word `word` can be one word to Pagefind, which matches
- * words by their stems (`speculative` finds `speculation`, both `specul`): they agree, or they
- * share a start of four letters or more that each continues with an ending only.
+ * Whether Pagefind, which matches stems, may take `word` for query word `term` (`speculative`
+ * and `speculation`: `specul`): they agree, or share four letters or more followed by endings.
  */
 export function sharesStem(term, word) {
   if (agrees(term, word)) return true;
@@ -181,32 +175,16 @@ function cutParts(token) {
   return token.replace(/['’]/g, "").split(/[^\p{L}\p{N}]+/u).map(normalizeWord).filter(Boolean);
 }
 
-const GREEK = new Set(("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-  + "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
-  + "Upsilon Phi Psi Omega").split(" "));
-
-/**
- * A query's TeX as a reader types what it shows, as generator/search/terms.py's plain_tex
- * reads titles: `$\\text{Transformer}^2$` is `Transformer2`, `$\\pi_0$` is `pi0`,
- * `LLM$\\times$MapReduce` is `LLM-MapReduce` (a symbol cuts a compound); other text as it is.
- */
-function plainTex(text) {
-  if (!/[$\\]/.test(text)) return text;
-  return text.replace(/\\(?:([A-Za-z]+)\*?(\s*\{)?|[,;:! ])/g, (_, name, argument) => {
-    if (!name) return "-";
-    if (GREEK.has(name)) return name;
-    return argument ? "" : "-";
-  }).replace(/[$^_{}]/g, "");
-}
-
 /**
  * A query as typed, read into units: {words (what Pagefind is given for it), parts, phrase}.
  * A quote left open while typing runs to the end. Returns null for no query.
  */
-function parseQuery(query) {
+async function parseQuery(query) {
   if (query === null) return null;
+  // TeX as a reader types what it shows (`$\\text{Transformer}^2$` is `Transformer2`): search-tex.js.
+  const text = /[$\\]/.test(query) ? (await import("./search-tex.js")).plainTex(query) : query;
   const units = [];
-  for (const [, quoted, token] of plainTex(query).matchAll(/"([^"]*)"?|([^\s"]+)/g)) {
+  for (const [, quoted, token] of text.matchAll(/"([^"]*)"?|([^\s"]+)/g)) {
     if (quoted !== undefined) {
       const parts = quoted.split(/\s+/).flatMap(cutParts);
       if (parts.length) units.push({ parts, phrase: parts.length > 1, words: parts });
@@ -244,68 +222,56 @@ function hyphenations(parts) {
 
 /**
  * The papers holding `parts` as a phrase, however hyphenated: Pagefind's exact search of each
- * way to write it (hyphenations; Pagefind reads a compound as one word, `In-Context` as
- * `incontext`), and a search of the words joined, which finds the compounds it starts
+ * way to write it (hyphenations), and its search of the words joined, which finds compounds
  * (`Chain-of-Thought-based`). Pagefind answers a word that starts no word of the archive with
- * the longest word that starts it (`world` for `worldmodel`): that search counts when the
- * joined word is a word of the archive, or else when its papers are not those of the phrase's
- * first word, and then only its papers that hold every part (`all`, the ids of a search of the
- * parts). Returns a Map of paper id to the word of its text where the phrase starts (-1 when
- * only a hidden metadata field holds it: generator/search/terms.py).
+ * the longest one that starts it (`world` for `worldmodel`): the joined search counts when
+ * every paper it finds holds every part (`all`: ids) and it took no other word
+ * (tookAnotherWord). A Map of paper id to the word of its text where the phrase starts (-1:
+ * only a hidden metadata field holds it, generator/search/terms.py).
  */
 async function phraseHolders(pf, parts, options, all) {
-  const joinedWord = parts.join("");
   const [joined, ...exact] = await Promise.all([
-    pf.search(joinedWord, options), ...hyphenations(parts).map((groups) => pf.search(`"${groups.join(" ")}"`, options))]);
+    pf.search(parts.join(""), options), ...hyphenations(parts).map((groups) => pf.search(`"${groups.join(" ")}"`, options))]);
   const at = new Map();
   const mark = (r, start) => {
     if (!at.has(r.id) || (start >= 0 && (at.get(r.id) < 0 || start < at.get(r.id)))) at.set(r.id, start);
   };
   for (const search of exact) for (const r of search.results) mark(r, r.words.length ? r.words[0] : -1);
-  const wordFound = exact[exact.length - 1].results.length > 0;  // the all-joined way, exactly
-  let found = joined.results.filter((r) => all.has(r.id));
-  if (found.length && !wordFound) {
-    const first = new Set((await pf.search(`"${parts[0]}"`, options)).results.map((r) => r.id));
-    if (joined.results.length === first.size && joined.results.every((r) => first.has(r.id))) found = [];
+  if (joined.results.every((r) => all.has(r.id)) && !(await tookAnotherWord(pf, parts, joined, exact, options))) {
+    for (const r of joined.results) mark(r, r.words.length ? Math.min(...r.words) : -1);
   }
-  for (const r of found) mark(r, r.words.length ? Math.min(...r.words) : -1);
   return at;
 }
 
 /**
- * The papers whose organization's name holds `parts` in a row (`Shanghai AI Laboratory`) and
- * whose text does not: Pagefind's exact search looks in a page's metadata fields only when its
- * text lacks the phrase, and scores a phrase found there with the field's weight (META_WEIGHTS).
+ * Whether Pagefind's search of `parts` joined (`joined`) found another word's papers: the joined
+ * word is none of the archive's (its exact search, last of `exact`, found nothing) and they are
+ * the papers of the phrase's longest start that is (`world` of `worldmodel`).
+ */
+async function tookAnotherWord(pf, parts, joined, exact, options) {
+  if (!joined.results.length || exact[exact.length - 1].results.length) return false;
+  for (let k = parts.length - 1; k >= 1; k--) {
+    const { results } = await pf.search(`"${parts.slice(0, k).join("")}"`, options);
+    if (!results.length) continue;
+    const ids = new Set(results.map((r) => r.id));
+    return results.length === joined.results.length && joined.results.every((r) => ids.has(r.id));
+  }
+  return false;
+}
+
+/**
+ * The papers whose organization's name, not text, holds `parts` in a row (`Shanghai AI
+ * Laboratory`): Pagefind's exact search of a phrase found in metadata scores the field's weight.
  */
 async function organizationHolders(pf, parts, options) {
   const exact = await pf.search(`"${parts.join(" ")}"`, options);
   return new Set(exact.results.filter((r) => !r.words.length && r.score === META_WEIGHTS.organization).map((r) => r.id));
 }
 
-/**
- * Make Pagefind load every part of its index that holds words `words` start. Pagefind 1.5.2
- * loads, for a query word, the part (chunk) of the word list whose range holds the word, and
- * the others only when none does; its chunks often end at a common word (`agent`) and the next
- * starts with the words it begins (`agent0`…`agentic`), which a first search for `agent` then
- * misses. Pagefind's preload of a word just after all the words a query word (or its stem,
- * a few letters shorter) starts, `agent\uffff`, loads that next chunk too.
- */
-async function loadExtensions(pf, words) {
-  const probes = new Set();
-  for (const word of words) {
-    if (word.length < 3) continue;
-    probes.add(`${word}\uffff`);
-    probes.add(`${word.slice(0, Math.max(3, word.length - 3))}\uffff`);
-  }
-  if (probes.size) await pf.preload([...probes].join(" "));
-}
-
 // Finding --------------------------------------------------------------------------------------
-// Pagefind matches a query word with every indexed word it starts, and when there is none, with
-// the longest indexed word that starts it (`xyzzyqq` finds `x`); a word that matches nothing is
-// dropped from the query. So a search keeps its results only when each query word agrees with a
-// word of the results found (`agrees`): `No matching papers` otherwise, or, when a word is in no
-// paper at all, the results of the nearest word of the archive (search-typo.js).
+// Pagefind matches a query word with the words it starts, else with the longest word that starts
+// it (`xyzzyqq` finds `x`), else drops it: results count only when they hold every query word,
+// else "No matching papers", or the results of the nearest word of the archive (search-typo.js).
 
 /** The bundle of the index a result comes from (generator/search/indexer.py numbers pages in order), or 0. */
 function bundleOf(result) {
@@ -323,21 +289,59 @@ function missingIn(data, words) {
   return words.filter((term) => ![...forms].some((word) => sharesStem(term, word)));
 }
 
+// Pagefind searches each bundle of the index alone and drops there a word none of its papers
+// holds, so such a bundle answers for the other words: any one of its papers tells (the first
+// shown is read), and all its papers are left out.
+
+// Whether the papers of a bundle hold every word a result needs, by bundle and words.
+const bundleChecks = new Map();
+
 /**
- * The results that hold every query word, and the words no bundle of the index holds. Pagefind
- * searches each bundle of the index alone and drops there a word that starts no word of it, so
- * a bundle that lacks a word answers for the others: each bundle's first result is read, and a
- * bundle whose first result lacks a word is left out (had any of its papers held the word, the
- * bundle would have kept it). `missing` is empty when some results are kept.
+ * Whether result `r`'s bundle holds every word of `r.need` (the query's words), read from `r`'s
+ * fragment; for a paper holding some of the words (`r.pairs`, nearMatches), whether it holds
+ * every word of one of its pairs itself.
  */
-async function holdingEveryWord(results, words) {
+function bundleHolds(r) {
+  if (r.pairs) return fragment(r).then((data) => r.pairs.some((pair) => !missingIn(data, pair).length));
+  if (!r.need) return true;  // a search of filters only
+  const key = checkKey(r);
+  if (!bundleChecks.has(key)) bundleChecks.set(key, fragment(r).then((data) => !missingIn(data, r.need).length));
+  return bundleChecks.get(key);
+}
+
+/** What `bundleHolds` found out about `r` holds for: its bundle and words, or itself. */
+function checkKey(r) {
+  return r.pairs ? `paper ${r.id}` : `${bundleOf(r)} ${r.need?.join(" ")}`;
+}
+
+/**
+ * `results` without the papers of bundles that lack a word, as far as the `size` results from
+ * `from` on (the ones to show, read) tell; papers further on are kept until read.
+ */
+async function verified(results, from, size) {
+  for (;;) {
+    const batch = results.slice(from, from + size);
+    const holds = await Promise.all(batch.map(bundleHolds));
+    if (holds.every(Boolean)) return results;
+    const lacking = new Set(batch.filter((r, i) => !holds[i]).map(checkKey));
+    results = results.filter((r) => !lacking.has(checkKey(r)));
+  }
+}
+
+/**
+ * The query words no result holds: none when the first result holds them all, else those the
+ * first result of every bundle lacks (all when nothing was found, or each bundle lacks another).
+ */
+async function missingWords(results, words) {
+  if (!results.length) return words;
+  for (const r of results) r.need = words;
+  if (await bundleHolds(results[0])) return [];
   const firsts = new Map();
   for (const r of results) if (!firsts.has(bundleOf(r))) firsts.set(bundleOf(r), r);
-  const lacking = new Map(await Promise.all([...firsts].map(async ([bundle, r]) => [bundle, missingIn(await fragment(r), words)])));
-  const kept = results.filter((r) => !lacking.get(bundleOf(r)).length);
-  if (kept.length || !results.length) return { results: kept, missing: results.length ? [] : words };
-  const everywhere = words.filter((w) => [...lacking.values()].every((m) => m.includes(w)));
-  return { results: kept, missing: everywhere.length ? everywhere : [...new Set([...lacking.values()].flat())] };
+  const lacking = await Promise.all([...firsts.values()].map(async (r) => missingIn(await fragment(r), words)));
+  if (lacking.some((m) => !m.length)) return [];
+  const everywhere = words.filter((w) => lacking.every((m) => m.includes(w)));
+  return everywhere.length ? everywhere : [...new Set(lacking.flat())];
 }
 
 /** `search` with no results and every filter count 0. */
@@ -356,16 +360,11 @@ function fragment(result) {
 }
 
 /**
- * Pagefind's results for a parsed query, with Pagefind's `options` (`filters`): every paper
- * holding each unit (a word, or a phrase spaced or hyphenated). Unless `sorted` (the results
- * are to be sorted, not ranked), each result gets `phraseAt` (the word of its text where the
- * whole query starts as a phrase, when it does) and `titleMatch` (a query word found in its
- * title). Returns Pagefind's search object with these results, or null when `stale()` says a
- * newer search replaced this one.
+ * Pagefind's search object for a parsed query (Pagefind's `options`: `filters`): the papers
+ * holding each unit. Unless `sorted`, each result gets `phraseAt` (where its text starts the
+ * whole query as a phrase), `titleMatch` and `orgMatch`. Null once `stale()`.
  */
 async function findPapers(pf, plan, options, sorted, stale) {
-  await loadExtensions(pf, [...plan.words, ...plan.units.filter((u) => u.phrase).map((u) => u.parts.join(""))]);
-  if (stale()) return null;
   const search = await pf.search(plan.words.join(" "), options);
   if (stale()) return null;
   const all = new Set(search.results.map((r) => r.id));
@@ -397,10 +396,8 @@ async function findPapers(pf, plan, options, sorted, stale) {
 }
 
 /**
- * The tier of a result before its fragment is read (tierOf): 1 the name of its organization
- * holds the query, 2 its title likely holds the query as a phrase, 3 every word, 4 its text
- * holds the phrase, 5 the rest. `full` is the score above which a paper's title holds every
- * word of the query.
+ * A result's tier guessed before its fragment is read (tierOf); `full` is the score above
+ * which its title holds every word.
  */
 function likelyTier(r, full) {
   if (r.orgMatch) return 1;
@@ -411,25 +408,34 @@ function likelyTier(r, full) {
 }
 
 /**
- * Results in the order a reader expects (README, "How search ranks"): 0 the title is the query,
- * 1 the organization is (its name holds every word of the query), 2 the title holds the query
- * as a phrase (any hyphenation, singular or plural), 3 the title holds every word, 4 the text
- * holds the phrase, 5 the rest; within a tier, the papers that say the query's words most
- * often first, then Pagefind's order.
- * The tiers of the first `window` results are read from their fragments (title and text), the
- * others' guessed from Pagefind's answers (likelyTier).
+ * Pagefind's `results` in the order of the tiers guessed from Pagefind's answers (likelyTier),
+ * each marked with its place in Pagefind's order (`found`) and its tier.
  */
-async function rank(results, plan, window) {
-  if (!results.length || !window) return results;
-  const order = new Map(results.map((r, i) => [r.id, i]));
+function guessed(results) {
+  results.forEach((r, i) => { r.found = i; });
   // A title holding every word scores the title's weight × the query's idf at least (META_WEIGHTS);
   // one holding some of two words an eighth of that: half the best score splits them.
   const best = Math.max(...results.filter((r) => r.titleMatch).map((r) => r.score), 0);
   for (const r of results) r.tier = likelyTier(r, best / 2);
-  // Within a tier, the papers whose text (title and abstract) says the query's words most
-  // often: Pagefind's score favours a paper with no abstract, whose title alone is all its text.
-  const byTier = (a, b) => a.tier - b.tier || b.words.length - a.words.length || order.get(a.id) - order.get(b.id);
-  const rest = [...results].sort(byTier);
+  return [...results].sort(byTier);
+}
+
+/**
+ * Within a tier, the papers whose text (title and abstract) says the query's words most often:
+ * Pagefind's score favours a paper with no abstract, whose title alone is all its text. Then
+ * Pagefind's order (`found`).
+ */
+function byTier(a, b) {
+  return a.tier - b.tier || b.words.length - a.words.length || a.found - b.found;
+}
+
+/**
+ * Results in guessed order put in tiers (README, "How search ranks"; tierOf), byTier within
+ * one: read from the fragments of the first `window` results, guessed for the others.
+ */
+async function rank(results, plan, window) {
+  if (!results.length || !window) return results;
+  const rest = [...results];
   const head = [];
   // Read the fragments of the window, then of half a window more while a paper not read yet
   // may rank above the last of the window (its tier guessed better), up to three windows.
@@ -496,86 +502,59 @@ function tierOf(data, plan) {
 }
 
 /**
- * Pagefind's search of `query` (as the reader typed it, or null to filter only), honest and
- * ranked: no results when a word of it matches no word of the archive, unless a word of the
- * archive is near it (then its results, and `corrected`: {typed, shown} for the notice), and
- * the first `window` results in the order of `rank`. `options` are Pagefind's (`filters`)
- * plus `sorted` (the caller sorts: no ranking) and `literal` (no correction). `stale()` says
- * a newer search replaced this one: the answer is then null.
+ * The search of `query` as typed (null: filters only), honest and ranked: no results when a
+ * word matches no word of the archive, unless one is near it (its results, and `corrected`:
+ * {typed, shown}); the first `window` results ranked. `options`: `filters`, `sorted` (no
+ * ranking) and `literal` (no correction). Null once `stale()` (a newer search started).
  */
 export async function searchPapers(pf, query, options = {}, window = PAGE_RESULTS, stale = () => false) {
-  const plan = parseQuery(query);
+  const plan = await parseQuery(query);
   const pagefindOptions = { filters: options.filters || {} };
   if (!plan) return pf.search(null, pagefindOptions);
   if (!plan.words.length) return { results: [], filters: {}, totalFilters: {} };
   let search = await findPapers(pf, plan, pagefindOptions, options.sorted, stale);
   if (search === null) return null;
-  let held = await holdingEveryWord(search.results, plan.words);
+  // Guessed order first, so that the result read to check the words is one to be shown.
+  if (!options.sorted) search = { ...search, results: guessed(search.results) };
+  let missing = await missingWords(search.results, plan.words);
   if (stale()) return null;
   let corrected = null;
-  if (held.missing.length && !options.literal) {
+  if (missing.length && !options.literal) {
     const { correctedQuery } = await import("./search-typo.js");
-    const shown = await correctedQuery(query.trim(), held.missing);
+    const shown = await correctedQuery(query.trim(), missing);
     if (stale()) return null;
     if (shown) {
-      const fixed = parseQuery(shown);
-      const again = await findPapers(pf, fixed, pagefindOptions, options.sorted, stale);
+      const fixed = await parseQuery(shown);
+      let again = await findPapers(pf, fixed, pagefindOptions, options.sorted, stale);
       if (again === null) return null;
-      const heldAgain = await holdingEveryWord(again.results, fixed.words);
-      if (!heldAgain.missing.length) {
+      if (!options.sorted) again = { ...again, results: guessed(again.results) };
+      if (!(await missingWords(again.results, fixed.words)).length) {
         search = again;
-        held = heldAgain;
+        missing = [];
         corrected = { typed: query.trim(), shown, plan: fixed };
       }
     }
   }
   if (stale()) return null;
-  if (held.missing.length) return nothingFound(search);
+  if (missing.length) return nothingFound(search);
   const used = corrected?.plan ?? plan;
-  const results = options.sorted ? held.results : await rank(held.results, used, window);
+  // A sorted list is read as it is shown (`verified`), by the caller that sorts it.
+  if (options.sorted) return { ...search, corrected };
+  let results = await verified(await rank(search.results, used, window), 0, window);
   if (stale()) return null;
-  const near = options.sorted || results.length >= NEAR_BELOW ? [] : await nearMatches(pf, used, pagefindOptions, results);
+  if (results.length < NEAR_BELOW) {
+    const { nearMatches } = await import("./search-near.js");
+    const near = await nearMatches(pf, used.words, pagefindOptions, results);
+    if (stale()) return null;
+    results = await verified([...results, ...near], 0, window);
+  }
   if (stale()) return null;
-  return { ...search, results: [...results, ...near], matching: results.length, corrected };
+  return { ...search, results, corrected };
 }
 
 // A query of three words or more that fewer papers than this hold all of (a title typed whole,
-// most often) is followed by the papers that hold some of its words (nearMatches).
+// most often) is followed by the papers that hold some of its words (search-near.js).
 const NEAR_BELOW = 10;
-const NEAR_MOST = 30;
-// Words that say nothing of a topic: left out of the word pairs of nearMatches.
-const JOINING = new Set(["a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "for", "from", "how", "in",
-  "is", "it", "its", "not", "of", "on", "or", "the", "to", "towards", "toward", "via", "vs", "we", "what", "when",
-  "with", "without", "you", "your"]);
-
-/**
- * The papers, other than `found`, that hold some of a query's words: each pair of neighbouring
- * words of it (joining words left out: `kv cache`, `cache compression`) is searched, and a
- * paper found by more pairs comes first, then one saying the words more often. Only for a query
- * of three words or more; at most NEAR_MOST papers, each marked `near`. Every query word is in
- * the archive (the search found papers), so a word missing here was dropped by a bundle of the
- * index that lacks it: holdingEveryWord leaves those out as it does for the search itself.
- */
-async function nearMatches(pf, plan, options, found) {
-  const words = plan.words.filter((w) => !JOINING.has(w));
-  if (words.length < 3) return [];
-  const seen = new Set(found.map((r) => r.id));
-  const hits = new Map();
-  const pairs = words.slice(1).map((w, i) => [words[i], w]);
-  const searches = await Promise.all(pairs.map((pair) => pf.search(pair.join(" "), options)));
-  for (const [k, search] of searches.entries()) {
-    const { results } = await holdingEveryWord(search.results, pairs[k]);
-    for (const r of results) {
-      if (seen.has(r.id)) continue;
-      const hit = hits.get(r.id) || { r, pairs: 0, first: hits.size };
-      hit.pairs += 1;
-      hits.set(r.id, hit);
-    }
-  }
-  return [...hits.values()]
-    .sort((a, b) => b.pairs - a.pairs || b.r.words.length - a.r.words.length || a.first - b.first)
-    .slice(0, NEAR_MOST).map(({ r }) => Object.assign(r, { near: true, tier: 6 }));
-}
 
 // Showing --------------------------------------------------------------------------------------
 
@@ -625,10 +604,8 @@ function excerptNodes(excerpt, title) {
 }
 
 /**
- * How many of an excerpt's first pieces (excerptNodes) are the paper's title, which the result
- * shows above it already: the record is the title, then the abstract (generator/search/indexer.py),
- * so an excerpt starting in the title holds the rest of it, from any of its words on. Marks
- * split no word here: Pagefind marks whole words.
+ * How many of an excerpt's first pieces (excerptNodes) are the end of the paper's title, which
+ * the result shows already (the record is the title, then the abstract).
  */
 function titleWords(pieces, title) {
   const mine = (title || "").split(/\s+/).filter(Boolean);
@@ -680,35 +657,6 @@ function searchPageUrl(query, literal = false) {
   return url.href;
 }
 
-/**
- * The notice of a corrected search, as nodes: `No paper has “transfomer”; showing
- * “transformer”.` and, with `link`, a link to the search as typed.
- */
-function correctionNodes(corrected, link) {
-  const out = document.createDocumentFragment();
-  const typed = corrected.typed.split(/\s+/);
-  const shown = corrected.shown.split(/\s+/);
-  const missing = typed.filter((word, i) => word !== shown[i]);
-  const fixed = shown.filter((word, i) => word !== typed[i]);
-  out.append("No paper has ", ...quoted(missing), "; showing ", ...quoted(fixed), ".");
-  if (link) {
-    const a = el("a", "papers-search__literal", `Search for “${corrected.typed}” instead`);
-    a.href = searchPageUrl(corrected.typed, true);
-    out.append(" ", a);
-  }
-  return out;
-}
-
-/** Words as emphasized nodes joined by commas: `“a”, “b”`. */
-function quoted(words) {
-  const out = [];
-  words.forEach((word, i) => {
-    if (i) out.push(", ");
-    out.push(el("em", null, word));
-  });
-  return out;
-}
-
 const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);
 
 /** Whether a key pressed in `target` is typing into it (so `/` is a character, not a shortcut). */
@@ -718,9 +666,14 @@ function isTyping(target) {
     || (target instanceof HTMLElement && target.isContentEditable);
 }
 
-/** A result count followed by how many papers hold some of the words (nearMatches): `1 paper, 12 with some of the words`. */
-function withNear(count, search) {
-  const near = search.results.length - (search.matching ?? search.results.length);
+/**
+ * The count of `results` as a status says it, `one` or `many` after the number of papers that
+ * hold every word, then how many hold some of them (nearMatches): `1 paper, 12 papers with some
+ * of the words`.
+ */
+function countOf(results, one, many) {
+  const near = results.filter((r) => r.near).length;
+  const count = plural(results.length - near, one, many);
   return near ? `${count}, ${plural(near, "paper", "papers")} with some of the words` : count;
 }
 
@@ -730,10 +683,8 @@ function nearHeading(className) {
 }
 
 /**
- * How long (ms) to wait after a key for the next one before searching what the box says. A last
- * word of one or two letters starts thousands of words, which Pagefind takes a long time to
- * search (its time grows with the papers found times the words matched), and is most often
- * a word being typed: it waits longer.
+ * Milliseconds to wait after a key before searching: longer after a word of one or two letters,
+ * most often being typed, which starts thousands of words (slow for Pagefind).
  */
 function typingPause(text) {
   const last = normalizeWord(text.trim().split(/\s+/).pop());
@@ -804,8 +755,11 @@ function setupHeader() {
     const shownResults = search.results.slice(0, HEADER_RESULTS);
     const [datas, lag] = await Promise.all([Promise.all(shownResults.map(fragment)), searchLag()]);
     if (stale()) return;
-    const count = found ? withNear(plural(search.matching ?? found, "matching paper", "matching papers"), search) : "No matching papers";
-    if (search.corrected) meta.replaceChildren(correctionNodes(search.corrected, false), ` ${withLag(count, lag)}`);
+    const count = found ? countOf(search.results, "matching paper", "matching papers") : "No matching papers";
+    if (search.corrected) {
+      const { correctionNodes } = await import("./search-typo.js");
+      meta.replaceChildren(correctionNodes(search.corrected, null), ` ${withLag(count, lag)}`);
+    }
     else meta.textContent = withLag(count, lag);
     const words = search.corrected?.shown ?? query;
     const items = datas.flatMap((data, i) => {
@@ -997,7 +951,7 @@ function setupPage() {
       : await searchPapers(pf, query, { filters, sorted: Boolean(order), literal }, PAGE_RESULTS, stale);
     if (stale() || (search === null && !browsing)) return;
     let found = browsing || !search ? [] : search.results;
-    if (order && found.length) found = await sortResults(found, order);
+    if (order && found.length) found = await verified(await sortResults(found, order), 0, PAGE_RESULTS);
     const counts = { ...search?.filters };
     // A group's counts leave out its own choice: they say what choosing a value would add.
     for (const key of FILTERS) {
@@ -1016,14 +970,15 @@ function setupPage() {
     list.replaceChildren(...items);
     more.hidden = shownCount >= results.length;
     if (search?.corrected) {
-      notice.replaceChildren(correctionNodes(search.corrected, true));
+      const { correctionNodes } = await import("./search-typo.js");
+      notice.replaceChildren(correctionNodes(search.corrected, searchPageUrl(search.corrected.typed, true)));
       notice.hidden = false;
     } else {
       notice.replaceChildren();
       notice.hidden = true;
     }
     if (browsing) status.textContent = intro;
-    else status.textContent = withLag(results.length ? withNear(plural(search.matching ?? results.length, "paper", "papers"), search) : "No matching papers.", lag);
+    else status.textContent = withLag(results.length ? countOf(results, "paper", "papers") : "No matching papers.", lag);
     renderFilters(counts);
     resultsBox.setAttribute("aria-busy", "false");
     announce(query);
@@ -1060,9 +1015,15 @@ function setupPage() {
     const mine = seq;
     more.disabled = true;
     resultsBox.setAttribute("aria-busy", "true");
+    const checked = await verified(results, shownCount, PAGE_RESULTS);
+    if (mine !== seq) return;
+    // A bundle of the index that lacked a word: its papers are gone from the count too.
+    const changed = checked.length !== results.length;
+    results = checked;
     const items = await resultItems(results.slice(shownCount, shownCount + PAGE_RESULTS), shownCount);
     more.disabled = false;
     if (mine !== seq) return;
+    if (changed) status.textContent = countOf(results, "paper", "papers");
     list.append(...items);
     shownCount = Math.min(shownCount + PAGE_RESULTS, results.length);
     more.hidden = shownCount >= results.length;
