@@ -384,7 +384,9 @@ async function findPapers(pf, plan, options, sorted, stale) {
   }
   // The whole query as a phrase: where it starts in each paper's text.
   const parts = plan.units.flatMap((u) => u.parts);
-  if (parts.length > 1 && !sorted) {
+  // (Not for a long query, a title typed whole most often: few papers hold all its words, and
+  // their fragments tell their tiers.)
+  if (parts.length > 1 && parts.length <= 5 && !sorted) {
     const [at, orgs] = await Promise.all([phraseHolders(pf, parts, options, all), organizationHolders(pf, parts, options)]);
     if (stale()) return null;
     for (const r of results) {
