@@ -170,7 +170,7 @@ export function sharesStem(term, word) {
 // `GPT-4o` is `gpt4o`), or a phrase, quoted (`"chain of thought"`) or written as a compound of
 // words (`chain-of-thought`). A phrase is found spaced or hyphenated, either way round.
 
-/** The parts of a word as Pagefind cuts a compound: at anything but letters, digits and apostrophes (`Humanity's` is one part). */
+/** A word's parts as Pagefind cuts a compound: at all but letters, digits and apostrophes (`Humanity's`). */
 function cutParts(token) {
   return token.replace(/['’]/g, "").split(/[^\p{L}\p{N}]+/u).map(normalizeWord).filter(Boolean);
 }
@@ -455,10 +455,11 @@ async function rank(results, plan, window) {
 
 /** A text as a list of words, each with its forms: whole and its parts (cutParts). */
 function textWords(text) {
-  return (text || "").split(/[\s\u200b]+/).filter(Boolean).map((raw) => ({ whole: normalizeWord(raw), parts: cutParts(raw) }));
+  return (text || "").split(/[\s\u200b]+/).filter(Boolean)
+    .map((raw) => ({ whole: normalizeWord(raw), parts: cutParts(raw) }));
 }
 
-/** Whether query words `terms` are a phrase of `words` (textWords): in a row, or parts of one compound. */
+/** Whether query words `terms` are a phrase of `words` (textWords): in a row, or one compound. */
 function holdsPhrase(words, terms) {
   if (!terms.length) return false;
   const joined = terms.join("");
@@ -470,18 +471,23 @@ function holdsPhrase(words, terms) {
   return false;
 }
 
-/** The words of an organization's name: each whole, and each of its parts at hyphens and spaces (`Alibaba-NLP`: `alibaba`, `nlp`). */
+/** The words of an organization's name, cut at spaces and hyphens (`Alibaba-NLP`: `alibaba`, `nlp`). */
 function nameWords(name) {
   return new Set((name || "").split(/[\s\-–—/,]+/).map(normalizeWord).filter(Boolean));
 }
 
-/** Whether query word `term` is one of `forms`: whole (or plural) for a word of three letters or fewer, else as `agrees` says. */
+/** Whether query word `term` is one of `forms`: as `agrees` says, but whole (or plural) when it is short. */
 function inForms(term, forms) {
   for (const form of forms) if (term.length > 3 ? agrees(term, form) : form === term || form === `${term}s`) return true;
   return false;
 }
 
-/** The tier of a result (rank) from its fragment: its title, organization (metadata) and text. */
+/**
+ * The tier of a result from its fragment (title, organization, text): 0 the title (or its
+ * name before a colon) is the query, 1 the organization's name holds every word, 2 the title
+ * holds the query as a phrase (one word: standing alone; 2.5 as part of a name), 3 every word,
+ * 4 the text holds the phrase, 5 the rest.
+ */
 function tierOf(data, plan) {
   const title = data.meta.title || "";
   const titleWords = textWords(title);
