@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install check site serve test lint bench clean
+.PHONY: help install check site zensical serve test lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ check: $(STAMP) ## Parse content/raw and report every problem (fails on any)
 site: $(STAMP) ## Build the archive of content/raw into site/
 	$(BIN)/python -m generator build
 
+zensical: $(STAMP) ## Build the archive into site/ with Zensical instead of MkDocs (README)
+	$(BIN)/python -m generator build --engine zensical
+
 serve: $(STAMP) ## Build and preview the archive at http://127.0.0.1:8000
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
@@ -35,4 +38,4 @@ bench: $(STAMP) ## Parse + merge throughput on 100,000 synthetic papers (the oth
 	$(BIN)/python benchmarks/bench_parse.py
 
 clean: ## Remove the build output and generated pages
-	rm -rf site .cache content/papers content/dates content/tags content/orgs content/stats content/index.md content/search.md content/feed.xml content/papers.json
+	rm -rf site .cache content/papers content/dates content/tags content/orgs content/stats content/index.md content/search.md content/list.md content/feed.xml content/papers.json

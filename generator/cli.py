@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import shutil
 import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date
 from pathlib import Path
 
 import click
@@ -83,6 +85,7 @@ def cli() -> None:
     Examples:
       python -m generator check content/raw
       python -m generator build --site-dir site
+      python -m generator fetch --since 2026-12-01
     """
 
 
@@ -181,32 +184,46 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     Example:
       python -m generator generate --sources content/raw
     """
-    from .pages.render import Renderer, write_outputs
-
     _mkdocs_logging(False)
     cfg, plugin = _load_mkdocs(config, sources)
+    _generate(cfg, plugin, config, Path(docs_dir or cfg.docs_dir), click.echo)
+
+
+def _generate(cfg, plugin, config: str, target: Path, say: Callable[[str], None],
+              tagged: Callable[[list], None] | None = None) -> tuple[Archive, int]:
+    """Collect the archive of a loaded config and write its Markdown pages, feed and papers.json
+    into `target` (the docs dir), each problem on standard error and the counts by `say`;
+    `tagged(papers)` as collect calls it. Returns the archive and its number of problems.
+    Raises GeneratorError when a dump, the tag rules or a page cannot be read or written."""
+    from .pages.render import Renderer, write_outputs
+
     settings = resolve(plugin.config, Path(config).resolve().parent)
-    target = Path(docs_dir or cfg.docs_dir)
     settings.previous = target / EXPORT
-    archive = collect(settings, progress=lambda m: click.echo(m, err=True))
+    archive = collect(settings, progress=lambda m: click.echo(m, err=True), tagged=tagged)
     for problem in archive.problems:
         click.echo(str(problem), err=True)
     # Streamed to disk a file at a time, as the plugin does (100,000 papers are 600 MB of text).
     renderer = Renderer(archive, settings.page_size, Urls.of(cfg), cfg.site_name)
     written, unchanged, removed = write_outputs(target, renderer.outputs())
-    click.echo(f"{target}: {written} files written, {unchanged} unchanged, {removed} removed.")
+    for problem in renderer.problems:
+        click.echo(str(problem), err=True)
+    say(f"{target}: {written} files written, {unchanged} unchanged, {removed} removed.")
+    return archive, len(archive.problems) + len(renderer.problems)
 
 
 @cli.command()
 @click.option("--sources", "sources", multiple=True, type=click.Path(), metavar="DIR",
               help="Dump folder or file (repeatable); default: the configured sources.")
 @click.option("--site-dir", type=click.Path(file_okay=False), help="Output folder (default: site_dir of the config, site/).")
-@click.option("--strict", is_flag=True, help="Fail on any problem in the dumps and on any MkDocs warning.")
+@click.option("--strict", is_flag=True, help="Fail on any problem in the dumps and on any MkDocs (or Zensical) warning.")
 @click.option("--config", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
-@click.option("--no-search", is_flag=True, help="Skip the Pagefind index.")
-@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind index (MkDocs only).")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The site generator: MkDocs with the papers plugin, or Zensical (pip install zensical; "
+                   "README: Building with Zensical).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages (Zensical's whole output).")
 def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: str, no_search: bool,
-          verbose: bool) -> None:
+          engine: str, verbose: bool) -> None:
     """Generate the pages, build the site with MkDocs and index it with Pagefind.
 
     The site is built in a sibling folder and swapped in only when everything
@@ -217,15 +234,24 @@ def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: 
     is mkdocs.yml's site_url (this repository's reads SITE_URL): without one,
     every link is relative and the sitemap and canonical links are left out.
 
+    With --engine zensical, Zensical builds the same mkdocs.yml and pages
+    instead of MkDocs, and this command does what the plugin would have done:
+    the search index, the finishing of every page, the sitemap. Every paper
+    page is then a full page, and there is no build cache.
+
     \b
     Examples:
       python -m generator build
       python -m generator build --sources dumps/ --site-dir public --strict
+      python -m generator build --engine zensical
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
     _mkdocs_logging(verbose)
+    if engine == "zensical":
+        _build_zensical(sources, site_dir, strict, config, no_search, verbose)
+        return
     overrides = {"strict": True} if strict else {}
     cfg, plugin = _load_mkdocs(config, sources, **overrides)
     if no_search:
@@ -255,11 +281,74 @@ def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: 
         raise
     finally:
         cfg.plugins.on_shutdown()
+    _swap_in(staging, final, previous)
+    click.echo(f"Built {final} in {time.perf_counter() - start:.1f} s.")
+
+
+def _swap_in(staging: Path, final: Path, previous: Path) -> None:
+    """Put the site built in `staging` in `final`'s place; the last site, renamed `previous`,
+    is deleted in the background. Raises OSError when a folder cannot be moved."""
     if final.exists():
         final.rename(previous)
-    staging.rename(final)
+    try:
+        staging.rename(final)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:  # another file system: copied (a Zensical build's staging folder)
+            raise
+        shutil.move(staging, final)
     _delete_later(previous)
-    click.echo(f"Built {final} in {time.perf_counter() - start:.1f} s.")
+
+
+def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: str,
+                    no_search: bool, verbose: bool) -> None:
+    """`build --engine zensical` (site/zensical.py): generate, index in the background, build
+    with Zensical in a folder of the project (Zensical builds nowhere else), finish, swap in.
+    Raises GeneratorError when Zensical is missing or a step fails (the last site stays)."""
+    from .search.indexer import Indexer
+    from .site import zensical
+    from .site.plugin import report_unindexed
+
+    version = zensical.installed_version()
+    cfg, plugin = _load_mkdocs(config, sources)
+    search = plugin.config["search"] and not no_search
+    if not search:
+        # The pages' search script comes with them (main.html: Zensical runs no plugin to say
+        # there is no index), and would fail on every page.
+        raise GeneratorError("a Zensical build always has its search index: leave out --no-search "
+                             "(and `search: false` in mkdocs.yml)")
+    start = time.perf_counter()
+    click.echo(f"Zensical {version}" + ("" if version == zensical.TESTED
+                                        else f" (the archive is tested with {zensical.TESTED})"), err=True)
+    config_file = Path(cfg.config_file_path).resolve()
+    final = Path(site_dir or cfg.site_dir).resolve()
+    staging = config_file.parent / f".{final.name}.zensical.building"
+    previous = final.parent / f".{final.name}.previous"
+    for leftover in (staging, previous):
+        shutil.rmtree(leftover, ignore_errors=True)
+    urls = Urls.of(cfg)
+    language = cfg.theme.get("language") or "en"
+    indexer = Indexer(log=lambda m: click.echo(m, err=True))
+    archive, problems = _generate(cfg, plugin, config, Path(cfg.docs_dir),
+                                  lambda m: click.echo(m, err=True),
+                                  tagged=lambda papers: indexer.start(papers, urls, language))
+    try:
+        if strict and problems:
+            raise GeneratorError(f"{problems} problem(s) in the dumps and --strict")
+        over = zensical.build(config_file, staging, urls, cfg.theme.get("variant"), indexer,
+                              say=lambda m: click.echo(m, err=True), verbose=verbose, strict=strict)
+        if over and strict:
+            raise GeneratorError("the site is over GitHub's limits and --strict")
+        if report_unindexed(indexer, lambda m: click.echo(m, err=True)) and strict:
+            raise GeneratorError(f"{len(indexer.unindexed)} paper(s) not in the search index and --strict")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        _swap_in(staging, final, previous)
+    except GeneratorError as exc:
+        indexer.cancel()
+        raise GeneratorError(f"build failed, {final} left as it was: {exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    click.echo(f"Built {final} with Zensical in {time.perf_counter() - start:.1f} s "
+               f"({len(archive.papers)} papers).")
 
 
 def _delete_later(folder: Path) -> None:
@@ -274,6 +363,64 @@ def _delete_later(folder: Path) -> None:
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+@cli.command()
+@click.option("--date", "day", callback=_iso_day, metavar="YYYY-MM-DD", help="Fetch this day (its file is replaced).")
+@click.option("--since", callback=_iso_day, metavar="YYYY-MM-DD", help="Fetch every day from this one through yesterday.")
+@click.option("--to", "folder", type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder to save the days in (default: the first configured source folder, content/raw).")
+@click.option("--retries", default=5, show_default=True, type=click.IntRange(0, 20),
+              help="Tries again after a rate limit or a server error, waiting 1 s, 2 s, … up to 8 s.")
+@click.option("--config", default="mkdocs.yml", show_default=True, help=CONFIG_HELP)
+@click.option("--today", callback=_iso_day, hidden=True, help="The day it is (tests): yesterday is the last fetched.")
+def fetch(day: date | None, since: date | None, folder: str | None, retries: int, config: str,
+          today: date | None) -> None:
+    """Save days of Hugging Face's Daily Papers from its public API as dumps.
+
+    Each day becomes DIR/YYYY-MM-DD.json, the API's own JSON (capture form I:
+    author names, AI summary, GitHub, upvotes, comments), written whole or not
+    at all. With neither --date nor --since, every day after the newest such
+    file in DIR is fetched, through yesterday (UTC; today's list still grows).
+    A day without papers writes nothing. Requests go through huggingface_hub:
+    HF_ENDPOINT and HF_TOKEN apply, and rate limits are retried.
+
+    \b
+    Examples:
+      python -m generator fetch
+      python -m generator fetch --date 2026-12-04
+      python -m generator fetch --since 2026-11-01 --to content/raw
+    """
+    from datetime import datetime
+
+    from .data.fetch import days_to_fetch, fetch_days
+
+    if day is not None and since is not None:
+        raise click.UsageError("give --date or --since, not both")
+    if folder is None:
+        settings, _ = _check_settings(config, ())
+        folders = [s for s in settings.sources if s.suffix == "" or s.is_dir()]
+        target = folders[0] if folders else Path("content/raw")
+    else:
+        target = Path(folder)
+    today = today or datetime.now(UTC).date()
+    days = days_to_fetch(target, day, since, today)
+    if not days:
+        yesterday = today.toordinal() - 1
+        click.echo(f"Nothing to fetch: {target} has every day through {date.fromordinal(yesterday).isoformat()}.")
+        return
+    fetched = fetch_days(days, target, retries, say=click.echo)
+    saved = [f for f in fetched if f.path is not None]
+    click.echo(f"{len(saved)} of {len(fetched)} days saved in {target}, {sum(f.papers for f in saved)} papers.")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import functools
 import gzip
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -85,7 +86,26 @@ def sample_site_with_url(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def site_url(sample_site: Path):
     """`sample_site` served over HTTP on a free localhost port; its root URL, ending in `/`."""
-    handler = functools.partial(QuietHandler, directory=str(sample_site))
+    yield from serve(sample_site)
+
+
+API_DAYS = REPO / "tests" / "fixtures" / "api_days"
+
+
+@pytest.fixture(scope="session")
+def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive with two real days of the API's JSON beside it (tests/fixtures/api_days:
+    author names, AI summaries, GitHub repositories, arXiv ids), built once per session; its
+    folder."""
+    sources = tmp_path_factory.mktemp("rich-dumps")
+    for dump in [*(REPO / "content" / "raw").iterdir(), *API_DAYS.glob("*.json")]:
+        shutil.copy(dump, sources / dump.name)
+    return build_site(tmp_path_factory.mktemp("rich") / "site", "--sources", str(sources))
+
+
+def serve(folder: Path):
+    """`folder` served over HTTP on a free localhost port (a generator: its root URL, ending in `/`)."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -93,6 +113,12 @@ def site_url(sample_site: Path):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def rich_site_url(rich_site: Path):
+    """`rich_site` served on localhost; its root URL."""
+    yield from serve(rich_site)
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,14 @@ def real_corpus() -> Path | None:
     return path if (path / "TRUTH.json").is_file() else None
 
 
+def real_api_corpus() -> Path | None:
+    """The API corpus folder (env PAPERS_API_CORPUS or ../shared/corpus/api: 83 days of the public
+    API's JSON), None when absent."""
+    env = os.environ.get("PAPERS_API_CORPUS")
+    path = Path(env) if env else REPO.parent / "shared" / "corpus" / "api"
+    return path if path.is_dir() and any(path.glob("*.json")) else None
+
+
 def require_corpus() -> Path:
     """The real corpus; skipped on a developer's machine without it, a failure in CI (which has it)."""
     import pytest
@@ -167,6 +175,56 @@ def write_layout_b(entries: list[Entry]) -> tuple[str, list[int]]:
     if not entries:
         lines.append("Subscribe")
     return "\n".join(lines) + "\n", title_lines
+
+
+def write_page(e: Entry, arxiv_id: str, names: list[str], summary: str | None, markdown: bool) -> str:
+    """One paper's own page (FORMATS.md G) as a browser copies it (text) or as Jina Reader saves
+    it (markdown): navigation, the `arxiv:` line, title, date, upvote widget, authors, summary,
+    abstract, buttons, comments with the librarian bot's list of other papers, footer."""
+    date = date_line(e.month or 9, e.day or 4, e.year or 2026)
+    names_text = "\n,\n".join(names)
+    if markdown:
+        lines = [
+            f"Title: Paper page - {e.title}", "", f"URL Source: https://huggingface.co/papers/{arxiv_id}", "",
+            "Markdown Content:", f"Paper page - {md_escape(e.title)}", "===============", "",
+            "*   [Models](https://huggingface.co/models)", "*   [Pipelines](https://huggingface.co/pipelines)", "",
+            "[Papers](https://huggingface.co/papers)", "", f"arxiv:{arxiv_id}", "", md_escape(e.title), "=" * 20, "",
+            f"Published on {date}", "", f" [Upvote {e.upvotes or 0}](https://huggingface.co/login?next=%2Fpapers)", "",
+            "*   +3", "", "Authors:", "", " ,\n\n".join(f"[{md_escape(n)}](https://huggingface.co/u{k})" for k, n in enumerate(names)),
+            "", "Abstract", "--------", "",
+        ]
+        if summary:
+            lines += [md_escape(summary), "", "AI-generated summary", ""]
+        lines += [md_escape(e.abstract), "",
+                  f"[View arXiv page](https://arxiv.org/abs/{arxiv_id})[View PDF](https://arxiv.org/pdf/{arxiv_id})", "",
+                  "### Community", "", "*   [Other Widgets Considered](https://huggingface.co/papers/2501.00001) (2025)",
+                  "", "Models citing this paper 0", "--------------------------", ""]
+    else:
+        lines = ["Hugging Face", "Models", "new", "Daily Papers", "Pipelines", "Papers", f"arxiv:{arxiv_id}", "Copy markdown",
+                 e.title, f"Published on {date}", "Submitted by", "jane-doe", "on Sep 5", "Authors:", names_text, "Abstract"]
+        if summary:
+            lines += [summary, "AI-generated summary"]
+        lines += [e.abstract, "View arXiv page  View PDF  Add to collection", "Community", "librarian-bot",
+                  "The following papers were recommended by the Semantic Scholar API", "Other Widgets Considered (2025)",
+                  f"Upvote {e.upvotes or 0}", "+9", "Get this paper in your agent:", f"hf papers read {arxiv_id}",
+                  "System theme", "TOS", ""]
+    return "\n".join(lines)
+
+
+def write_cards(entries: list[Entry], first_id: int = 0) -> str:
+    """Paper cards of a model's page (FORMATS.md H), in markdown: a title line, then
+    `Paper • <id> • Published Mon D, YYYY • <upvotes>` closing the card's link; a collection
+    card and a dataset card among them, which are not papers."""
+    lines = ["Downloads last month", ":   1,234", "", "Collection including acme/widget-7b", "---", "",
+             "[#### Widget models", "", "Collection", "", "All widgets. • 35 items • Updated Oct 3 • 157](/collections/acme)", "",
+             "Papers for acme/widget-7b", "---", ""]
+    for n, e in enumerate(entries):
+        paper = f"2609.{first_id + n:05d}"
+        lines += [f"[#### {e.title}", "", f"Paper • {paper} • Published {date_line(e.month or 9, e.day or 4, e.year or 2026)} "
+                  f"• {e.upvotes or 0}](/papers/{paper})", ""]
+    lines += ["[#### acme/widget-data", "", "Viewer • Updated Sep 20, 2026 • 7.5k • 19](/datasets/acme/widget-data)", "",
+              "System theme", ""]
+    return "\n".join(lines)
 
 
 def expected_record(e: Entry, file: str, line: int) -> dict:

@@ -212,11 +212,43 @@ def kinds() -> list[Kind]:
         [(fname("no-abstract-a"), t, "title with no abstract")])
     t1, a1 = "First Compact Paper", abstract("The first abstract of a compact dump.")
     t2, t3, a3 = "Lonely Compact Title", "Third Compact Paper", abstract("Its own abstract, not the lonely title's.")
+    # A title with nothing after it cannot be told from a line of navigation: reported, not published.
     add("no-abstract-b", {fname("no-abstract-b"): utf8(layout_b((t1, a1), (t2, None), (t3, a3)))},
-        [Expect(t1, a1), Expect(t2, ""), Expect(t3, a3)], [(fname("no-abstract-b"), t2, "title with no abstract")])
+        [Expect(t1, a1), Expect(t3, a3)], [(fname("no-abstract-b"), t2, "a title alone, with no text or metadata")])
     t = "Glued to Subscribe With Nothing After"
     add("subscribe-glued-alone", {fname("subscribe-glued-alone"): utf8(layout_b((t, None)))},
-        [Expect(t, "", None)], [(fname("subscribe-glued-alone"), "Subscribe" + t, "title with no abstract")])
+        [], [(fname("subscribe-glued-alone"), "Subscribe" + t, "a title alone, with no text or metadata")])
+
+    # A paper's own page, paper cards and the API's JSON (FORMATS.md G, H, I), alone, appended to
+    # a listing, in UTF-16 after UTF-8: one paper a page, none of the page's furniture.
+    pages = REPO / "tests" / "fixtures" / "captures" / "pages"
+    jina = (pages / "jina_reader.md").read_text(encoding="utf-8")
+    dense = ("We revisit dense gadgets and compare them with sparse widgets on long inputs. Dense gadgets win "
+             "on every task we try, at a small cost in memory (\\eg, 3% on our largest model).")
+    t, a = "A Listing Paper Before a Paper's Page", abstract("Its page follows it in the same file.")
+    add("paper-page-appended", {fname("paper-page-appended"): utf8(papers_a(entry(t, a)) + "\n" + jina)},
+        [Expect(t, a, "2025-10-07"), Expect("Dense Gadgets Revisited", dense, "2026-09-03")])
+    fetch = (pages / "text_fetch_2026.txt").read_text(encoding="utf-8")
+    t, a = "A UTF-8 Paper Before a UTF-16 Page", abstract("PowerShell appended a page in UTF-16 after me.")
+    add("utf16-page-appended", {fname("utf16-page-appended"): utf8(papers_a(entry(t, a))) + fetch.encode("utf-16-le")},
+        [Expect(t, a, "2025-10-07"), Expect(
+            "Sparse Widgets for Tiny Models that Wrap onto Two Lines",
+            "Tiny models lose accuracy when their memory is halved. We study widgets, small learned buffers that "
+            "(LLMs) and other tiny models can consult, and show on twelve benchmarks that widgets keep 98% of the "
+            "accuracy at half the memory. Code is at https://WidgetLab.github.io.", "2026-09-04")])
+    add("paper-page-without-title", {fname("paper-page-without-title"): (pages / "text_copy_no_title.txt").read_bytes()},
+        [], [(fname("paper-page-without-title"), 2, "a paper's page without its title (arXiv 2610.01051): not published")])
+    cards = (pages / "model_page_cards.md").read_bytes().replace(
+        b"Sparse Widgets for Tiny Models that Wrap onto Two Lines", b"Sparse Widgets, as a Card")
+    add("paper-cards", {fname("paper-cards"): cards},
+        [Expect("Sparse Widgets, as a Card", "", "2026-09-04"), Expect("2 Widgets 2 Furious", "", "2024-12-31"), Expect("Gadget Theory", "", "2025-08-02"),
+         Expect("Widgets, a Primer", "", "2021-06-17")],
+        [(fname("paper-cards"), 58, "a paper card without its title (arXiv 2410.01036): not published")])
+    api = REPO / "tests" / "fixtures" / "captures" / "api"
+    add("api-json-named-txt", {fname("api-json-named-txt"): (api / "2026-09-04.json").read_bytes()},
+        [Expect("Widgets for Speech: Listening at Half the Memory",
+                "We bring widgets to speech recognition and keep word error rates at half the memory.", "2026-09-03"),
+         Expect("Gadget Search", "We search with gadgets.", "2026-09-02")])
 
     # Impossible and extreme values ---------------------------------------------------------
     for name, date_line, shown in [
@@ -247,9 +279,15 @@ def kinds() -> list[Kind]:
         [Expect(t, a, "2025-10-07")])
 
     # Titles that slugify to nothing or to one slug -------------------------------------------
-    e1, e2 = "🚀🔥✨", "?!… — ¿¡"
+    # (Letters that python-slugify transliterates to nothing: a title must hold a letter.)
+    e1, e2 = "ꙮ 🚀🔥✨", "ʘ?!… — ¿¡"
     add("slug-empty", {fname("slug-empty"): utf8(papers_a(entry(e1, abstract("Emoji only.")), entry(e2, abstract("Punctuation only."))))},
         [Expect(e1, abstract("Emoji only.")), Expect(e2, abstract("Punctuation only."))])
+    n1, n2 = "🚀🔥✨", "?!… — ¿¡"
+    add("no-letter-titles", {fname("no-letter-titles"): utf8(papers_a(
+        entry(n1, abstract("Emoji only.")), entry(n2, abstract("Punctuation only."))))},
+        [], [(fname("no-letter-titles"), n1, "no letter in it: page furniture, not a title"),
+             (fname("no-letter-titles"), n2, "no letter in it: page furniture, not a title")])
     c1, c2, c3 = "Attention: Is All You Need?", "Attention Is All You Need!", "ATTENTION — is all you need"
     add("slug-collision-punctuation", {fname("slug-collision-punctuation"): utf8(papers_a(
         entry(c1, abstract("Colon version.")), entry(c2, abstract("Bang version.")), entry(c3, abstract("Dash version."))))},
@@ -293,9 +331,11 @@ def kinds() -> list[Kind]:
         "? Question Mark Key", "| Literal Block Marker", "> Folded Block Marker", "%YAML 1.2 Directive",
         "@reserved `backtick` Title", "yes", "null", "~", "1e3",
     ]
+    # `---` and `~` hold no letter: no title (reported), whatever YAML makes of them.
     add("yaml-breaking-titles", {fname("yaml-breaking-titles"): utf8(papers_a(
         *(entry(t, abstract(f"YAML trap number {n}.")) for n, t in enumerate(yaml_titles))))},
-        [Expect(t, abstract(f"YAML trap number {n}.")) for n, t in enumerate(yaml_titles)])
+        [Expect(t, abstract(f"YAML trap number {n}.")) for n, t in enumerate(yaml_titles) if t not in ("---", "~")],
+        [(fname("yaml-breaking-titles"), t, "no letter in it: page furniture, not a title") for t in ("---", "~")])
     md = [
         ("# Heading Title", "# Heading in the abstract"),
         ("> Quote Title", "> quoted abstract"),
@@ -535,3 +575,20 @@ def test_check_strict_exits_1_on_each_problem_input(name: str, tmp_path: Path) -
     clean = subprocess.run([sys.executable, "-m", "generator", "check", str(tmp_path), "--strict"],
                            cwd=REPO, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout
+
+
+def test_a_paper_pagefind_cannot_index_is_left_out_of_search_only(tmp_path: Path) -> None:
+    """Pagefind indexes no page without a word in it: such a paper (no parser publishes one
+    today, but any may) is left out of the index and reported; the rest is indexed, in order."""
+    from generator.data.model import Paper, Source
+    from generator.search.indexer import index_papers
+
+    def paper(n: int, title: str, text: str) -> Paper:
+        return Paper(f"p{n}", title, text, None, n, None, None, None, None, None, (), (Source("x.txt", n),))
+
+    said: list[str] = []
+    indexer = index_papers([paper(1, "Fine Paper", "fine words"), paper(2, "---", ""), paper(3, "Other", "more words")],
+                           tmp_path, log=said.append)
+    assert [p.title for p in indexer.unindexed] == ["---"]
+    sorts = json.loads((tmp_path / "pagefind" / "papers-sorts.json").read_text(encoding="utf-8"))
+    assert len(sorts["pages"]) == 2 and sorts["upvotes"] == [1, 3]

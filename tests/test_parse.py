@@ -216,17 +216,18 @@ def test_titles_without_abstract_layout_a_resynchronise():
         (13, "Entity Binding in Long Documents", True, (10, 7, None, 2, 3, None)),
         # Its metadata block follows the title directly: the block still belongs to it.
         (21, "A Title Whose Abstract Was Lost", False, (10, 6, None, 0, 2, None)),
-        # Title, then the next title: told apart by their lengths (a title is short, an abstract long).
-        (27, "Another Title Without Abstract Or Metadata", False, (None,) * 6),
+        # Title, then the next title: told apart by their lengths (a title is short, an abstract
+        # long). A title with nothing after it is not published (line 27, and line 41).
         (29, "Noisy Retrieval at Scale", True, (10, 5, 2024, 4, None, "tencent Tencent")),
         (37, "Bidirectional Sequential Recommendation", True, (None,) * 6),
-        (41, "A Last Title At The End Of The File", False, (None,) * 6),
     ]
-    assert [r.abstract for r in dump.records if len(r.abstract) <= 250] == ["", "", ""]
+    assert [r.abstract for r in dump.records if len(r.abstract) <= 250] == [""]
     assert problems_of("no_abstract_a.txt") == [
         "no_abstract_a.txt:21: title with no abstract: 'A Title Whose Abstract Was Lost'",
-        "no_abstract_a.txt:27: title with no abstract: 'Another Title Without Abstract Or Metadata'",
-        "no_abstract_a.txt:41: title with no abstract: 'A Last Title At The End Of The File'",
+        "no_abstract_a.txt:27: a title alone, with no text or metadata after it; not published: "
+        "'Another Title Without Abstract Or Metadata'",
+        "no_abstract_a.txt:41: a title alone, with no text or metadata after it; not published: "
+        "'A Last Title At The End Of The File'",
     ]
 
 
@@ -234,13 +235,13 @@ def test_title_without_abstract_layout_b_resynchronises():
     dump = read_dump(FIXTURES / "no_abstract_b.txt")
     assert [(r.source.line, r.title, r.abstract[:11]) for r in dump.records] == [
         (3, "Entity Binding in Long Documents", "We study ho"),
-        (5, "A Title Whose Abstract Was Lost", ""),
         (6, "Noisy Retrieval at Scale", "Retrieval-a"),
         (8, "Bidirectional Sequential Recommendation", "Sequential "),
         (10, "Adaptive Speculative Decoding", "Speculative"),
     ]
     assert problems_of("no_abstract_b.txt") == [
-        "no_abstract_b.txt:5: title with no abstract: 'A Title Whose Abstract Was Lost'"
+        "no_abstract_b.txt:5: a title alone, with no text or metadata after it; not published: "
+        "'A Title Whose Abstract Was Lost'"
     ]
 
 

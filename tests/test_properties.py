@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import string
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -14,15 +15,26 @@ from parse_helpers import (
     Entry,
     expected_record,
     record_view,
+    write_cards,
     write_layout_a,
     write_layout_b,
     write_layout_c,
     write_layout_d,
+    write_page,
 )
 
+from generator.data import paper_page
 from generator.data.merge import find_links, merge
 from generator.data.model import Dump
-from generator.data.parse import HEADER_LINES, TEXT, _title_problem, classify, match_date, parse
+from generator.data.parse import (
+    HEADER_LINES,
+    TEXT,
+    _title_problem,
+    classify,
+    match_date,
+    parse,
+    title_shape_problem,
+)
 from generator.data.sources import decode
 
 # Modest by default so the suite stays fast; PAPERS_HYPOTHESIS_EXAMPLES=5000 for a deeper search.
@@ -200,9 +212,33 @@ def test_round_trip_survives_encoding_and_line_ends(items):
 DISPLAY_NAMES = ORG_NAMES.filter(lambda n: classify(n)[0] == TEXT and len(n) > 1 and n[0] not in "[#")
 
 
+def _page_title(title: str) -> bool:
+    """A title a paper's page or a card can hold unambiguously: no line of a page's own kinds
+    (`Abstract`, `Authors: …`, `Published on …`), no markdown of its own, one line."""
+    line = paper_page._Line(0, title, paper_page.plain_line(title))
+    paper_page._classify(line, False)
+    return (line.kind is None and line.plain == title and title_shape_problem(title) is None
+            and not any(c in title for c in "[]()#*_`\\•!<>") and not paper_page._RULE.match(title))
+
+
 @st.composite
 def pastes(draw) -> tuple[str, str]:
     """One valid paste of a random form, as (form, text)."""
+    form = draw(st.sampled_from("ABCDGH"))
+    if form in "GH":
+        items = draw(st.lists(entries(with_metadata=False).filter(lambda e: _page_title(e.title)),
+                              min_size=1, max_size=1 if form == "G" else 4, unique_by=lambda e: e.title.casefold()))
+        for item in items:
+            item.upvotes = draw(st.integers(0, 5000))
+            item.month, item.day, item.year = draw(st.integers(1, 12)), draw(st.integers(1, 28)), draw(st.integers(2019, 2026))
+        if form == "H":
+            return form, write_cards(items, draw(st.integers(0, 90000)))
+        names = draw(st.lists(st.sampled_from(["Ada Example", "Ben Example", "Chidi Example", "Dana Q. Example"]),
+                              min_size=1, max_size=4))
+        summary = draw(st.none() | st.just("Widgets help tiny models keep their accuracy at half the memory, "
+                                           "a study of twelve benchmarks finds."))
+        return form, write_page(items[0], f"2609.{draw(st.integers(0, 99999)):05d}", names, summary,
+                                draw(st.booleans())) + "\n"
     form = draw(st.sampled_from("ABCD"))
     items = draw(st.lists(entries(with_metadata=form != "B"), min_size=1, max_size=5))
     if form in "CD":
@@ -226,8 +262,9 @@ def _fields(dump: Dump) -> list[tuple]:
 @SETTINGS
 @given(st.lists(pastes(), min_size=1, max_size=4), st.booleans(), st.sampled_from(["\n", "\r\n"]))
 def test_appended_pastes_read_as_the_union_of_their_papers(parts, bom, newline):
-    """Any concatenation of valid pastes, with or without a BOM before each and CRLF, reads as
-    the union of its pastes' papers, each paste in its own form, with no problem."""
+    """Any concatenation of valid pastes of any forms (listings A-D, a paper's own page G,
+    paper cards H), with or without a BOM before each and CRLF, reads as the union of its
+    pastes' papers, each paste in its own form, with no problem."""
     alone = [parse(text, "p.txt") for _, text in parts]
     for dump in alone:
         assert dump.problems == (), [str(p) for p in dump.problems]
@@ -236,5 +273,10 @@ def test_appended_pastes_read_as_the_union_of_their_papers(parts, bom, newline):
     assert text is not None and problems == []
     dump = parse(text, "week.txt")
     assert dump.problems == (), [str(p) for p in dump.problems]
-    assert dump.layout == "+".join(form for form, _ in parts)
+    # The cards of two pages appended one after the other read as one paste of cards: nothing on
+    # a model's page says where it starts (the union of their papers is what counts).
+    assert dump.layout == re.sub(r"H(\+H)+", "H", "+".join(form for form, _ in parts))
     assert _fields(dump) == [f for one in alone for f in _fields(one)]
+    for (form, _), one in zip(parts, alone):  # a page or the cards read as what they show
+        if form in "GH":
+            assert one.records and all(r.upvotes is not None and r.year is not None for r in one.records)

@@ -196,3 +196,31 @@ def test_control_characters_never_reach_html_or_xml() -> None:
     pages = Renderer(Archive([], [bad], []), page_size=50).render()
     for name in (paper_file(bad), "feed.xml"):
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", pages[name]), name
+
+
+def test_a_paper_page_that_cannot_be_rendered_is_made_plain_and_reported(monkeypatch):
+    """No single paper stops a build: a failure rendering one paper's page (here, forced) gives
+    that page its title and abstract as plain text and a problem naming where it was read."""
+    from generator.data.model import Paper, Source
+    from generator.data.pipeline import Archive
+    from generator.pages.render import Renderer
+
+    good = Paper("good", "A Good Paper", "Its abstract.", None, None, None, None, None, None, None, (),
+                 (Source("a.txt", 3),))
+    bad = Paper("bad", "A <Bad> Paper", "Its <abstract>.", None, None, None, None, None, None, None, (),
+                (Source("b.txt", 7),))
+    renderer = Renderer(Archive([], [good, bad], []), 50)
+    real = renderer.paper_parts
+
+    def failing(paper):
+        if paper.id == "bad":
+            raise ValueError("a template broke")
+        return real(paper)
+
+    monkeypatch.setattr(renderer, "paper_parts", failing)
+    pages = renderer.render()
+    assert "A Good Paper" in pages["papers/undated/good.md"]
+    plain = pages["papers/undated/bad.md"]
+    assert "A &lt;Bad&gt; Paper" in plain and "Its &lt;abstract&gt;." in plain and "<Bad>" not in plain
+    assert [str(p) for p in renderer.problems] == [
+        "b.txt:7: page of 'A <Bad> Paper' shown as plain text: ValueError: a template broke"]

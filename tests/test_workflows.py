@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 PAGES = WORKFLOWS / "pages.yml"
 CI = WORKFLOWS / "ci.yml"
+FETCH = WORKFLOWS / "fetch.yml"
 # What configure-pages would answer for a project site (no trailing slash): an address no
 # default of the build could give, so the test sees that the workflow's SITE_URL reached MkDocs.
 BASE_URL = "https://octocat.github.io/papers-archive"
@@ -45,7 +46,7 @@ def actionlint() -> str | None:
     return shutil.which("actionlint")
 
 
-@pytest.mark.parametrize("workflow", [PAGES, CI], ids=lambda p: p.name)
+@pytest.mark.parametrize("workflow", [PAGES, CI, FETCH], ids=lambda p: p.name)
 def test_workflow_passes_actionlint(workflow: Path) -> None:
     binary = actionlint()
     if binary is None:
@@ -175,3 +176,73 @@ def test_pages_build_job_run_steps_work_in_a_clean_clone(tmp_path: Path) -> None
     # The SITE_URL of the step reached MkDocs: the sitemap and canonical links name the Pages address.
     assert f"<loc>{BASE_URL}/" in (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{BASE_URL}/">' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_fetch_workflow_runs_daily_and_by_hand_and_calls_the_publish_workflow() -> None:
+    workflow = load(FETCH)
+    assert workflow["on"]["schedule"] and "workflow_dispatch" in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read"}
+    fetch, publish = workflow["jobs"]["fetch"], workflow["jobs"]["publish"]
+    assert fetch["permissions"] == {"contents": "write"}
+    # A push made with the workflow's token starts no workflow: the publish job calls pages.yml.
+    assert publish["uses"] == "./.github/workflows/pages.yml"
+    assert publish["needs"] == "fetch" and "needs.fetch.outputs.changed" in publish["if"]
+    assert publish["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert "workflow_call" in load(PAGES)["on"]
+    checkout = load(PAGES)["jobs"]["build"]["steps"][0]
+    assert checkout["with"]["ref"] == "${{ inputs.ref || github.sha }}"
+
+
+@pytest.mark.slow
+def test_fetch_job_run_steps_commit_and_push_the_new_days_in_a_clean_clone(tmp_path: Path) -> None:
+    """The fetch job's `run:` steps (bar the install: this virtualenv has the generator's
+    dependencies), in a clean clone whose origin is a bare repository, against a loopback API
+    answering with recorded days: the new days are committed and pushed, and the job's outputs
+    say so; a second run finds nothing new."""
+    from api_server import served
+
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(origin)], check=True)
+    clone = tmp_path / "repo"
+    subprocess.run(["git", "clone", "--quiet", str(origin), str(clone)], check=True)
+    raw = clone / "content" / "raw"
+    (raw / "2026-08-04.json").write_text("[]\n", encoding="utf-8")  # the newest day saved
+    subprocess.run(["git", "-C", str(clone), "add", "content/raw"], check=True)
+    subprocess.run(["git", "-C", str(clone), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit",
+                    "--quiet", "-m", "a day"], check=True)
+    subprocess.run(["git", "-C", str(clone), "push", "--quiet", "origin", "HEAD:main"], check=True)
+    job = load(FETCH)["jobs"]["fetch"]
+    steps = [s for s in job["steps"] if "run" in s and "pip install" not in s["run"]]
+    days = ROOT / "tests" / "fixtures" / "api_days"
+    bin_dir = Path(sys.executable).parent
+
+    def run_job(today: str) -> dict[str, str]:
+        output = tmp_path / f"output-{today}"
+        output.write_text("", encoding="utf-8")
+        # `date -u -d yesterday` is GitHub's; the fetch command's own clock is set by a shim.
+        shim = tmp_path / "bin"
+        shim.mkdir(exist_ok=True)
+        (shim / "python").write_text(
+            f'#!/bin/sh\nif [ "$2" = generator ] && [ "$3" = fetch ]; then exec {sys.executable} "$@" --today {today}; fi\n'
+            f'exec {sys.executable} "$@"\n', encoding="utf-8")
+        (shim / "python").chmod(0o755)
+        with served(days) as api:
+            for step in steps:
+                env = {**os.environ, "PATH": f"{shim}{os.pathsep}{bin_dir}{os.pathsep}{os.environ['PATH']}",
+                       "HF_ENDPOINT": api.url, "HF_TOKEN": "", "GITHUB_OUTPUT": str(output), "GITHUB_REF_NAME": "main",
+                       "CI": "true", "GITHUB_ACTIONS": "true"}
+                env.update({k: "" for k in (step.get("env") or {})})  # inputs.since: empty on a schedule
+                result = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+                                        cwd=clone, env=env, capture_output=True, text=True, timeout=300)
+                assert result.returncode == 0, f"{step['name']}:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        return dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").split())
+
+    first = run_job("2026-08-15")
+    assert first["changed"] == "true"
+    pushed = subprocess.run(["git", "--git-dir", str(origin), "show", "--name-only", "--format=%s", "main"],
+                            capture_output=True, text=True, check=True).stdout
+    assert first["sha"] == subprocess.run(["git", "--git-dir", str(origin), "rev-parse", "main"],
+                                          capture_output=True, text=True, check=True).stdout.strip()
+    assert "content/raw/2026-08-05.json" in pushed and "content/raw/2026-08-14.json" in pushed
+    assert pushed.startswith("Daily Papers fetched: 2026-08-05.json 2026-08-14.json")
+    assert run_job("2026-08-15")["changed"] == "false"

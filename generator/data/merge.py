@@ -12,10 +12,12 @@ from operator import itemgetter
 
 from slugify import slugify
 
-from .model import Dump, Paper, Problem, Record, Source, new_paper
+from .model import PLAIN_RECORD_SIZE, Dump, Paper, Problem, Record, Source, new_paper
 from .parse import nfc, paused_gc
 
-ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# A full ISO date in a file name, wherever it stands (`论文 Schrödinger 2025-11-12.txt`), not
+# inside a longer run of digits.
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 SLUG_LENGTH = 75
 # A URL runs to whitespace or a character that cannot stand unescaped in one.
 URL_RE = re.compile(r"""https?://[^\s<>"'`{}|\\^\[\]]+""", re.IGNORECASE)
@@ -50,9 +52,21 @@ def title_key(title: str) -> str:
 
 
 def _iso_date(text: str | None) -> date | None:
-    m = ISO_PREFIX.match(text or "")
-    if not m:
-        return None
+    """The date of an ISO `YYYY-MM-DD` that starts `text` (a front matter's value)."""
+    m = ISO_DATE.match(text or "")
+    return _valid_date(m) if m else None
+
+
+def name_date(name: str) -> date | None:
+    """The last valid full ISO date in a file name (`2025-11-11-semantic.txt`,
+    `论文 Schrödinger 2025-11-12.txt`, `a 2025-11-11 b 2025-11-12.txt` -> 2025-11-12), or None."""
+    found = None
+    for m in ISO_DATE.finditer(name):
+        found = _valid_date(m) or found
+    return found
+
+
+def _valid_date(m: re.Match) -> date | None:
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
@@ -70,7 +84,7 @@ def page_year(dump: Dump, configured: Mapping[str, int], today: date) -> tuple[P
     month, day = dump.page_month, dump.page_day
     if dump.file in configured:
         return PageYear(int(configured[dump.file]), "config", month, day), None
-    for how, captured in (("file name", _iso_date(dump.file)),
+    for how, captured in (("file name", name_date(dump.file)),
                           ("front matter", _iso_date(next((p.captured for p in reversed(dump.pastes) if p.captured), None)))):
         if captured is not None:
             if month is None:
@@ -264,8 +278,8 @@ def _merge(
     problems: list[Problem] = []
     # The first entry of each title key, and all the entries of the few titles seen more than
     # once: most papers appear once, and a list for each would only be built and walked.
-    first: dict[str, tuple[Record, date | None]] = {}
-    repeated: dict[str, list[tuple[Record, date | None]]] = {}
+    first: dict[str, tuple[Record, date | None, date | None]] = {}
+    repeated: dict[str, list[tuple[Record, date | None, date | None]]] = {}
     for dump in dumps:
         if not dump.records:
             continue
@@ -273,6 +287,7 @@ def _merge(
         if problem:
             problems.append(problem)
         for page, records in paste_years(dump, file_page):
+            captured = _capture_day(page)
             for record in records:
                 if record.month is None:
                     when = None  # as resolve_date, without the call
@@ -283,18 +298,18 @@ def _merge(
                 key = title_key(record.title)
                 seen = first.get(key)
                 if seen is None:
-                    first[key] = (record, when)
+                    first[key] = (record, when, captured)
                 elif key in repeated:
-                    repeated[key].append((record, when))
+                    repeated[key].append((record, when, captured))
                 else:
-                    repeated[key] = [seen, (record, when)]
+                    repeated[key] = [seen, (record, when, captured)]
 
-    ids = assign_ids(((key, record.title) for key, (record, _) in first.items()), previous_ids)
+    ids = assign_ids(((key, record.title) for key, (record, _, _) in first.items()), previous_ids)
     # Sorted as by `paper_order`, reusing the group key (the title key of the paper's title);
     # keys are unique, so the id that `paper_order` adds never decides. By key, then (a stable
     # sort) by date: two sorts on one plain value each take half the time of one on tuples.
     ordered = []
-    for key, (record, when) in first.items():
+    for key, (record, when, _) in first.items():
         paper = _paper(ids[key], repeated[key]) if key in repeated else _single_paper(ids[key], record, when)
         ordered.append((-paper.date.toordinal() if paper.date else 0, key, paper))
     ordered.sort(key=itemgetter(1))
@@ -312,36 +327,79 @@ def _first(values: Iterable):
     return next((v for v in values if v is not None), None)
 
 
+def _capture_day(page: PageYear) -> date | None:
+    """The day a paste was captured (its page date in its page year), None when unknown."""
+    if page.month is None or page.day is None:
+        return None
+    try:
+        return date(page.year, page.month, page.day)
+    except ValueError:
+        return None
+
+
 def _single_paper(paper_id: str, record: Record, when: date | None) -> Paper:
     """The paper of a title seen once (most are): `_paper` without the bookkeeping."""
-    return new_paper(
+    paper = new_paper(
         paper_id, record.title, record.abstract, when, record.upvotes, record.comments, record.arxiv_id,
         record.authors, record.org_name, record.org_id, find_links(record.abstract), (record.source,),
     )
+    # One test for the plain records of most captures: their __dict__ holds no richer field.
+    if len(record.__dict__) != PLAIN_RECORD_SIZE:
+        fields = paper.__dict__
+        fields["author_names"], fields["summary"] = record.author_names, record.summary
+        fields["github_repo"], fields["github_stars"] = record.github_repo, record.github_stars
+        fields["project_page"] = record.project_page
+    return paper
 
 
-def _paper(paper_id: str, entries: list[tuple[Record, date | None]]) -> Paper:
-    """The paper of a title seen more than once."""
-    records = [r for r, _ in entries]
+def _newest(entries: list[tuple[Record, date | None, date | None]], field: str):
+    """The value of `field` in the newest capture that shows it: by capture day (unknown days
+    before every known one), then the highest value (a count only grows), then file order."""
+    best = None
+    best_key = None
+    for n, (record, _, captured) in enumerate(entries):
+        value = getattr(record, field)
+        if value is None:
+            continue
+        key = (captured is not None, captured or date.min, value if isinstance(value, int) else 0, -n)
+        if best_key is None or key > best_key:
+            best, best_key = value, key
+    return best
+
+
+def _paper(paper_id: str, entries: list[tuple[Record, date | None, date | None]]) -> Paper:
+    """The paper of a title seen more than once: each field from a capture that carries it.
+
+    Counts (upvotes, comments, stars), the author names and count, the AI summary, the GitHub
+    repository and the project page come from the newest capture that shows them (`_newest`);
+    the title is the first seen, the abstract the longest, the date one with its year written
+    before an inferred one, the organization one with an id before a display name alone."""
+    records = [r for r, _, _ in entries]
     # A date with its year written out beats one whose year was inferred.
-    dated = [(r.year is None, n, when) for n, (r, when) in enumerate(entries) if when is not None]
+    dated = [(r.year is None, n, when) for n, (r, when, _) in enumerate(entries) if when is not None]
     when = min(dated)[2] if dated else None
-    upvotes = [r.upvotes for r in records if r.upvotes is not None]
-    comments = [r.comments for r in records if r.comments is not None]
-    # An organization with an id (layouts A, D, E) beats a display name alone (layout C).
+    # An organization with an id (layouts A, D, E, I) beats a display name alone (layout C).
     org = _first(r for r in records if r.org_id) or _first(r for r in records if r.org_name)
     abstract = max((r.abstract for r in records), key=len)
+    github = _newest(entries, "github_repo")
+    stars = _newest([e for e in entries if e[0].github_repo in (github, None)], "github_stars") if github else None
+    names = _newest(entries, "author_names")
     return Paper(
         id=paper_id,
         title=records[0].title,
         abstract=abstract,
         date=when,
-        upvotes=max(upvotes) if upvotes else None,
-        comments=max(comments) if comments else None,
+        upvotes=_newest(entries, "upvotes"),
+        comments=_newest(entries, "comments"),
         arxiv_id=_first(r.arxiv_id for r in records),
-        authors=_first(r.authors for r in records),
+        authors=len(names) if names else _newest(entries, "authors"),
         organization=org.org_name if org else None,
         org_id=org.org_id if org else None,
         links=find_links(abstract),
         sources=tuple(sorted({Source(r.source.file, r.source.line) for r in records}, key=lambda s: (s.file, s.line))),
+        author_names=names,
+        summary=_newest(entries, "summary"),
+        github_repo=github,
+        github_stars=stars,
+        project_page=_newest(entries, "project_page"),
     )

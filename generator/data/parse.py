@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress, count
 
-from .model import Dump, Paste, Problem, Record, new_record, new_source
+from .model import Dump, Paste, Problem, Record, Source, new_record, new_source
 
 MONTHS = {
     name: number
@@ -61,11 +61,14 @@ UPVOTES_RE = re.compile(r"^(?:\d+|-)$")
 IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\](?:\([^()\s]*\)|\[\w*\])")
 LINK_RE = re.compile(r"\[(?P<text>[^\[\]]*)\](?:\((?P<url>[^()\s]*)\)|\[\w*\])")
 URL_LINE_RE = re.compile(r"^<?https?://\S+$")
+# The GitHub button of a card: `GitHub 3.29k`, `LINK: GitHub 11.3k`, `GitHub 264 auto`, `GitHub`.
+GITHUB_BUTTON_RE = re.compile(r"^(?:LINK:\s*)?GitHub(?:\s+(?P<stars>\d[\d.,]*\s*[kKmM]?))?(?:\s+auto)?$", re.IGNORECASE)
 # The arXiv id in a link to the paper: huggingface.co/papers/<id>, arxiv.org/abs|pdf/<id>, or
 # the upvote widget's `login?next=%2Fpapers%2F<id>`.
-ARXIV_URL_RE = re.compile(
-    r"(?:huggingface\.co/papers/|arxiv\.org/(?:abs|pdf)/|%2Fpapers%2F)(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})"
-)
+ARXIV_ID = r"\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}"
+ARXIV_ID_RE = re.compile(ARXIV_ID)
+"""An arXiv id, new (`2510.06107`) or old style (`hep-th/9901001`): arxiv.org/help/arxiv_identifier."""
+ARXIV_URL_RE = re.compile(rf"(?:huggingface\.co/papers/|arxiv\.org/(?:abs|pdf)/|%2Fpapers%2F)(?P<id>{ARXIV_ID})")
 # An organization link: huggingface.co/<org-id>, the id being one path segment.
 ORG_URL_RE = re.compile(r"^https?://huggingface\.co/(?P<id>[A-Za-z0-9][\w.\-]*)/?$")
 NOT_ORGS = frozenset({"papers", "login", "models", "datasets", "spaces", "docs", "pricing", "akhaliq"})
@@ -113,7 +116,7 @@ MAX_TITLE = 1000
 
 # Line kinds.
 TEXT, HEADER, TAB, FURNITURE, UPVOTES, UPVOTE_LABEL, SUBMITTER_LABEL, DOT, DATE, AUTHORS, ORG, TITLE, \
-    LINKS, FRONT = range(14)
+    LINKS, FRONT, PAGE_SIGN = range(15)
 
 
 @dataclass(slots=True)
@@ -141,7 +144,7 @@ class _Entry:
     only what every entry has)."""
 
     __slots__ = ("title", "line", "texts", "arxiv_id", "plain", "upvotes", "month", "day", "year",
-                 "comments", "authors", "org", "org_id", "org_name", "line_date", "has_meta")
+                 "comments", "authors", "org", "org_id", "org_name", "line_date", "has_meta", "github")
 
     def __init__(self, title: str, line: int, arxiv_id: str | None, plain: bool):
         self.title = title
@@ -153,6 +156,8 @@ class _Entry:
         self.upvotes = self.month = self.day = self.year = self.comments = self.authors = None
         self.org = self.org_id = self.org_name = None
         self.line_date = 0
+        self.github: tuple[str | None, int | None] | None = None
+        """(repository URL, stars) of the card's GitHub button (FORMATS.md E)."""
         self.has_meta = False
         """A metadata block (authors/org line, `·` or date) was read: text after it is another paper."""
 
@@ -199,6 +204,22 @@ def _date_fields(text: str) -> tuple[int, int, int | None, int | None] | None:
     return month, int(day), int(year) if year else None, int(comments) if comments is not None else None
 
 
+_COUNT_RE = re.compile(r"^(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>[kKmM])?$")
+
+
+def count_value(text: str) -> int | None:
+    """A count as the pages print it: `22`, `1,234`, `3.29k` (3,290), `110k`, `1.2M`; None for
+    anything else. Hugging Face abbreviates stars and upvotes from a thousand on."""
+    m = _COUNT_RE.match(text.strip())
+    if m is None:
+        return None
+    number = m.group("n").replace(",", "")
+    unit = {"k": 1_000, "m": 1_000_000}.get((m.group("unit") or "").lower(), 1)
+    if "." in number and unit == 1:
+        return None
+    return round(float(number) * unit) if "." in number else int(number) * unit
+
+
 def nfc(text: str) -> str:
     """Text in Unicode normalization form C (a title that passed through macOS is NFD)."""
     return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
@@ -234,7 +255,7 @@ def _link_text(text: str) -> str:
     return unescape_markdown(text).strip()
 
 
-def _strip_markdown(text: str) -> str:
+def strip_markdown(text: str) -> str:
     """Plain text of a markdown fragment: images gone, links kept as their text, escapes undone."""
     if "[" in text:
         text = IMAGE_RE.sub("", text)
@@ -258,7 +279,7 @@ def _read_word(text: str, folded: str):
     if len(folded) > (300 if folded[0] in "#[" else 80):
         return None
     if folded[0] in "#-*[":
-        folded = _strip_markdown(folded.lstrip("#-* ")).strip().casefold()
+        folded = strip_markdown(folded.lstrip("#-* ")).strip().casefold()
     if "  " in folded or "\t" in folded:
         folded = SPACES_RE.sub(" ", folded)
     if folded in HEADER_LINES:
@@ -379,13 +400,41 @@ def _read_title(text: str, folded: str):
 
 def _read_links(text: str, folded: str):
     """A bare URL (a web export's link target), or a row of links only (`[GitHub 3.29k](…)
-    [arXiv Page](…)`, `[LINK: GitHub 11.3k](…)`). Its value is the arXiv id it names, if any."""
+    [arXiv Page](…)`, `[LINK: GitHub 11.3k](…)`). Its value is (the arXiv id it names, the
+    (repository URL, stars) of a GitHub button), each None when absent."""
     if URL_LINE_RE.match(text):
-        return LINKS, _arxiv_id(text)
+        return LINKS, (_arxiv_id(text), None)
     if text[0] == "[" and ("](http" in text) and not LINK_RE.sub("", IMAGE_RE.sub("", text)).strip():
-        labels = " ".join(m.group("text") for m in LINK_RE.finditer(IMAGE_RE.sub("", text))).casefold()
+        links = list(LINK_RE.finditer(IMAGE_RE.sub("", text)))
+        labels = " ".join(m.group("text") for m in links).casefold()
         if "github" in labels or "arxiv" in labels or "project" in labels or "link:" in labels:
-            return LINKS, _arxiv_id(text)
+            github = None
+            for m in links:
+                button = GITHUB_BUTTON_RE.match(m.group("text").strip())
+                if button and m.group("url") and "github.com/" in m.group("url"):
+                    stars = count_value(button.group("stars")) if button.group("stars") else None
+                    github = (m.group("url"), stars)
+                    break
+            return LINKS, (_arxiv_id(text), github)
+    return None
+
+
+_PAGE_SIGN_LINES = frozenset({"abstract", "abstract:", "ai-generated summary", "copy markdown", "view arxiv page"})
+_ARXIV_SIGN_RE = re.compile(rf"^arxiv:\s*(?:{ARXIV_ID})\s*$")
+
+
+def _read_page_sign(text: str, folded: str):
+    """A line that only a paper's own page (FORMATS.md G) or a paper card (H) has: `arxiv:<id>`,
+    `Abstract`, `Authors:`, `Paper page - …`, `Paper • <id> • Published …`, `Cite
+    arxiv.org/abs/<id> …`. The listing reader reads it as text; `parse` looks for pages and
+    cards in the files that hold one (paper_page, cards)."""
+    if len(folded) > 200:  # a title or an abstract
+        return None
+    if folded[0] == "#":
+        folded = folded.lstrip("# ")
+    if folded in _PAGE_SIGN_LINES or folded.startswith(("authors:", "get this paper in your agent", "cite arxiv.org/abs/")) \
+            or "paper page - " in folded or ("paper" in folded[:12] and "•" in folded) or _ARXIV_SIGN_RE.match(folded):
+        return PAGE_SIGN, None
     return None
 
 
@@ -401,6 +450,7 @@ LINE_KINDS: tuple[tuple[str | None, Callable], ...] = (
     ("0123456789•·*-[", _read_authors),
     ("#", _read_title),
     ("h<[", _read_links),
+    ("aApP#[cCvVgG", _read_page_sign),
 )
 
 
@@ -727,40 +777,59 @@ class _Reader:
         entry = self.current
         if entry is None:
             return
-        if not entry.texts and not entry.has_meta and not self.markdown and len(entry.title) <= MAX_TITLE:
-            self.problem(entry.line, f"title with no abstract: {entry.title!r}")
+        self.current = None
+        if not entry.texts and not entry.has_meta and entry.upvotes is None and entry.arxiv_id is None:
+            # Where a paper starts: a title with its text, its metadata, its upvotes or a link
+            # to it. A line with none of them after it (a title whose abstract was lost, or a
+            # line of navigation or a widget) cannot be told from page furniture.
+            if len(entry.title) <= MAX_TITLE:
+                shown = entry.title if len(entry.title) <= 120 else entry.title[:117] + "…"
+                self.problem(entry.line, f"a title alone, with no text or metadata after it; not published: {shown!r}",
+                             "error")
+                return
         texts = entry.texts
         self.add(
             entry.title, entry.line, entry.plain, texts[0] if len(texts) == 1 else " ".join(texts).strip(),
             entry.upvotes, entry.month, entry.day, entry.year, entry.comments, entry.authors, entry.org,
-            entry.org_id, entry.org_name, entry.arxiv_id, entry.line_date,
+            entry.org_id, entry.org_name, entry.arxiv_id, entry.line_date, entry.github,
         )
-        self.current = None
 
     def add(
         self, title: str, line: int, plain: bool, abstract: str, upvotes: int | None, month: int | None,
         day: int | None, year: int | None, comments: int | None, authors: int | None, org: str | None,
         org_id: str | None, org_name: str | None, arxiv_id: str | None, line_date: int,
+        github: tuple[str | None, int | None] | None = None,
     ) -> None:
         """Add the Record of a paper read (its fields as Record's, `line` its title's, `plain`
-        as _Entry's), or the error that skips a title that is no paper's."""
+        as _Entry's, `github` the (repository URL, stars) of its card's GitHub button), or the
+        error that skips a title that is no paper's."""
         if len(title) > MAX_TITLE:
             self.problem(line, f"line of {len(title)} characters where a title was expected; skipped", "error")
             return
         if not title:
             why: str | None = "an empty title"
         elif plain and not (title[0] in "GgSs" and title[:3].lower() in ("get", "sub")):
-            why = None  # a text line: no reader took it for furniture, a number or a date
+            # A text line: no reader took it for furniture, a number or a date. Most titles open
+            # with a capital and end in a letter or a digit: they pass the shape rule at once.
+            first = title[0]
+            if first.isupper() and first not in "HPW" and title[-1].isalnum():
+                why = None
+            else:
+                why = title_shape_problem(title)
         else:
             why = _title_problem(title)
         if why is not None:
             self.problem(line, f"{why}: {title!r}; skipped", "error")
             return
-        self.records.append(new_record(
+        record = new_record(
             title if title.isascii() else nfc(title), abstract, new_source(self.file, line), month, day, year,
             comments, self.in_range(line, "upvote", upvotes, MAX_COUNT), authors, org, org_id, org_name,
             arxiv_id, line_date,
-        ))
+        )
+        if github is not None and github[0] is not None:
+            record.__dict__["github_repo"] = github[0]
+            record.__dict__["github_stars"] = self.in_range(line, "GitHub star", github[1], MAX_COUNT)
+        self.records.append(record)
 
     def in_range(self, line: int, what: str, count: int | None, limit: int) -> int | None:
         """A count as read, or None with a problem when it is beyond `limit` (not a real count)."""
@@ -892,8 +961,11 @@ class _Reader:
                     if not markdown:
                         self.close()
             elif kind == LINKS:
-                if entry is not None and values[i] and entry.arxiv_id is None:
-                    entry.arxiv_id = values[i]  # type: ignore[assignment]
+                arxiv_id, github = values[i]  # type: ignore[misc]
+                if entry is not None and arxiv_id and entry.arxiv_id is None:
+                    entry.arxiv_id = arxiv_id
+                if entry is not None and github is not None and entry.github is None:
+                    entry.github = github
             elif kind in (HEADER, TAB, FURNITURE):
                 if self.would_be_title(nxt):
                     self.start(text, i)
@@ -933,7 +1005,9 @@ class _Reader:
             self.orphan(k)
             return
         nxt_kind = None if nxt is None else self.kinds[nxt]
-        if nxt_kind != DOT and not (nxt_kind == DATE and self.texts[nxt].startswith("·")):  # type: ignore[index]
+        # A trending card (E) may show its authors with no date after them (FORMATS.md E).
+        if nxt_kind != DOT and not (nxt_kind == DATE and self.texts[nxt].startswith("·")) and (  # type: ignore[index]
+                self.layout != "E"):
             self.problem(self.nos[k], f"metadata block cut short after {self.texts[k]!r}")
         entry.authors = self.in_range(self.nos[k], "author", self.values[k], MAX_AUTHORS)  # type: ignore[arg-type]
         entry.has_meta = True
@@ -981,6 +1055,46 @@ class _Reader:
     layout = "A"
 
 
+# A capture tool's header or front matter line: a key, a colon, and a URL, a date, a quoted or
+# bracketed value or nothing (`url: https://…`, `retrieved: 2026-10-02`, `tags: [clippings]`,
+# `[3] URL Source: https://…`, `**URL:** https://…`). A title's colon is followed by words.
+_KEY_VALUE_RE = re.compile(
+    r"^(?:\[\d+\]\s*)?(?:\*\*)?[A-Za-z_][\w -]{0,30}:(?:\*\*)?"
+    r"(?:\s*$|\s+(?:<?https?://|www\.|\d{4}-\d\d-\d\d|[\"'\[{]|\d{1,2}:\d\d))")
+
+
+def _tool_header(text: str, k: int) -> bool:
+    """Whether a line before a file's first paste is a capture tool's own header: its keys and
+    values (`**URL:** https://…`, `**Page Title:** Trending Papers - Hugging Face`), a rule
+    (`--------------------`), or the heading it opens with (the first line: a user's label)."""
+    return bool(_KEY_VALUE_RE.match(text) or (text[0] in "-=_*" and not text.strip("-=_* "))
+                or (k == 0 and text.startswith("# ")) or (text.startswith("**") and ":**" in text[:40]))
+
+
+def title_shape_problem(title: str) -> str | None:
+    """Why a line cannot be a title by its shape alone, in any capture form; None when it can.
+
+    The rule of what a title can be: it holds a letter (not `---`, `===`, `·`, `* * *`), it is
+    no label (ending in `:`: `Authors:`, `Get this paper in your agent:`), no capture tool's
+    key and value (`url: https://…`), no browser title (`Paper page - …`: the paper's own title
+    stands elsewhere on its page), and no bare address, nor a link or an image with no text
+    (an avatar `![](…)`). Checked in the order of their cost: most titles are settled by their
+    first character."""
+    first = title[0]
+    if not (first.isalpha() or any(map(str.isalpha, title))):
+        return "no letter in it: page furniture, not a title"
+    if title[-1] == ":":
+        return "a label, not a title"
+    if first in "<[!*hHwW" and (title.startswith(("http://", "https://", "<http", "www."))
+                                or (first in "[!" and not strip_markdown(IMAGE_RE.sub(r"\g<alt>", title)).strip(" -*\\"))):
+        return "a link or an image, not a title"
+    if ":" in title and (first.islower() or first in "[*") and _KEY_VALUE_RE.match(title):
+        return "a capture tool's header line, not a title"
+    if title.startswith(("Paper page - ", "Paper page – ")):
+        return "the browser's title of a paper page, not a title"
+    return None
+
+
 def _title_problem(title: str) -> str | None:
     """Why a would-be title is page furniture, not a paper; None for a real title."""
     folded = title.casefold()
@@ -993,20 +1107,136 @@ def _title_problem(title: str) -> str | None:
         return "a date, not a title"
     if folded.startswith(("get trending papers", "subscribe", "submitted by")):
         return "page furniture, not a title"
-    return None
+    return title_shape_problem(title)
 
 
 def parse(text: str, file: str) -> Dump:
     """Parse one capture file's decoded text (newlines already `\\n`) into a Dump.
 
+    A file holds listing pastes (forms A-F, read here), paper pages (form G, paper_page) and
+    paper cards (form H, cards), in any mix and order: the pages and cards are read first and
+    their lines taken out of the listings' way; each is a paste of the Dump, in file order.
+    A file of pages or cards alone has no listing to read: its other lines are those pages'
+    own (navigation, comments, a model's card) and are not reported.
+
     Never raises on bad input: what cannot be read is a Problem (`file:line: message`) and the
     rest is still read. Byte-order marks are dropped wherever they stand (FORMATS.md F).
     """
-    problems: list[Problem] = []
     if "\ufeff" in text:
         text = text.replace("\ufeff", "")
     if not text or text.isspace():
         return Dump(file, "A", (), problems=(Problem(file, 0, "empty file: no papers"),))
+    signs: list[bool] = []
+    dump = _parse_listing(text, file, signs)
+    # Pages and cards are looked for only in a file whose lines showed one of their signs, or
+    # that the listing reader could not read cleanly: a clean listing costs nothing more.
+    if not signs and not dump.problems:
+        return dump
+    from . import cards as form_h
+    from . import paper_page as form_g
+
+    pages = form_g.find_pages(text.split("\n"), file) if form_g.may_hold_pages(text) else []
+    found_cards = form_h.find_cards(text.split("\n")) if form_h.has_cards(text) else []
+    if not pages and not found_cards:
+        return dump
+    return _parse_mixed(text, file, pages, found_cards)
+
+
+def _parse_mixed(text: str, file: str, pages: list, found_cards: list) -> Dump:
+    """A file that holds paper pages or paper cards, and maybe listing pastes too."""
+    raw_lines = text.split("\n")
+    taken = bytearray(len(raw_lines))  # lines read as pages or cards
+    for page in pages:
+        taken[page.start:page.end] = b"\x01" * (page.end - page.start)
+    cards = [c for c in found_cards if not taken[c.card_line - 1]]
+    # The cards between two other captures are one paste of form H, and the lines around them
+    # (the model's or the collection's page) are that page's: from the short lines before its
+    # first card's title to the next page or listing header.
+    openings = [k for k, line in enumerate(raw_lines) if not taken[k] and _opens_listing(line)]
+    bounds = sorted({page.start for page in pages} | set(openings))
+    groups: dict[int, list] = {}
+    for card in cards:
+        groups.setdefault(bisect_right(bounds, card.card_line - 1), []).append(card)
+    for at, group in groups.items():
+        first = min(c.title_index if c.title_index is not None else c.card_line - 1 for c in group)
+        start = _walk_back(raw_lines, first, bounds[at - 1] if at else 0, taken)
+        end = bounds[at] if at < len(bounds) else len(raw_lines)
+        # A listing header run opens a line or two before its `Get trending papers` line.
+        while end > start + 1 and end < len(raw_lines) and raw_lines[end - 1].strip().casefold() in ("new", ""):
+            end -= 1
+        taken[start:end] = b"\x01" * (end - start)
+    problems: list[Problem] = []
+    parts: list[tuple[int, Paste, tuple[Record, ...]]] = []  # (line, paste, records)
+    for page in pages:
+        problems.extend(page.problems)
+        records = (page.record,) if page.record is not None else ()
+        parts.append((page.start + 1, Paste("G", page.start + 1, len(records), captured=page.captured), records))
+    rest = "\n".join("" if taken[k] else line for k, line in enumerate(raw_lines))
+    if any(_opens_listing(line) for k, line in enumerate(raw_lines) if not taken[k]):
+        listing = _parse_listing(rest, file)
+        problems.extend(listing.problems)
+        for paste, records in listing.paste_records():
+            parts.append((paste.line, paste, records))
+    for group in groups.values():
+        records = []
+        for card in group:
+            if card.title is None:
+                problems.append(Problem(file, card.card_line,
+                                        f"a paper card without its title (arXiv {card.arxiv_id}): not published", "error"))
+                continue
+            why = title_shape_problem(card.title)
+            if why is not None:
+                problems.append(Problem(file, card.line, f"{why}: {card.title!r}; skipped", "error"))
+                continue
+            records.append(Record(
+                title=nfc(card.title), abstract="", source=Source(file, card.line), month=card.month, day=card.day,
+                year=card.year, upvotes=card.upvotes, arxiv_id=card.arxiv_id, line_date=card.card_line))
+        parts.append((group[0].line, Paste("H", group[0].line, len(records)), tuple(records)))
+    parts.sort(key=lambda part: part[0])
+    if not any(records for _, _, records in parts) and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(file, 0, "no papers found"))
+    problems.sort(key=lambda p: p.line)
+    return Dump(file, "+".join(paste.layout for _, paste, _ in parts) or "?",
+                tuple(r for _, _, records in parts for r in records), tuple(paste for _, paste, _ in parts),
+                tuple(problems))
+
+
+def _walk_back(lines: list[str], k: int, floor: int, taken: bytearray) -> int:
+    """Where a captured page that holds its papers at line k starts, after a listing before
+    it: back over the lines a page has above its content (navigation, links, headings, figures,
+    a collection's description), not into a listing entry's abstract or metadata
+    (`ends_listing_entry`), nor below `floor`."""
+    while k > floor and not taken[k - 1]:
+        if ends_listing_entry(lines[k - 1].strip()):
+            break
+        k -= 1
+    return k
+
+
+def ends_listing_entry(text: str) -> bool:
+    """Whether a line can close a listing's entry (FORMATS.md A-E): its abstract (over 200
+    characters, longer than any title or page furniture), its date or metadata line. A page
+    captured after a listing starts after the first such line found above its content."""
+    return len(text) > 200 or text == "·" or _date_fields(text) is not None or AUTHORS_RE.match(text) is not None
+
+
+def _opens_listing(line: str) -> bool:
+    """Whether a line opens a listing paste's header (FORMATS.md A-E): the lines a paper's page
+    or a model's page never has."""
+    text = line.strip()
+    if not text:
+        return False
+    folded = text.casefold()
+    return folded.startswith(("get trending papers in your email inbox", "byak and the research community",
+                              "by ak and the research community", "subscribe")) or text in (
+        "# Daily Papers", "## Trending Papers") or text.startswith(("[Subscribe](", "## by [", "## by AK"))
+
+
+def _parse_listing(text: str, file: str, signs: list[bool] | None = None) -> Dump:
+    """Parse the listing pastes of a file (forms A-F): see the module's docstring. A line of a
+    paper's page or a paper card is read as text; `signs` (when given) gets True appended when
+    the file holds one."""
+    problems: list[Problem] = []
     raw_lines = text.split("\n")
     markdown = _is_markdown(text)
     front_end, captured = _front_matter(raw_lines)
@@ -1032,6 +1262,10 @@ def parse(text: str, file: str) -> Dump:
         first = bisect_right(nos, front_end)
         nos, texts = [1, *nos[first:]], ["---", *texts[first:]]
     lines = _Lines(nos, texts, *classify_lines(texts))
+    if PAGE_SIGN in lines.kinds:  # a scan in C: listings hold none
+        if signs is not None:
+            signs.append(True)
+        lines.kinds = [TEXT if kind == PAGE_SIGN else kind for kind in lines.kinds]
     if front_end:
         lines.set_kind(0, FRONT, captured)
     # Front matter of a later paste (a capture tool's file appended to another).
@@ -1064,7 +1298,7 @@ def parse(text: str, file: str) -> Dump:
                 continue
             if has_header:
                 for k in range(start, end):
-                    if kinds[k] not in (HEADER, TAB, FURNITURE, FRONT):
+                    if kinds[k] not in (HEADER, TAB, FURNITURE, FRONT) and not _tool_header(texts[k], k - start):
                         problems.append(Problem(file, nos[k], f"line before the first paste's header: {texts[k][:120]!r}"))
                 continue
             layout = "A"
@@ -1072,8 +1306,10 @@ def parse(text: str, file: str) -> Dump:
         # before the first title makes the old header's paste C.
         first_no = nos[start] if start < end else paste.line
         if any(first_no in part for part in markdown_lines) and TITLE in body_kinds:
+            # The trending page's cards (E) show no upvote line before their titles, as the
+            # search page's (D) do: whatever tabs their header has.
             layout = "E" if UPVOTE_LABEL in body_kinds or SUBMITTER_LABEL in body_kinds or (
-                layout == "A" and UPVOTES not in body_kinds) else "D"
+                layout in ("A", "C") and UPVOTES not in body_kinds) else "D"
         elif layout == "A" and UPVOTES in body_kinds[:40]:
             layout = "C"
         reader = _Reader(file, layout in ("D", "E"), problems, lines)

@@ -24,7 +24,7 @@ from jinja2.bccache import Bucket
 
 from ..data import mathtext
 from ..data.merge import title_key
-from ..data.model import GeneratorError, Paper
+from ..data.model import GeneratorError, Paper, Problem, Source
 from ..data.pipeline import Archive
 from . import pagination
 from . import urls as u
@@ -263,7 +263,10 @@ class Renderer:
         )
         self._item_template = self.env.get_template("_item.md.j2")
         self._paper_template = self.env.get_template("paper.md.j2")
+        self._citation_template = self.env.get_template("_citation.html.j2")
         self._items: dict[tuple[str, str], str] = {}
+        self.problems: list[Problem] = []
+        """What could not be rendered as it should (a paper page made plain), to be reported."""
         self.descriptions = {t.name: t.description for t in archive.taxonomy}
         names = {t.name for t in archive.taxonomy}
         names.update(t for p in self.papers for t in p.tags)
@@ -314,7 +317,10 @@ class Renderer:
                     if keep_paper is not None:
                         keep_paper(path, hit[1])
                     continue
-            meta, body = self.paper_parts(paper)
+            try:
+                meta, body = self.paper_parts(paper)
+            except Exception as exc:  # noqa: BLE001 - one paper never stops a build
+                meta, body = self.plain_paper_parts(paper, exc)
             if cache is not None:
                 fresh[paper.id] = (inputs, meta)
             if keep_paper is not None:
@@ -333,6 +339,9 @@ class Renderer:
             has_upvotes=any(p.upvotes is not None for p in self.papers),
             has_comments=any(p.comments is not None for p in self.papers),
         )
+        # The reader's reading list: assets/reading-list.js fills it from the browser's storage.
+        yield u.READING_LIST, self.env.get_template("list.md.j2").render(
+            fm=front_matter({"title": "My reading list", "search": {"exclude": True}, "hide": ["toc"]}))
         yield u.FEED, self.feed()
         yield u.EXPORT, papers_json_bytes(self.papers, self.urls, cache.records if cache is not None else None)
         if cache is not None:  # listings gone (a tag without papers now) leave the cache
@@ -364,18 +373,35 @@ class Renderer:
                 "authors": paper.authors,
                 "organization": html_text(paper.organization) if paper.organization else None,
                 "tags": [html_text(t) for t in paper.tags],
+                # Its citation tags, for the page's <head> (overrides/lean.html, main.html).
+                "head": self._citation_template.render(p=paper).replace("\n", ""),
             },
             "hide": ["toc"],
         }
-        code = [link for link in paper.links if _is_code(link)]
+        # The capture's own repository and project page are listed first, once.
+        named = {_same_url(paper.github_repo), _same_url(paper.project_page)}
+        links = [link for link in paper.links if _same_url(link) not in named]
+        code = [link for link in links if _is_code(link)]
         related = [self.by_id[r] for r in paper.related if r in self.by_id]
         body = self._paper_template.render(
-            p=paper, path=path, code=code, other=[link for link in paper.links if link not in code],
+            p=paper, path=path, code=code, other=[link for link in links if link not in code],
             related=related,
             # To the paper's month: its title is the heading right below.
             crumbs=self.crumbs(path, self.date_trail(paper.date)),
             sources=[(s, self.urls.dump(s.file, s.line)) for s in paper.sources],
         )
+        return meta, body
+
+    def plain_paper_parts(self, paper: Paper, error: Exception) -> tuple[dict, str]:
+        """A paper's page when its own page could not be rendered (`error`, which is added to
+        `problems` naming where the paper was read): its title and abstract as plain text, so
+        that every link to it still leads somewhere and the rest of the archive is built."""
+        first = paper.sources[0] if paper.sources else Source(paper.id, 0)
+        self.problems.append(Problem(first.file, first.line, f"page of {paper.title[:80]!r} shown as plain text: "
+                                     f"{type(error).__name__}: {str(error)[:200]}".replace("\n", " ")))
+        meta = {"title": html_text(paper.title), "paper": {"id": paper.id}, "hide": ["toc"]}
+        body = (f'<h1 data-pagefind-body>{html_text(paper.title)}</h1>\n\n'
+                f'<p class="papers-abstract" data-pagefind-body>{html_text(paper.abstract)}</p>\n')
         return meta, body
 
     # Place ------------------------------------------------------------------------------
@@ -640,6 +666,11 @@ class Renderer:
 def _link(context, to_path: str) -> str:
     """A Markdown link from the page being rendered (`path`) to the docs path `to_path`."""
     return u.relative(context["path"], to_path)
+
+
+def _same_url(url: str | None) -> str | None:
+    """A URL as compared for duplicates: no scheme, no trailing slash, lower case."""
+    return url.split("://", 1)[-1].rstrip("/").lower() if url else None
 
 
 def _is_code(url: str) -> bool:

@@ -36,9 +36,10 @@ PAPERS, DATES, TAGS, ORGS, STATS = "papers", "dates", "tags", "orgs", "stats"
 GENERATED_DIRS = (PAPERS, DATES, TAGS, ORGS, STATS)
 HOME = "index.md"
 SEARCH = "search.md"
+READING_LIST = "list.md"
 FEED = "feed.xml"
 EXPORT = "papers.json"
-GENERATED_FILES = (HOME, SEARCH, FEED, EXPORT)
+GENERATED_FILES = (HOME, SEARCH, READING_LIST, FEED, EXPORT)
 # Index pages of the navigation.
 DATES_INDEX = f"{DATES}/index.md"
 TAGS_INDEX = f"{TAGS}/index.md"

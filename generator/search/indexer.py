@@ -227,8 +227,8 @@ class KeptBundle:
 
     name: str
     """Its folder in the last build's `pagefind/` ("" for the bundle at its root)."""
-    ids: list[str]
-    """Its page ids, in the order of its papers."""
+    ids: list[str | None]
+    """Its page ids, in the order of its papers (None for a paper Pagefind left out)."""
 
 
 PREVIEW_PART = 2_000
@@ -250,7 +250,7 @@ class IndexParts:
     """Where the parts' bundles live for the session."""
     count: int = 0
     """Parts, fixed at the first index of the session: at least one per PREVIEW_PART papers."""
-    made: dict[int, tuple[tuple[Paper, ...], Path, list[str]]] = field(default_factory=dict)
+    made: dict[int, tuple[tuple[Paper, ...], Path, list[str | None]]] = field(default_factory=dict)
     """Per part: the papers it holds (in order), its bundle, and their page ids."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     """Held while an index is made from the parts: one at a time."""
@@ -288,6 +288,8 @@ class Indexer:
         """Peak memory of the largest Pagefind process."""
         self.format_warning: str | None = None
         """Said once when Pagefind's files are not of the format search.bundle rewrites."""
+        self.unindexed: list[Paper] = []
+        """Papers Pagefind left out of the index (no word to index): the build reports each."""
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._output: Path | None = None
@@ -310,23 +312,39 @@ class Indexer:
                                         name="pagefind", daemon=True)
         self._thread.start()
 
-    def _index_part(self, part: list[Paper], bundle: Path, urls: Urls, language: str, first: int) -> list[str]:
+    def _index_part(self, part: list[Paper], bundle: Path, urls: Urls, language: str, first: int) -> list[str | None]:
         """Index `part` into the bundle at `bundle`, its pages numbered from `first`; return
-        their page ids in order. Raises GeneratorError as index_bundle does."""
+        their page ids in order, None for a paper that Pagefind left out (it indexes no page
+        without a word in it: a title of punctuation and no abstract), which is added to
+        `unindexed` and the bundle made again without it. Raises GeneratorError as
+        index_bundle does."""
         self.peak_mib = max(self.peak_mib, index_bundle(part, bundle, urls, language, self._stop))
         unknown = unknown_format(bundle)
+        found = None
+        if unknown is not None or len(list((bundle / "fragment").glob("*.pf_fragment"))) != len(part):
+            found = {f["url"]: page for page, f in read_fragments(bundle).items()}
         if unknown is not None:
             # Another Pagefind than the pinned one: its files are left as it wrote them.
             if not self.format_warning:
                 self.format_warning = f"search index kept as Pagefind wrote it (not compacted, not byte-stable): {unknown}"
                 self.log(self.format_warning)
-            found = {f["url"]: page for page, f in read_fragments(bundle).items()}
-            return [found[urls.search_record(p)] for p in part]
+            assert found is not None
+            left_out = [p for p in part if urls.search_record(p) not in found]
+            self.unindexed.extend(left_out)
+            return [found.get(urls.search_record(p)) for p in part]
+        if found is not None:
+            left_out = {id(p) for p in part if urls.search_record(p) not in found}
+            if left_out:
+                self.unindexed.extend(p for p in part if id(p) in left_out)
+                shutil.rmtree(bundle)
+                kept = self._index_part([p for p in part if id(p) not in left_out], bundle, urls, language, first)
+                ids = iter(kept)
+                return [None if id(p) in left_out else next(ids) for p in part]
         ids = compact(bundle, first)
         _check_order(bundle, ids, part, urls)
         # Pagefind writes some files in a different order on every run.
         stabilize_bundle(bundle)
-        return ids
+        return list(ids)
 
     def _run(self, papers: list[Paper], urls: Urls, language: str) -> None:
         began = time.perf_counter()
@@ -348,10 +366,12 @@ class Indexer:
                     if kept is not None:
                         ids = kept.ids
                         self._taken.append((kept.name, name))
+                        self.unindexed.extend(p for p, page in zip(part.papers, ids) if page is None)
                     else:
                         ids = self._index_part(part.papers, self._output / name, urls, language, part.first)
                     self.bundles[key] = KeptBundle(name, ids)
-                    page_of.update(zip((urls.search_record(p) for p in part.papers), ids))
+                    page_of.update((urls.search_record(p), page) for p, page in zip(part.papers, ids) if page is not None)
+            order = [p for p in order if urls.search_record(p) in page_of]
             sorts = {"pages": [page_of[urls.search_record(p)] for p in order], "upvotes": [p.upvotes or 0 for p in order],
                      "comments": [p.comments or 0 for p in order]}
             # The first page number of each bundle, so that search.js knows a result's bundle by
@@ -359,7 +379,7 @@ class Indexer:
             manifest = {"bundles": names[1:], "sorts": SORTS, "firsts": None if self.format_warning else firsts}
             (self._output / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
             (self._output / SORTS).write_text(json.dumps(sorts, separators=(",", ":")), encoding="utf-8")
-            (self._output / WORDS).write_text(words_file(papers), encoding="utf-8")
+            (self._output / WORDS).write_text(words_file(order), encoding="utf-8")
         except BaseException as exc:  # reported by finish(), on the build's thread
             self._error = exc
         self.seconds = time.perf_counter() - began
@@ -394,11 +414,13 @@ class Indexer:
                     shutil.rmtree(made[1], ignore_errors=True)
                 made = cache.made[k] = (key, bundle, ids)
                 cache.indexed += 1
+            else:
+                self.unindexed.extend(p for p, page in zip(part, made[2]) if page is None)
             name = f"part-{k + 1}/" if names else ""
             _link_tree(made[1], self._output / name)
             names.append(name)
             firsts.append(k * PREVIEW_FIRST)
-            page_of.update(zip((urls.search_record(p) for p in part), made[2]))
+            page_of.update((urls.search_record(p), page) for p, page in zip(part, made[2]) if page is not None)
         self.parts = len(names)
         return names, page_of, firsts
 

@@ -35,8 +35,9 @@ URL = "papersxshellxurl"
 TITLE = "PapersXShellXTitle"
 DESCRIPTION = "PapersXShellXDescription"
 DATE = "PapersXShellXDate"
+HEAD = '<meta name="papersxshellxhead">'  # the paper's citation tags, in the page's <head>
 BODY = "<h1>PapersXShellXBody</h1>"  # an <h1>, as every body has: Material adds none
-_SLOTS = re.compile("|".join(re.escape(s) for s in (URL, TITLE, DESCRIPTION, DATE, BODY)))
+_SLOTS = re.compile("|".join(re.escape(s) for s in (URL, TITLE, DESCRIPTION, DATE, HEAD, BODY)))
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class PaperPage:
     description: str
     date: str | None
     """ISO date, or None for an undated paper."""
+    head: str = ""
+    """Its citation tags for the page's <head> (pages/templates/_citation.html.j2), escaped."""
 
     def body(self, docs_dir: Path) -> str:
         """The Markdown file's body (raw HTML) as MkDocs reads it: after the front matter.
@@ -79,7 +82,7 @@ class Shell:
         """The paper page's HTML: the shell with the page's URL (relative to the site root),
         title, description, date and body (minified) in its slots."""
         values = {URL: url, TITLE: page.title, DESCRIPTION: page.description, DATE: page.date or "",
-                  BODY: minify(body).strip()}
+                  HEAD: page.head, BODY: minify(body).strip()}
         out = [self.parts[0]]
         for slot, text in zip(self.slots, self.parts[1:]):
             out.append(values[slot])
@@ -88,7 +91,8 @@ class Shell:
 
 
 def render_shell(folder: str, dated: bool, config, env, nav, files, template: str = "main.html") -> Shell:
-    """The theme's page for a paper in `folder` (dated or not), with placeholders for its values."""
+    """The theme's page for a paper in `folder` (dated or not), with placeholders for its values
+    (its citation tags' slot in the <head>: a theme without it gives a page without them)."""
     file = File(f"{folder}/{URL}.md", config.docs_dir, config.site_dir, config.use_directory_urls)
     page = Page(None, file, config)
     page.title = TITLE
@@ -97,7 +101,7 @@ def render_shell(folder: str, dated: bool, config, env, nav, files, template: st
     page.meta = {
         "title": TITLE,
         "description": DESCRIPTION,
-        "paper": {"id": URL, "date": DATE if dated else None},
+        "paper": {"id": URL, "date": DATE if dated else None, "head": HEAD},
         "hide": ["toc"],
         "template": template,
     }

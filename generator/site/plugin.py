@@ -27,8 +27,8 @@ from ..data.model import GeneratorError
 from ..data.pipeline import Archive, Cache, Previous, Settings, collect
 from ..pages.render import MemoryBytecodeCache, RenderCache, Renderer, write_changed, write_outputs
 from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
-from ..search.indexer import KeptBundle
-from . import build_cache, lean_pages
+from ..search.indexer import Indexer, KeptBundle
+from . import build_cache, lean_pages, limits
 from .config import PapersConfig, resolve
 from .finish import finish_page
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
@@ -277,6 +277,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise self._fail(str(exc)) from None
         except OSError as exc:
             raise self._fail(f"cannot write {exc.filename or docs_dir}: {exc.strerror or exc}") from None
+        for problem in renderer.problems:
+            log.warning(str(problem))
         self.stats.update({"markdown s": time.perf_counter() - mark, "files written": written,
                            "files unchanged": unchanged, "files removed": removed,
                            "rss after markdown MiB": _peak_rss_mib()})
@@ -387,7 +389,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return PluginError(message)
 
     def _keep_paper_page(self, path: str, meta: dict) -> None:
-        self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"]))
+        self.paper_pages.append(PaperPage(path, meta["title"], meta["description"], meta["paper"]["date"],
+                                          meta["paper"].get("head", "")))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """The files MkDocs builds, less the paper pages the plugin writes itself and, without a
@@ -650,6 +653,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 self.stats["pagefind s"] = self.indexer.finish(Path(config.site_dir))
             except GeneratorError as exc:
                 raise self._fail(str(exc)) from None
+            report_unindexed(self.indexer)
             self.stats["pagefind rss MiB"] = _peak_rss_mib(children=True)
             if self.serving:
                 write_search_status(Path(config.site_dir), updating=False)
@@ -660,6 +664,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if pending is not None:
                 swap_index(Path(config.site_dir), pending)
                 write_search_status(Path(config.site_dir), updating=False)
+        if not self.serving:  # GitHub's limits, said before the host refuses the site (site/limits.py)
+            size = limits.measure(Path(config.site_dir))
+            for text in limits.warnings(size):
+                # Over the limits a warning (`--strict` fails); nearing them, a line of the log.
+                (log.warning if size.total > limits.SITE_LIMIT or size.large_files else log.info)("papers: " + text)
         if self.caching and not self.serving:
             self._save_build_state(config)
         report = os.environ.get("PAPERS_TIMINGS")
@@ -711,6 +720,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 else:
                     swap_index(site_dir, staging / "pagefind")
                     write_search_status(site_dir, updating=False)
+                    report_unindexed(indexer)
                     parts = indexer.preview_parts
                     log.info("papers: search index updated"
                              + (f" ({parts.indexed} of {indexer.parts} parts made again)" if parts else ""))
@@ -760,3 +770,12 @@ def _peak_rss_mib(children: bool = False) -> float:
     """Peak resident memory so far of this process (or of its finished children), in MiB."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+def report_unindexed(indexer: Indexer, warn=log.warning) -> int:
+    """Each paper Pagefind left out of the index, as a warning by `warn` naming where it was
+    read (the build goes on; `--strict` fails on it); returns how many."""
+    for paper in indexer.unindexed:
+        where = f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else paper.id
+        warn(f"{where}: not in the search index: Pagefind found no word to index in {paper.title[:80]!r}")
+    return len(indexer.unindexed)
