@@ -18,7 +18,7 @@ content/ is left alone), then:
   (.pf_meta, .pf_index, .pf_fragment, .pf_filter, .pagefind) as they are, since they are
   compressed already. The same for the header search box on the home page. Each total counts
   every response, the page itself too; "(search files)" is the search's own share: pagefind/
-  and assets/search.js and search.css.
+  and assets/search.js with the modules it loads when needed (assets/search-*.js).
 
     .venv/bin/python benchmarks/bench_search.py --papers 10000 100000
 
@@ -228,7 +228,7 @@ def first_query(site: Path, query: str) -> dict[str, dict]:
                 by_kind[suffix] = by_kind.get(suffix, 0) + size
             # The search's own share: Pagefind's bundle and our search script and styles.
             search_files = sum(size for url, size in sizes.items()
-                               if re.search(r"/pagefind/|/assets/search\.(js|css)$", urlsplit(url).path))
+                               if re.search(r"/pagefind/|/assets/search(-[a-z]+)?\.(js|css)$", urlsplit(url).path))
             out[name] = {"total": sum(sizes.values()), "page_load": page_load, "search": search_files,
                          "requests": len(urls), "by_kind": by_kind}
             context.close()

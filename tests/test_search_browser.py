@@ -174,7 +174,7 @@ def test_keyboard_opens_a_result_with_the_words_highlighted(page, site_url, uniq
     assert page.evaluate("document.activeElement.matches('[data-papers-search-results] a')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(paper["url"]) + r"\?highlight="))
-    mark = page.locator("article mark.pagefind-highlight").first
+    mark = page.locator("article mark.papers-highlight").first
     mark.wait_for()
     assert mark.text_content().lower().startswith(word[:6])
     assert_no_console_errors(page)
@@ -293,5 +293,35 @@ def test_results_link_under_a_sub_path(page, sub_path_url, unique_word):
     assert urlsplit(first.get_attribute("href")).path == "/repo/" + paper["url"]
     first.click()
     page.wait_for_url(re.compile(re.escape("/repo/" + paper["url"]) + r"\?highlight="))
-    page.locator("article mark.pagefind-highlight").first.wait_for()
+    page.locator("article mark.papers-highlight").first.wait_for()
+    assert_no_console_errors(page)
+
+
+def test_on_a_phone_results_start_in_the_first_screen(page, site_url, papers):
+    """The filters fold into one control that opens them, a result shows at most three tags, and
+    the first result is whole in the first screen of a phone."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    search_page(page, site_url, "?q=reasoning")
+    filters = page.locator("[data-papers-search-filters]")
+    assert not filters.evaluate("d => d.open") and not page.locator("details[data-papers-filter=tag]").is_visible()
+    first = page.locator("[data-papers-search-list] > li.papers-result").first
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= 844, box
+    assert max(page.locator(".papers-result").evaluate_all(
+        "items => items.map(i => i.querySelectorAll('.papers-result__tag').length)")) <= 3
+    # A paper with more tags says how many more.
+    tagged = page.locator(".papers-result:has(.papers-result__more-tags)").first
+    assert tagged.locator(".papers-result__more-tags").text_content().startswith("+")
+    # Opening the control shows the lists; choosing a filter keeps it open on the next visit.
+    filters.locator("> summary").click()
+    page.click("details[data-papers-filter=tag] > summary")
+    page.locator(".papers-filter input[name='tag']").first.check()
+    settled(page)
+    page.reload()
+    settled(page)
+    assert filters.evaluate("d => d.open")
+    # On a desktop the filters show without the control.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    search_page(page, site_url, "?q=reasoning")
+    assert not filters.locator("> summary").is_visible() and page.locator("details[data-papers-filter=tag]").is_visible()
     assert_no_console_errors(page)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -92,7 +94,7 @@ def test_indexed_text_is_title_and_abstract_only(papers, fragments):
 
 def test_sort_orders_follow_papers_json(sample_site, papers):
     bundle = sample_site / "pagefind"
-    assert json.loads((bundle / search.MANIFEST).read_text()) == {"bundles": [], "sorts": search.SORTS}
+    assert json.loads((bundle / search.MANIFEST).read_text()) == {"bundles": [], "sorts": search.SORTS, "firsts": [0]}
     sorts = json.loads((bundle / search.SORTS).read_text())
     url_of = {page_hash: fragment["url"] for page_hash, fragment in pagefind_bundle.read_fragments(bundle).items()}
     assert [url_of[h] for h in sorts["pages"]] == ["/" + p["url"] for p in newest_first(papers)]
@@ -135,6 +137,8 @@ def test_large_archive_is_indexed_in_parts(papers, tmp_path, monkeypatch):
     search.index_papers(sample_papers(), site, log=lambda message: None)
     manifest = json.loads((site / "pagefind" / search.MANIFEST).read_text())
     assert manifest["bundles"] == ["part-2/", "part-3/"]
+    # Each bundle's page ids start at its `first` (search.js tells a result's bundle by its id).
+    assert manifest["firsts"][0] == 0 and len(manifest["firsts"]) == 3
     urls, ids = [], []
     for part in ["", *manifest["bundles"]]:
         entry = json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text())
@@ -306,3 +310,55 @@ def test_a_preview_makes_again_only_the_part_an_edit_touched(tmp_path, monkeypat
     assert sorted(sorts) == sorted(fragments)
     # The first index, still served, lost none of its files when the part was made again.
     assert len(all_fragments(tmp_path / "one")) == len(papers)
+
+
+def test_the_vocabulary_counts_the_papers_holding_each_word(sample_site, papers):
+    """papers-words.txt (fetched only for a typo) holds every word of the papers with the number
+    of papers holding it, as the search's typo correction reads it."""
+    text = (sample_site / "pagefind" / search.WORDS).read_text(encoding="utf-8")
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        count, words = line.split("\t")
+        for word in words.split(" "):
+            assert word not in counts, word
+            counts[word] = int(count)
+    holding = Counter()
+    for paper in papers:
+        plain = f"{paper['title']} {paper['abstract'] or ''} {paper['organization'] or ''}"
+        holding.update(set(re.findall(r"[a-z0-9]+", re.sub(r"\\[A-Za-z]+", " ", plain).lower())))
+    for word in ("model", "reasoning", "language", "agents", "benchmark"):
+        assert counts[word] == holding[word], word
+    assert len(counts) > 3000
+
+
+def test_author_names_are_searchable_hidden_metadata():
+    paper = Paper(id="x", title="A title", abstract="An abstract.", date=None, upvotes=None, comments=None,
+                  arxiv_id=None, authors=2, organization=None, org_id=None, links=(), sources=(),
+                  author_names=("Ada <Example>", "Bo Li"))
+    record = search.paper_record(paper)
+    assert '<span data-pagefind-meta="authors">Ada &lt;Example&gt;, Bo Li</span>' in record
+    shown, hidden = record.split("<div data-pagefind-ignore>", 1)
+    assert "Bo Li" not in shown
+    assert "Ada" in search.searched_text(paper) and "Bo Li" in search.searched_text(paper)
+    # A bundle whose papers' names changed is indexed again.
+    renamed = replace(paper, author_names=("Ada Example",))
+    part = search.Part([paper], 0)
+    assert search.part_key(part, Urls(), "en") != search.part_key(search.Part([renamed], 0), Urls(), "en")
+
+
+def test_a_chunk_after_one_ending_with_a_word_it_extends_starts_at_that_word():
+    chunks = [["lingud", "llm", "a"], ["llm2", "local", "b"], ["locb", "lz", "c"], ["m", "model", "d"],
+              ["models", "mz", "e"]]
+    pagefind_bundle.extend_chunks(chunks)
+    assert chunks == [["lingud", "llm", "a"], ["llm", "local", "b"], ["locb", "lz", "c"], ["m", "model", "d"],
+                      ["model", "mz", "e"]]
+
+
+def test_the_word_lists_of_the_sample_index_are_extended(sample_site):
+    bundle = sample_site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    chunks = read_pf(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")[2]
+    assert len(chunks) > 1
+    for before, after in zip(chunks, chunks[1:]):
+        # A range ends with a whole word only where the next starts with it, at that word.
+        assert not after[0].startswith(before[1]) or after[0] == before[1], (before, after)

@@ -96,3 +96,24 @@ def test_no_serious_accessibility_violation(page, site_url, pages, name, scheme)
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], "\n".join(serious)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_search_page_with_results_has_no_accessibility_violation(page, site_url, scheme, device) -> None:
+    """Every axe rule, of any impact, on the search page showing results (issue 22): tag chips
+    meet WCAG 1.4.3's 4.5:1, and the header's and the page's search forms are distinct landmarks."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if device == "phone":
+        page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site_url + "search/?q=reasoning")
+    page.locator(".papers-search-page__results[aria-busy=false] .papers-result__tag").first.wait_for()
+    results = Axe().run(page)
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in results.response["violations"]
+    ]
+    assert violations == [], "\n".join(violations)

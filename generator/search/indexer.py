@@ -26,10 +26,12 @@ share their word count: about 2 bytes a page.
 Besides Pagefind's bundle, two small files of ours go to `site/pagefind/`, read by
 overrides/assets/search.js:
 
-- `papers-search.json`: the parts to merge into the search.
+- `papers-search.json`: the parts to merge into the search, and the first page number of each.
 - `papers-sorts.json`: the pages newest first with their upvotes and comment counts, fetched
   only when a search is sorted. Pagefind's own sorts (data-pagefind-sort) live in the metadata file that every first
   query loads, at about 2 bytes a page each: 400 KB more at 100,000 papers.
+- `papers-words.txt`: the archive's words and how many papers hold each (terms.vocabulary),
+  fetched only when a query word is in no paper, to show the nearest word's results instead.
 """
 
 from __future__ import annotations
@@ -53,13 +55,14 @@ from ..pages.render import html_text, tex_text
 from ..pages.urls import Urls
 from .bundle import compact, read_fragment, read_fragments, stabilize_bundle, unknown_format
 from .service import PagefindService
-from .terms import hidden_terms
+from .terms import hidden_terms, vocabulary
 
 SHARD_PAGES = 12_500
 """Most papers per Pagefind bundle: about 1.75 GB of memory with Pagefind 1.5.2 (15,000 took
 2.1 GB), which leaves room for the build that runs beside it within 4 GB."""
 MANIFEST = "papers-search.json"
 SORTS = "papers-sorts.json"
+WORDS = "papers-words.txt"
 
 
 def paper_record(paper: Paper, language: str = "en") -> str:
@@ -69,7 +72,9 @@ def paper_record(paper: Paper, language: str = "en") -> str:
     Every value from the dumps is escaped (html_text), as on the paper's page; the title and
     abstract are their plain text (tex_text: `UFO³`), so a result shows no TeX source. Metadata
     fields `title_terms` and `terms` hold the words terms.hidden_terms adds to the title's and
-    to the abstract's (and organization's); `organization` makes the organization's name found.
+    to the abstract's (and organization's); `organization` makes the organization's name found,
+    `authors` the authors' names when a capture gives them (Paper.author_names). The hidden
+    fields are searched and weighed by overrides/assets/search.js (its META_WEIGHTS), never shown.
     """
     year = str(paper.date.year) if paper.date else "Undated"
     data = [f'<span data-pagefind-filter="year">{year}</span>']
@@ -91,6 +96,8 @@ def paper_record(paper: Paper, language: str = "en") -> str:
             data.append(f'<span data-pagefind-meta="{meta}">{html_text(" ".join(terms))}</span>')
     if paper.organization:
         data.append(f'<span data-pagefind-meta="organization">{html_text(paper.organization)}</span>')
+    if paper.author_names:
+        data.append(f'<span data-pagefind-meta="authors">{html_text(", ".join(paper.author_names))}</span>')
     abstract = f"<p>{html_text(tex_text(paper.abstract))}</p>" if paper.abstract else ""
     return (f'<html lang="{html_text(language)}"><body><h1>{html_text(tex_text(paper.title))}</h1>{abstract}'
             f'<div data-pagefind-ignore>{"".join(data)}</div></body></html>')
@@ -102,6 +109,18 @@ def newest_first(papers: Iterable[Paper], urls: Urls) -> list[Paper]:
     # A stable sort: papers of one date keep their URL order.
     ordered.sort(key=lambda p: p.date.isoformat() if p.date else "", reverse=True)
     return ordered
+
+
+def searched_text(paper: Paper) -> str:
+    """Everything of `paper` that its search record makes searchable, as one text: title,
+    abstract, organization and authors' names (as written, TeX and all)."""
+    return " ".join((paper.title, paper.abstract, paper.organization or "", " ".join(paper.author_names or ())))
+
+
+def words_file(papers: Iterable[Paper]) -> str:
+    """The text of WORDS for `papers`: a line per number of papers, most first, `count<TAB>` then
+    the words held by that many papers, space-separated, in alphabetical order (terms.vocabulary)."""
+    return "".join(f"{count}\t{' '.join(words)}\n" for count, words in vocabulary(map(searched_text, papers)))
 
 
 def index_bundle(papers: list[Paper], output: Path, urls: Urls, language: str = "en",
@@ -198,7 +217,7 @@ def part_key(part: Part, urls: Urls, language: str) -> str:
     digest = hashlib.blake2b(repr((part.first, language)).encode(), digest_size=16)
     for p in part.papers:
         digest.update(repr((urls.search_record(p), p.title, p.abstract, p.tags, p.organization, p.date,
-                            p.upvotes, p.comments)).encode("utf-8", "surrogatepass"))
+                            p.upvotes, p.comments, p.author_names)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -334,11 +353,12 @@ class Indexer:
             order = newest_first(papers, urls)
             if self.preview_parts is not None:
                 with self.preview_parts.lock:
-                    names, page_of = self._preview_parts(order, urls, language)
+                    names, page_of, firsts = self._preview_parts(order, urls, language)
             else:
                 parts = parts_of(order)
                 self.parts = len(parts)
                 names = [""] + [f"part-{k}/" for k in range(2, len(parts) + 1)]
+                firsts = [part.first for part in parts]
                 page_of = {}
                 for part, name in zip(parts, names):
                     key = part_key(part, urls, language)
@@ -354,17 +374,22 @@ class Indexer:
             order = [p for p in order if urls.search_record(p) in page_of]
             sorts = {"pages": [page_of[urls.search_record(p)] for p in order], "upvotes": [p.upvotes or 0 for p in order],
                      "comments": [p.comments or 0 for p in order]}
-            (self._output / MANIFEST).write_text(json.dumps({"bundles": names[1:], "sorts": SORTS}), encoding="utf-8")
+            # The first page number of each bundle, so that search.js knows a result's bundle by
+            # its id (base 36); none when Pagefind's own ids were kept (another format).
+            manifest = {"bundles": names[1:], "sorts": SORTS, "firsts": None if self.format_warning else firsts}
+            (self._output / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
             (self._output / SORTS).write_text(json.dumps(sorts, separators=(",", ":")), encoding="utf-8")
+            (self._output / WORDS).write_text(words_file(order), encoding="utf-8")
         except BaseException as exc:  # reported by finish(), on the build's thread
             self._error = exc
         self.seconds = time.perf_counter() - began
 
-    def _preview_parts(self, order: list[Paper], urls: Urls, language: str) -> tuple[list[str], dict[str, str]]:
+    def _preview_parts(self, order: list[Paper], urls: Urls, language: str) -> tuple[list[str], dict[str, str], list[int]]:
         """Serve: the index as IndexParts, the parts whose papers changed indexed again, the
         others kept, all linked into the output bundle (hard links: the parts' own files can
         be replaced while the site serves this index). Returns the bundle names (the first
-        part at the root, "" ) and the page id of each search record URL."""
+        part at the root, "" ), the page id of each search record URL and the first page
+        number of each bundle."""
         cache = self.preview_parts
         assert cache is not None and self._output is not None
         if not cache.count:
@@ -374,6 +399,7 @@ class Indexer:
             groups[cache.part_of(paper)].append(paper)
         names: list[str] = []
         page_of: dict[str, str] = {}
+        firsts: list[int] = []
         cache.indexed = 0
         for k, group in enumerate(groups):
             if not group:
@@ -393,9 +419,10 @@ class Indexer:
             name = f"part-{k + 1}/" if names else ""
             _link_tree(made[1], self._output / name)
             names.append(name)
+            firsts.append(k * PREVIEW_FIRST)
             page_of.update((urls.search_record(p), page) for p, page in zip(part, made[2]) if page is not None)
         self.parts = len(names)
-        return names, page_of
+        return names, page_of, firsts
 
 
     def finish(self, site_dir: Path) -> float:
@@ -456,7 +483,7 @@ def _move_bundle(source: Path, target: Path) -> None:
         raise GeneratorError(f"search index: the bundle kept from the last build is gone from {source}")
     target.mkdir(parents=True, exist_ok=True)
     for entry in os.scandir(source):
-        if entry.name in (MANIFEST, SORTS) or (entry.is_dir() and _PART_FOLDER.fullmatch(entry.name)):
+        if entry.name in (MANIFEST, SORTS, WORDS) or (entry.is_dir() and _PART_FOLDER.fullmatch(entry.name)):
             continue
         os.replace(entry.path, target / entry.name)
 

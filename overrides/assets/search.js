@@ -1,5 +1,6 @@
 // Papers Archive search: Pagefind (the index in pagefind/, built with every MkDocs build)
-// behind Material's header search box, the search page (search/) and highlighting on paper pages.
+// behind Material's header search box and the search page (search/); paper pages opened from a
+// result highlight the words searched for (search-highlight.js, loaded only then).
 // Everything from the index is set as text or built as nodes, never parsed as HTML, and the
 // file runs as the site's own module: no inline code, no eval, nothing from another host.
 
@@ -9,6 +10,8 @@ const ROOT = new URL("../", import.meta.url);
 const PAGEFIND = new URL("pagefind/", ROOT);
 const SEARCH_PAGE = new URL("search/", ROOT);
 const HIGHLIGHT_PARAM = "highlight";
+// ?literal=1 on the search page: the query as typed, not corrected (the typo notice links it).
+const LITERAL_PARAM = "literal";
 const HEADER_RESULTS = 8;
 const PAGE_RESULTS = 20;
 // The filters of the index (data-pagefind-filter in generator/search/indexer.py's records), as the URL names them.
@@ -17,19 +20,28 @@ const FILTERS = ["tag", "year", "organization"];
 const COUNTS = ["upvotes", "comments"];
 const SORTS = ["date", ...COUNTS];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+// A result shows at most this many of its tags.
+const RESULT_TAGS = 3;
 
+// Pagefind's ranking.metaWeights (https://pagefind.app/docs/ranking/#configuring-metadata-weights):
+// a word found in a metadata field adds weight × idf × (share of the query's idf found there)²:
+// a title holding every word outweighs any abstract. `title_terms`: a title's hidden words
+// (`r1` of DeepSeek-R1, generator/search/terms.py).
+const TITLE_WEIGHT = 20;
+const META_WEIGHTS = { title: TITLE_WEIGHT, title_terms: TITLE_WEIGHT, authors: 3, organization: 2, terms: 1 };
 // noWorker: Pagefind's wasm runs on the main thread, as it does where workers are missing,
 // instead of fetching pagefind-worker.js (12 KB more for every first query) to run in it.
-// ranking.metaWeights: words of a title that Pagefind does not read in it as written
-// (`r1` of DeepSeek-R1, `transformer2` of a TeX title: generator/search/terms.py) weigh as the
-// title's own words do (Pagefind's default for `title` is 5, for other metadata 1).
 const PAGEFIND_OPTIONS = {
-  baseUrl: ROOT.pathname, highlightParam: HIGHLIGHT_PARAM, excerptLength: 24, noWorker: true,
-  ranking: { metaWeights: { title: 5, title_terms: 5 } },
+  baseUrl: ROOT.pathname, excerptLength: 24, noWorker: true, ranking: { metaWeights: META_WEIGHTS },
 };
+// A phrase found by Pagefind before this word of a paper's text is taken for one of its title
+// until its fragment says otherwise (titles are 10 words long on average, the text starts with it).
+const TITLE_POSITIONS = 12;
 
 let pagefindModule = null;
 let sortOrders = null;
+// The first page number of each bundle of the index (papers-search.json), or null.
+let bundleFirsts = null;
 
 /** JSON that generator/search/indexer.py writes beside Pagefind's bundle. */
 async function bundleJson(name) {
@@ -42,11 +54,12 @@ async function bundleJson(name) {
  * Pagefind's JS API, imported and configured once per page. A large archive is indexed in
  * parts (papers-search.json lists them), merged here into one search.
  */
-function pagefind() {
+export function pagefind() {
   pagefindModule ??= Promise.all([
     import(new URL("pagefind.js", PAGEFIND).href),
     bundleJson("papers-search.json"),
   ]).then(async ([pf, manifest]) => {
+    bundleFirsts = manifest.firsts || null;
     await pf.options(PAGEFIND_OPTIONS);
     await pf.init();
     for (const part of manifest.bundles) await pf.mergeIndex(new URL(part, PAGEFIND).pathname, PAGEFIND_OPTIONS);
@@ -56,11 +69,8 @@ function pagefind() {
 }
 
 /**
- * Under `mkdocs serve` (the page says so: <meta name="papers-preview">), the index of the last
- * edit may still be in the making while search answers from the one before; the plugin says so
- * in papers-search-status.json (generator/site/preview.py). A sentence to follow the result
- * count (withLag), or "" when search is up to date or the site is a published one (it has no
- * such file).
+ * Under `mkdocs serve` (<meta name="papers-preview">), a sentence saying that search answers
+ * from the index of the edit before (papers-search-status.json, generator/site/preview.py), or "".
  */
 async function searchLag() {
   if (!document.querySelector('meta[name="papers-preview"]')) return "";
@@ -81,9 +91,9 @@ function withLag(count, lag) {
 }
 
 /**
- * Results in the order of a sort: `date` newest first, `upvotes` or `comments` most first (then
- * newest). The orders come from papers-sorts.json, fetched on the first sorted search only, so
- * that they cost nothing to a search in the order of relevance.
+ * Results sorted by `date` (newest first), `upvotes` or `comments` (most first, then newest),
+ * over every part of the index at once (Pagefind sorts each part alone), by papers-sorts.json,
+ * fetched on the first sorted search only.
  */
 async function sortResults(results, sort) {
   sortOrders ??= bundleJson("papers-sorts.json").then((sorts) => {
@@ -102,11 +112,8 @@ async function sortResults(results, sort) {
     : byDate);
 }
 
-// Honest matching ------------------------------------------------------------------------------
-// Pagefind matches a query word with every indexed word it starts, and when there is none, with
-// the longest indexed word that starts it (`xyzzyqq` finds `x`); a word that matches nothing is
-// dropped from the query. So a search keeps its results only when each query word agrees with a
-// word of the results found (`agrees`): `No matching papers` otherwise.
+// Words ----------------------------------------------------------------------------------------
+// Exported for search-typo.js and search-highlight.js, which import this module (one instance).
 
 // Endings the English stemmer takes off, so that `models` agrees with `model` and `studies` with
 // `study`; a query word may stop anywhere in one of them (it is being typed).
@@ -114,39 +121,26 @@ const ENDINGS = ["s", "es", "ies", "ied", "ed", "ing", "ings", "ion", "ions", "a
   "er", "ers", "ly", "ness", "ment", "ments", "ity", "ities", "al", "ally", "ive", "ize", "izes", "ized",
   "izing", "ization", "izations", "ise", "ised", "able", "ful", "ous", "ism", "ist", "ists", "e", "y"];
 
-/** A query word as the index holds words (generator/search/terms.py): its letters and digits. */
-function normalizeWord(word) {
-  return word.normalize("NFKC").replace(/[^\p{L}\p{N}]/gu, "").toLowerCase();
+/** A word as the index holds words (generator/search/terms.py): its letters and digits, lower case. */
+export function normalizeWord(word) {
+  return (word || "").normalize("NFKC").replace(/[^\p{L}\p{N}]/gu, "").toLowerCase();
 }
 
-/**
- * A query as Pagefind is given it: each word reduced to its letters and digits (`UFO^3` is
- * `ufo3`, `GPT-4o` is `gpt4o`, as the indexer reads them), a quoted phrase kept quoted (an
- * exact search). `null` for no query, `words` empty when no word is left.
- */
-function prepareQuery(query) {
-  if (query === null) return null;
-  const exact = /^\s*".+"\s*$/.test(query);
-  const words = query.split(/\s+/).map(normalizeWord).filter(Boolean);
-  const text = words.join(" ");
-  return { words, exact, text: exact ? `"${text}"` : text };
-}
-
-/** Every indexed form of a text's words: whole, and cut at punctuation, case and digit changes. */
-function indexedForms(text, out) {
+/** Every indexed form of a text's words into `out`: whole, and cut at punctuation, case and digit changes. */
+export function wordForms(text, out) {
   for (const raw of (text || "").split(/[\s\u200b]+/)) {
     const whole = normalizeWord(raw);
     if (!whole) continue;
     out.add(whole);
     const parts = raw.replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, "$1 $2").replace(/(\p{L})(\p{N})|(\p{N})(\p{L})/gu, "$1$3 $2$4")
       .split(/[^\p{L}\p{N}]+/u);
-    for (const part of parts) if (part) out.add(part.toLowerCase());
+    for (const part of parts) if (part) out.add(part.normalize("NFKC").toLowerCase());
   }
   return out;
 }
 
 /** Whether query word `term` and indexed word `word` are one word, or `term` begins it. */
-function agrees(term, word) {
+export function agrees(term, word) {
   if (word.startsWith(term)) return true;
   // A CJK window of generator/search/terms.py starts a longer query word.
   if (word.length >= 12 && term.startsWith(word)) return true;
@@ -156,37 +150,421 @@ function agrees(term, word) {
   return common >= 3 && ENDINGS.some((ending) => ending.startsWith(rest));
 }
 
-/** Whether every word of a prepared query agrees with a word of the first results' pages. */
-async function holdsEveryWord(results, words) {
-  const datas = await Promise.all(results.slice(0, 3).map((r) => r.data()));
-  const forms = new Set();
-  for (const data of datas) {
-    indexedForms(data.content, forms);
-    for (const value of Object.values(data.meta || {})) indexedForms(value, forms);
+/**
+ * Whether Pagefind, which matches stems, may take `word` for query word `term` (`speculative`
+ * and `speculation`: `specul`): they agree, or share four letters or more followed by endings.
+ */
+export function sharesStem(term, word) {
+  if (agrees(term, word)) return true;
+  let common = 0;
+  while (common < term.length && term[common] === word[common]) common += 1;
+  for (let cut = common; cut >= 4; cut--) {
+    const [mine, theirs] = [term.slice(cut), word.slice(cut)];
+    if ((!mine || ENDINGS.some((e) => e.startsWith(mine))) && (!theirs || ENDINGS.includes(theirs))) return true;
   }
-  return words.every((term) => [...forms].some((word) => agrees(term, word)));
+  return false;
+}
+
+// The query -----------------------------------------------------------------------------------
+// A query is a list of units: a word (`reasoning`, and names as Pagefind reads them whole:
+// `GPT-4o` is `gpt4o`), or a phrase, quoted (`"chain of thought"`) or written as a compound of
+// words (`chain-of-thought`). A phrase is found spaced or hyphenated, either way round.
+
+/** A word's parts as Pagefind cuts a compound: at all but letters, digits and apostrophes (`Humanity's`). */
+function cutParts(token) {
+  return token.replace(/['’]/g, "").split(/[^\p{L}\p{N}]+/u).map(normalizeWord).filter(Boolean);
+}
+
+/**
+ * A query as typed, read into units: {words (what Pagefind is given for it), parts, phrase}.
+ * A quote left open while typing runs to the end. Returns null for no query.
+ */
+async function parseQuery(query) {
+  if (query === null) return null;
+  // TeX as a reader types what it shows (`$\\text{Transformer}^2$` is `Transformer2`): search-tex.js.
+  const text = /[$\\]/.test(query) ? (await import("./search-tex.js")).plainTex(query) : query;
+  const units = [];
+  for (const [, quoted, token] of text.matchAll(/"([^"]*)"?|([^\s"]+)/g)) {
+    if (quoted !== undefined) {
+      const parts = quoted.split(/\s+/).flatMap(cutParts);
+      if (parts.length) units.push({ parts, phrase: parts.length > 1, words: parts });
+      continue;
+    }
+    const whole = normalizeWord(token);
+    if (!whole) continue;
+    const parts = cutParts(token);
+    // A compound of words (not a name with digits: GPT-4o, Qwen2.5-VL) is a phrase of them.
+    const phrase = parts.length > 1 && parts.every((part) => /^\p{L}+$/u.test(part));
+    units.push({ parts: phrase ? parts : [whole], phrase, words: phrase ? parts : [whole], typed: token });
+  }
+  const words = units.flatMap((unit) => unit.words);
+  return { query, units, words };
+}
+
+/**
+ * The ways a phrase's words can be written, as lists of Pagefind words: spaced, or neighbours
+ * joined into compounds (`in context learning`, `incontext learning`, `in contextlearning`,
+ * `incontextlearning`); for more than four words only all spaced and all joined.
+ */
+function hyphenations(parts) {
+  if (parts.length > 4) return [parts, [parts.join("")]];
+  const out = [];
+  for (let mask = 0; mask < 1 << (parts.length - 1); mask++) {
+    const groups = [parts[0]];
+    for (let i = 1; i < parts.length; i++) {
+      if (mask & (1 << (i - 1))) groups[groups.length - 1] += parts[i];
+      else groups.push(parts[i]);
+    }
+    out.push(groups);
+  }
+  return out;
+}
+
+/**
+ * The papers holding `parts` as a phrase, however hyphenated: Pagefind's exact search of each
+ * way to write it (hyphenations), and its search of the words joined, which finds compounds
+ * (`Chain-of-Thought-based`). Pagefind answers a word that starts no word of the archive with
+ * the longest one that starts it (`world` for `worldmodel`): the joined search counts when
+ * every paper it finds holds every part (`all`: ids) and it took no other word
+ * (tookAnotherWord). A Map of paper id to the word of its text where the phrase starts (-1:
+ * only a hidden metadata field holds it, generator/search/terms.py).
+ */
+async function phraseHolders(pf, parts, options, all) {
+  const [joined, ...exact] = await Promise.all([
+    pf.search(parts.join(""), options), ...hyphenations(parts).map((groups) => pf.search(`"${groups.join(" ")}"`, options))]);
+  const at = new Map();
+  const mark = (r, start) => {
+    if (!at.has(r.id) || (start >= 0 && (at.get(r.id) < 0 || start < at.get(r.id)))) at.set(r.id, start);
+  };
+  for (const search of exact) for (const r of search.results) mark(r, r.words.length ? r.words[0] : -1);
+  if (joined.results.every((r) => all.has(r.id)) && !(await tookAnotherWord(pf, parts, joined, exact, options))) {
+    for (const r of joined.results) mark(r, r.words.length ? Math.min(...r.words) : -1);
+  }
+  return at;
+}
+
+/**
+ * Whether Pagefind's search of `parts` joined (`joined`) found another word's papers: the joined
+ * word is none of the archive's (its exact search, last of `exact`, found nothing) and they are
+ * the papers of the phrase's longest start that is (`world` of `worldmodel`).
+ */
+async function tookAnotherWord(pf, parts, joined, exact, options) {
+  if (!joined.results.length || exact[exact.length - 1].results.length) return false;
+  for (let k = parts.length - 1; k >= 1; k--) {
+    const { results } = await pf.search(`"${parts.slice(0, k).join("")}"`, options);
+    if (!results.length) continue;
+    const ids = new Set(results.map((r) => r.id));
+    return results.length === joined.results.length && joined.results.every((r) => ids.has(r.id));
+  }
+  return false;
+}
+
+/**
+ * The papers whose organization's name, not text, holds `parts` in a row (`Shanghai AI
+ * Laboratory`): Pagefind's exact search of a phrase found in metadata scores the field's weight.
+ */
+async function organizationHolders(pf, parts, options) {
+  const exact = await pf.search(`"${parts.join(" ")}"`, options);
+  return new Set(exact.results.filter((r) => !r.words.length && r.score === META_WEIGHTS.organization).map((r) => r.id));
+}
+
+// Finding --------------------------------------------------------------------------------------
+// Pagefind matches a query word with the words it starts, else with the longest word that starts
+// it (`xyzzyqq` finds `x`), else drops it: results count only when they hold every query word,
+// else "No matching papers", or the results of the nearest word of the archive (search-typo.js).
+
+/** The bundle of the index a result comes from (generator/search/indexer.py numbers pages in order), or 0. */
+function bundleOf(result) {
+  if (!bundleFirsts) return 0;
+  const page = parseInt(result.id, 36);
+  let k = 0;
+  while (k + 1 < bundleFirsts.length && bundleFirsts[k + 1] <= page) k += 1;
+  return k;
+}
+
+/** The words of `words` that no word of a fragment's text and metadata agrees with. */
+function missingIn(data, words) {
+  const forms = wordForms(data.content, new Set());
+  for (const value of Object.values(data.meta || {})) wordForms(value, forms);
+  return words.filter((term) => ![...forms].some((word) => sharesStem(term, word)));
+}
+
+// Pagefind searches each bundle of the index alone and drops there a word none of its papers
+// holds, so such a bundle answers for the other words: any one of its papers tells (the first
+// shown is read), and all its papers are left out.
+
+// Whether the papers of a bundle hold every word a result needs, by bundle and words.
+const bundleChecks = new Map();
+
+/**
+ * Whether result `r`'s bundle holds every word of `r.need` (the query's words), read from `r`'s
+ * fragment; for a paper holding some of the words (`r.pairs`, nearMatches), whether it holds
+ * every word of one of its pairs itself.
+ */
+function bundleHolds(r) {
+  if (r.pairs) return fragment(r).then((data) => r.pairs.some((pair) => !missingIn(data, pair).length));
+  if (!r.need) return true;  // a search of filters only
+  const key = checkKey(r);
+  if (!bundleChecks.has(key)) bundleChecks.set(key, fragment(r).then((data) => !missingIn(data, r.need).length));
+  return bundleChecks.get(key);
+}
+
+/** What `bundleHolds` found out about `r` holds for: its bundle and words, or itself. */
+function checkKey(r) {
+  return r.pairs ? `paper ${r.id}` : `${bundleOf(r)} ${r.need?.join(" ")}`;
+}
+
+/**
+ * `results` without the papers of bundles that lack a word, as far as the `size` results from
+ * `from` on (the ones to show, read) tell; papers further on are kept until read.
+ */
+async function verified(results, from, size) {
+  for (;;) {
+    const batch = results.slice(from, from + size);
+    const holds = await Promise.all(batch.map(bundleHolds));
+    if (holds.every(Boolean)) return results;
+    const lacking = new Set(batch.filter((r, i) => !holds[i]).map(checkKey));
+    results = results.filter((r) => !lacking.has(checkKey(r)));
+  }
+}
+
+/**
+ * The query words no result holds: none when the first result holds them all, else those the
+ * first result of every bundle lacks (all when nothing was found, or each bundle lacks another).
+ */
+async function missingWords(results, words) {
+  if (!results.length) return words;
+  for (const r of results) r.need = words;
+  if (await bundleHolds(results[0])) return [];
+  const firsts = new Map();
+  for (const r of results) if (!firsts.has(bundleOf(r))) firsts.set(bundleOf(r), r);
+  const lacking = await Promise.all([...firsts.values()].map(async (r) => missingIn(await fragment(r), words)));
+  if (lacking.some((m) => !m.length)) return [];
+  const everywhere = words.filter((w) => lacking.every((m) => m.includes(w)));
+  return everywhere.length ? everywhere : [...new Set(lacking.flat())];
 }
 
 /** `search` with no results and every filter count 0. */
 function nothingFound(search) {
   const zero = (counts) => Object.fromEntries(Object.entries(counts || {}).map(
     ([key, values]) => [key, Object.fromEntries(Object.keys(values).map((value) => [value, 0]))]));
-  return { ...search, results: [], filters: zero(search.filters), totalFilters: zero(search.totalFilters) };
+  return { ...search, results: [], filters: zero(search?.filters), totalFilters: zero(search?.totalFilters) };
+}
+
+const fragments = new Map();
+
+/** A result's fragment (Pagefind's `data()`), fetched once. */
+function fragment(result) {
+  if (!fragments.has(result.id)) fragments.set(result.id, result.data());
+  return fragments.get(result.id);
 }
 
 /**
- * Pagefind's search of `query` (as the reader typed it, or null to filter only), honest: no
- * results when a word of it matches no word of the archive. `debounce` (ms) runs it as
- * Pagefind's debouncedSearch, which answers null when a newer search replaced it.
+ * Pagefind's search object for a parsed query (Pagefind's `options`: `filters`): the papers
+ * holding each unit. Unless `sorted`, each result gets `phraseAt` (where its text starts the
+ * whole query as a phrase), `titleMatch` and `orgMatch`. Null once `stale()`.
  */
-async function searchPapers(pf, query, options = {}, debounce = 0) {
-  const prepared = prepareQuery(query);
-  if (prepared && !prepared.words.length) return { results: [], filters: {}, totalFilters: {} };
-  const text = prepared ? prepared.text : null;
-  const search = debounce ? await pf.debouncedSearch(text, options, debounce) : await pf.search(text, options);
-  if (search === null || !prepared || prepared.exact || !search.results.length) return search;
-  return (await holdsEveryWord(search.results, prepared.words)) ? search : nothingFound(search);
+async function findPapers(pf, plan, options, sorted, stale) {
+  const search = await pf.search(plan.words.join(" "), options);
+  if (stale()) return null;
+  const all = new Set(search.results.map((r) => r.id));
+  let results = search.results;
+  // Each phrase unit: only the papers holding it, spaced or as one word.
+  for (const unit of plan.units.filter((u) => u.phrase)) {
+    const holders = await phraseHolders(pf, unit.parts, options, all);
+    if (stale()) return null;
+    results = results.filter((r) => holders.has(r.id));
+  }
+  for (const r of results) {
+    const fields = r.matchedMetaFields || [];
+    r.titleMatch = fields.includes("title") || fields.includes("title_terms");
+    // One word (not a short one, which starts too many) found in the organization's name; more
+    // words are checked below.
+    r.orgMatch = plan.words.length === 1 && plan.words[0].length > 3 && fields.includes("organization");
+  }
+  // The whole query as a phrase: where it starts in each paper's text.
+  const parts = plan.units.flatMap((u) => u.parts);
+  // (Not for a long query, a title typed whole most often: few papers hold all its words, and
+  // their fragments tell their tiers.)
+  if (parts.length > 1 && parts.length <= 5 && !sorted) {
+    const [at, orgs] = await Promise.all([phraseHolders(pf, parts, options, all), organizationHolders(pf, parts, options)]);
+    if (stale()) return null;
+    for (const r of results) {
+      if (at.has(r.id)) r.phraseAt = at.get(r.id);
+      if (orgs.has(r.id)) r.orgMatch = true;
+    }
+  }
+  return { ...search, results };
 }
+
+/**
+ * A result's tier guessed before its fragment is read (tierOf); `full` is the score above
+ * which its title holds every word.
+ */
+function likelyTier(r, full) {
+  if (r.orgMatch) return 1;
+  if (r.titleMatch && r.phraseAt !== undefined && r.phraseAt < TITLE_POSITIONS) return 2;
+  if (r.titleMatch && r.score >= full) return 3;
+  if (r.phraseAt !== undefined) return 4;
+  return 5;
+}
+
+/**
+ * Pagefind's `results` in the order of the tiers guessed from Pagefind's answers (likelyTier),
+ * each marked with its place in Pagefind's order (`found`) and its tier.
+ */
+function guessed(results) {
+  results.forEach((r, i) => { r.found = i; });
+  // A title holding every word scores the title's weight × the query's idf at least (META_WEIGHTS);
+  // one holding some of two words an eighth of that: half the best score splits them.
+  const best = Math.max(...results.filter((r) => r.titleMatch).map((r) => r.score), 0);
+  for (const r of results) r.tier = likelyTier(r, best / 2);
+  return [...results].sort(byTier);
+}
+
+/**
+ * Within a tier, the papers whose text (title and abstract) says the query's words most often:
+ * Pagefind's score favours a paper with no abstract, whose title alone is all its text. Then
+ * Pagefind's order (`found`).
+ */
+function byTier(a, b) {
+  return a.tier - b.tier || b.words.length - a.words.length || a.found - b.found;
+}
+
+/**
+ * Results in guessed order put in tiers (README, "How search ranks"; tierOf), byTier within
+ * one: read from the fragments of the first `window` results, guessed for the others.
+ */
+async function rank(results, plan, window) {
+  if (!results.length || !window) return results;
+  const rest = [...results];
+  const head = [];
+  // Read the fragments of the window, then of half a window more while a paper not read yet
+  // may rank above the last of the window (its tier guessed better), up to three windows.
+  for (let batch = window; batch && rest.length; ) {
+    const read = rest.splice(0, batch);
+    const datas = await Promise.all(read.map(fragment));
+    read.forEach((r, i) => { r.tier = tierOf(datas[i], plan); });
+    head.push(...read);
+    head.sort(byTier);
+    const last = head[Math.min(window, head.length) - 1];
+    batch = head.length < 3 * window && rest.length && byTier(rest[0], last) < 0 ? Math.ceil(window / 2) : 0;
+  }
+  return [...head, ...rest];
+}
+
+/** A text as a list of words, each with its forms: whole and its parts (cutParts). */
+function textWords(text) {
+  return (text || "").split(/[\s\u200b]+/).filter(Boolean)
+    .map((raw) => ({ whole: normalizeWord(raw), parts: cutParts(raw) }));
+}
+
+/** Whether query words `terms` are a phrase of `words` (textWords): in a row, or one compound. */
+function holdsPhrase(words, terms) {
+  if (!terms.length) return false;
+  const joined = terms.join("");
+  const flat = words.flatMap((w) => w.parts);
+  for (const w of words) if (w.parts.length > 1 && inForms(joined, [w.whole])) return true;
+  for (let i = 0; i + terms.length <= flat.length; i++) {
+    if (terms.every((t, k) => inForms(t, [flat[i + k]]))) return true;
+  }
+  return false;
+}
+
+/** The words of an organization's name, cut at spaces and hyphens (`Alibaba-NLP`: `alibaba`, `nlp`). */
+function nameWords(name) {
+  return new Set((name || "").split(/[\s\-–—/,]+/).map(normalizeWord).filter(Boolean));
+}
+
+/** Whether query word `term` is one of `forms`: as `agrees` says, but whole (or plural) when it is short. */
+function inForms(term, forms) {
+  for (const form of forms) if (term.length > 3 ? agrees(term, form) : form === term || form === `${term}s`) return true;
+  return false;
+}
+
+/**
+ * The tier of a result from its fragment (title, organization, text): 0 the title (or its
+ * name before a colon) is the query, 1 the organization's name holds every word, 2 the title
+ * holds the query as a phrase (one word: standing alone; 2.5 as part of a name), 3 every word,
+ * 4 the text holds the phrase, 5 the rest.
+ */
+function tierOf(data, plan) {
+  const title = data.meta.title || "";
+  const titleWords = textWords(title);
+  const terms = plan.units.flatMap((u) => u.parts);
+  const typed = plan.units.flatMap((u) => u.words).join(" ");
+  const named = (text) => textWords(text).map((w) => w.whole).join(" ");
+  // The title, or the name before its colon (`BitDance` of `BitDance: Scaling …`).
+  if (named(title) === typed || named(title.split(/:\s/)[0]) === typed) return 0;
+  const org = nameWords(data.meta.organization);
+  if (org.size && plan.words.every((t) => org.has(t) || org.has(`${t}s`))) return 1;
+  // One word: standing alone in the title (`FLUX that Plays Music`) before part of a name (`LucidFlux`).
+  if (terms.length === 1 && titleWords.some((w) => w.whole === terms[0] || w.whole === `${terms[0]}s`)) return 2;
+  if (holdsPhrase(titleWords, terms)) return terms.length === 1 ? 2.5 : 2;
+  const forms = wordForms(`${title} ${data.meta.title_terms || ""}`, new Set());
+  const inTitle = (t) => inForms(t, forms);
+  if (terms.length > 1 && plan.units.every((u) => (u.phrase ? holdsPhrase(titleWords, u.parts) : u.words.every(inTitle)))) return 3;
+  if (terms.length === 1 && terms.every(inTitle)) return 2.5;
+  if (terms.length > 1 && holdsPhrase(textWords(data.content), terms)) return 4;
+  return 5;
+}
+
+/**
+ * The search of `query` as typed (null: filters only), honest and ranked: no results when a
+ * word matches no word of the archive, unless one is near it (its results, and `corrected`:
+ * {typed, shown}); the first `window` results ranked. `options`: `filters`, `sorted` (no
+ * ranking) and `literal` (no correction). Null once `stale()` (a newer search started).
+ */
+export async function searchPapers(pf, query, options = {}, window = PAGE_RESULTS, stale = () => false) {
+  const plan = await parseQuery(query);
+  const pagefindOptions = { filters: options.filters || {} };
+  if (!plan) return pf.search(null, pagefindOptions);
+  if (!plan.words.length) return { results: [], filters: {}, totalFilters: {} };
+  let search = await findPapers(pf, plan, pagefindOptions, options.sorted, stale);
+  if (search === null) return null;
+  // Guessed order first, so that the result read to check the words is one to be shown.
+  if (!options.sorted) search = { ...search, results: guessed(search.results) };
+  let missing = await missingWords(search.results, plan.words);
+  if (stale()) return null;
+  let corrected = null;
+  if (missing.length && !options.literal) {
+    const { correctedQuery } = await import("./search-typo.js");
+    const shown = await correctedQuery(query.trim(), missing);
+    if (stale()) return null;
+    if (shown) {
+      const fixed = await parseQuery(shown);
+      let again = await findPapers(pf, fixed, pagefindOptions, options.sorted, stale);
+      if (again === null) return null;
+      if (!options.sorted) again = { ...again, results: guessed(again.results) };
+      if (!(await missingWords(again.results, fixed.words)).length) {
+        search = again;
+        missing = [];
+        corrected = { typed: query.trim(), shown, plan: fixed };
+      }
+    }
+  }
+  if (stale()) return null;
+  if (missing.length) return nothingFound(search);
+  const used = corrected?.plan ?? plan;
+  // A sorted list is read as it is shown (`verified`), by the caller that sorts it.
+  if (options.sorted) return { ...search, corrected };
+  let results = await verified(await rank(search.results, used, window), 0, window);
+  if (stale()) return null;
+  if (results.length < NEAR_BELOW) {
+    const { nearMatches } = await import("./search-near.js");
+    const near = await nearMatches(pf, used.words, pagefindOptions, results);
+    if (stale()) return null;
+    results = await verified([...results, ...near], 0, window);
+  }
+  if (stale()) return null;
+  return { ...search, results, corrected };
+}
+
+// A query of three words or more that fewer papers than this hold all of (a title typed whole,
+// most often) is followed by the papers that hold some of its words (search-near.js).
+const NEAR_BELOW = 10;
+
+// Showing --------------------------------------------------------------------------------------
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -234,10 +612,8 @@ function excerptNodes(excerpt, title) {
 }
 
 /**
- * How many of an excerpt's first pieces (excerptNodes) are the paper's title, which the result
- * shows above it already: the record is the title, then the abstract (generator/search/indexer.py),
- * so an excerpt starting in the title holds the rest of it, from any of its words on. Marks
- * split no word here: Pagefind marks whole words.
+ * How many of an excerpt's first pieces (excerptNodes) are the end of the paper's title, which
+ * the result shows already (the record is the title, then the abstract).
  */
 function titleWords(pieces, title) {
   const mine = (title || "").split(/\s+/).filter(Boolean);
@@ -256,7 +632,7 @@ function titleWords(pieces, title) {
   return 0;
 }
 
-/** The date, upvotes, comments and tags of a result, as a line of small facts. */
+/** The date, upvotes, comments and first RESULT_TAGS tags of a result, as a line of small facts. */
 function resultFacts(data) {
   const facts = el("span", "papers-result__facts");
   facts.append(el("span", "papers-result__date", humanDate(data.meta.date)));
@@ -268,13 +644,24 @@ function resultFacts(data) {
     const n = Number(data.meta.comments);
     facts.append(el("span", "papers-result__comments", plural(n, "comment", "comments")));
   }
-  for (const tag of data.filters.tag || []) facts.append(el("span", "papers-result__tag", tag));
+  const tags = data.filters.tag || [];
+  for (const tag of tags.slice(0, RESULT_TAGS)) facts.append(el("span", "papers-result__tag", tag));
+  if (tags.length > RESULT_TAGS) facts.append(el("span", "papers-result__more-tags", `+${tags.length - RESULT_TAGS}`));
   return facts;
 }
 
-function searchPageUrl(query) {
+/** A result's link, from the site's root: its page, with the words searched for to highlight there. */
+function resultUrl(data, query) {
+  const url = new URL(data.url, window.location.href);
+  url.search = "";
+  if (query) url.searchParams.set(HIGHLIGHT_PARAM, query);
+  return url.pathname + url.search;
+}
+
+function searchPageUrl(query, literal = false) {
   const url = new URL(SEARCH_PAGE);
   if (query) url.searchParams.set("q", query);
+  if (literal) url.searchParams.set(LITERAL_PARAM, "1");
   return url.href;
 }
 
@@ -285,6 +672,36 @@ function isTyping(target) {
   if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
   return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement
     || (target instanceof HTMLElement && target.isContentEditable);
+}
+
+/**
+ * The count of `results` as a status says it, `one` or `many` after the number of papers that
+ * hold every word, then how many hold some of them (nearMatches): `1 paper, 12 papers with some
+ * of the words`.
+ */
+function countOf(results, one, many) {
+  const near = results.filter((r) => r.near).length;
+  const count = plural(results.length - near, one, many);
+  return near ? `${count}, ${plural(near, "paper", "papers")} with some of the words` : count;
+}
+
+/** The list item that heads the papers holding some of the words (nearMatches). */
+function nearHeading(className) {
+  return el("li", className, "Papers with some of the words");
+}
+
+/**
+ * Milliseconds to wait after a key before searching: longer after a word of one or two letters,
+ * most often being typed, which starts thousands of words (slow for Pagefind).
+ */
+function typingPause(text) {
+  const last = normalizeWord(text.trim().split(/\s+/).pop());
+  return last.length < 3 ? 250 : 60;
+}
+
+/** Tell tests and benchmarks that a search has shown its results (`detail`: the query). */
+function announce(query) {
+  document.dispatchEvent(new CustomEvent("papers-search-shown", { detail: { query, at: performance.now() } }));
 }
 
 // The header box -----------------------------------------------------------------------------
@@ -301,6 +718,7 @@ function setupHeader() {
   const toggle = document.getElementById("__search");
   const placeholder = meta.textContent;
   let seq = 0;
+  let timer = 0;
 
   const open = (on) => {
     if (toggle && toggle.checked !== on) {
@@ -326,6 +744,7 @@ function setupHeader() {
 
   const show = async () => {
     const mine = ++seq;
+    const stale = () => mine !== seq;
     const query = input.value.trim();
     if (!query) {
       meta.textContent = placeholder;
@@ -334,21 +753,27 @@ function setupHeader() {
     }
     let search;
     try {
-      search = await searchPapers(await pagefind(), query, {}, 120);
+      search = await searchPapers(await pagefind(), query, {}, HEADER_RESULTS, stale);
     } catch {
       meta.textContent = "Search is not available: the index was not found.";
       return;
     }
-    if (search === null || mine !== seq) return;
+    if (search === null || stale()) return;
     const found = search.results.length;
-    const [datas, lag] = await Promise.all([
-      Promise.all(search.results.slice(0, HEADER_RESULTS).map((r) => r.data())), searchLag()]);
-    if (mine !== seq) return;
-    meta.textContent = withLag(found ? plural(found, "matching paper", "matching papers") : "No matching papers", lag);
-    const items = datas.map((data) => {
+    const shownResults = search.results.slice(0, HEADER_RESULTS);
+    const [datas, lag] = await Promise.all([Promise.all(shownResults.map(fragment)), searchLag()]);
+    if (stale()) return;
+    const count = found ? countOf(search.results, "matching paper", "matching papers") : "No matching papers";
+    if (search.corrected) {
+      const { correctionNodes } = await import("./search-typo.js");
+      meta.replaceChildren(correctionNodes(search.corrected, null), ` ${withLag(count, lag)}`);
+    }
+    else meta.textContent = withLag(count, lag);
+    const words = search.corrected?.shown ?? query;
+    const items = datas.flatMap((data, i) => {
       const item = el("li", "md-search-result__item");
       const link = el("a", "md-search-result__link");
-      link.href = data.url;
+      link.href = resultUrl(data, words);
       const article = el("article", "md-search-result__article md-typeset");
       const excerpt = el("p", "papers-result__excerpt");
       excerpt.append(excerptNodes(data.excerpt, data.meta.title));
@@ -360,7 +785,7 @@ function setupHeader() {
       );
       link.append(article);
       item.append(link);
-      return item;
+      return shownResults[i].near && !shownResults[i - 1]?.near ? [nearHeading("md-search-result__item papers-search__near"), item] : [item];
     });
     const all = el("li", "md-search-result__item");
     const allLink = el("a", "md-search-result__link papers-search__all",
@@ -369,9 +794,14 @@ function setupHeader() {
     allLink.href = searchPageUrl(query);
     all.append(allLink);
     list.replaceChildren(...items, all);
+    announce(query);
   };
 
-  input.addEventListener("input", show);
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    seq += 1;
+    timer = setTimeout(show, typingPause(input.value));
+  });
   form.addEventListener("reset", () => setTimeout(() => {
     show();
     input.focus();
@@ -401,8 +831,10 @@ function setupPage() {
   const input = form.querySelector("[data-papers-search-page-input]");
   const sort = form.querySelector("[data-papers-search-sort]");
   const status = form.querySelector("[data-papers-search-status]");
+  const notice = form.querySelector("[data-papers-search-notice]");
   const list = form.querySelector("[data-papers-search-list]");
   const more = form.querySelector("[data-papers-search-more]");
+  const filterBox = form.querySelector("[data-papers-search-filters]");
   const resultsBox = list.parentElement;
   const groups = Object.fromEntries([...form.querySelectorAll("[data-papers-filter]")]
     .map((group) => [group.dataset.papersFilter, group]));
@@ -411,11 +843,13 @@ function setupPage() {
   const params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
   sort.value = SORTS.includes(params.get("sort")) ? params.get("sort") : "";
+  let literal = params.get(LITERAL_PARAM) === "1";
   const selected = Object.fromEntries(FILTERS.map((key) => [key, new Set(params.getAll(key))]));
   for (const key of FILTERS) if (selected[key].size) groups[key].open = true;
   let results = [];
-  let shown = 0;
+  let shownCount = 0;
   let seq = 0;
+  let words = "";
 
   /** The state as URL parameters, in a stable order: what the form would submit. */
   const stateParams = () => {
@@ -423,6 +857,7 @@ function setupPage() {
     if (input.value.trim()) out.set("q", input.value.trim());
     for (const key of FILTERS) for (const value of [...selected[key]].sort()) out.append(key, value);
     if (sort.value) out.set("sort", sort.value);
+    if (literal) out.set(LITERAL_PARAM, "1");
     return out;
   };
   /**
@@ -434,17 +869,25 @@ function setupPage() {
     const out = {};
     for (const key of FILTERS) {
       if (key !== except && selected[key].size) out[key] = { any: [...selected[key]] };
-      else if (groups[key].open) out[key] = { any: [] };
+      else if (isOpen(key)) out[key] = { any: [] };
     }
     return out;
   };
+  /** Whether a filter list shows (its group open, and on a phone the filters too). */
+  const isOpen = (key) => groups[key].open && (!filterBox || filterBox.open || !folded());
+  /** Whether the filters fold into one control (a narrow screen: papers.css). */
+  const folded = () => filterBox && getComputedStyle(filterBox.querySelector("summary")).display !== "none";
+  // The filters' one control (search.md.j2) is open, but on a narrow screen until a filter is chosen.
+  if (filterBox && (!folded() || FILTERS.some((key) => selected[key].size))) filterBox.open = true;
 
   /** Fill the open filter lists with their values and counts. */
   const renderFilters = (counts) => {
+    let chosen = 0;
     for (const key of FILTERS) {
       const group = groups[key];
       const summary = group.querySelector("summary");
       summary.querySelector(".papers-filter__selected")?.remove();
+      chosen += selected[key].size;
       if (selected[key].size) summary.append(el("span", "papers-filter__selected", ` · ${selected[key].size} selected`));
       if (!counts[key]) continue;
       const options = group.querySelector("ul");
@@ -472,22 +915,26 @@ function setupPage() {
       }));
       if (active !== null) [...options.querySelectorAll("input")].find((box) => box.value === active)?.focus();
     }
+    const badge = filterBox?.querySelector(".papers-search-page__chosen");
+    if (badge) badge.textContent = chosen ? ` · ${chosen} selected` : "";
   };
 
-  /** List items for a batch of results, once their fragments are loaded. */
-  const resultItems = async (batch) => (await Promise.all(batch.map((r) => r.data()))).map((data) => {
+  /** List items for a batch of results (`from` their first's place in `results`), once their fragments are loaded. */
+  const resultItems = async (batch, from = 0) => (await Promise.all(batch.map(fragment))).flatMap((data, i) => {
     const item = el("li", "papers-result");
     const link = el("a", "papers-result__title", data.meta.title);
-    link.href = data.url;
+    link.href = resultUrl(data, words);
     const excerpt = el("p", "papers-result__excerpt");
     excerpt.append(excerptNodes(data.excerpt, data.meta.title));
     item.append(link, resultFacts(data), excerpt);
-    return item;
+    const r = batch[i];
+    return r.near && !(i ? batch[i - 1] : results[from - 1])?.near ? [nearHeading("papers-search-page__near"), item] : [item];
   });
 
   /** Run the search the form describes; a newer run makes an older one stop where it is. */
   const run = async () => {
     const mine = ++seq;
+    const stale = () => mine !== seq;
     const state = stateParams().toString();
     window.history.replaceState(null, "", state ? `?${state}` : window.location.pathname);
     resultsBox.setAttribute("aria-busy", "true");
@@ -502,38 +949,55 @@ function setupPage() {
       resultsBox.setAttribute("aria-busy", "false");
       return;
     }
-    for (const key of FILTERS) groups[key].dataset.counted = groups[key].open ? "yes" : "";
+    for (const key of FILTERS) groups[key].dataset.counted = isOpen(key) ? "yes" : "";
     const filters = pagefindFilters();
-    // With nothing to search for, a search runs only to count the values of open filter lists.
-    const search = browsing && !Object.keys(filters).length ? null : await searchPapers(pf, query, { filters });
-    let found = browsing || !search ? [] : search.results;
     // Without words to rank by, filtered papers come newest first: Pagefind's own order is
     // that of its page table, shortest first (generator/search/indexer.py).
     const order = sort.value || (query === null ? "date" : "");
-    if (order && found.length) found = await sortResults(found, order);
+    // With nothing to search for, a search runs only to count the values of open filter lists.
+    const search = browsing && !Object.keys(filters).length ? null
+      : await searchPapers(pf, query, { filters, sorted: Boolean(order), literal }, PAGE_RESULTS, stale);
+    if (stale() || (search === null && !browsing)) return;
+    let found = browsing || !search ? [] : search.results;
+    if (order && found.length) found = await verified(await sortResults(found, order), 0, PAGE_RESULTS);
     const counts = { ...search?.filters };
     // A group's counts leave out its own choice: they say what choosing a value would add.
     for (const key of FILTERS) {
-      if (selected[key].size && groups[key].open) {
-        counts[key] = (await searchPapers(pf, query, { filters: pagefindFilters(key) })).filters[key];
+      if (selected[key].size && isOpen(key)) {
+        const other = await searchPapers(pf, search?.corrected?.shown ?? query,
+          { filters: pagefindFilters(key), sorted: true, literal: true }, 0, stale);
+        if (other === null) return;
+        counts[key] = other.filters[key];
       }
     }
+    words = search?.corrected?.shown ?? query ?? "";
     const [items, lag] = await Promise.all([resultItems(found.slice(0, PAGE_RESULTS)), searchLag()]);
-    if (mine !== seq) return;
+    if (stale()) return;
     results = found;
-    shown = items.length;
+    shownCount = Math.min(PAGE_RESULTS, found.length);
     list.replaceChildren(...items);
-    more.hidden = shown >= results.length;
+    more.hidden = shownCount >= results.length;
+    if (search?.corrected) {
+      const { correctionNodes } = await import("./search-typo.js");
+      notice.replaceChildren(correctionNodes(search.corrected, searchPageUrl(search.corrected.typed, true)));
+      notice.hidden = false;
+    } else {
+      notice.replaceChildren();
+      notice.hidden = true;
+    }
     if (browsing) status.textContent = intro;
-    else status.textContent = withLag(results.length ? plural(results.length, "paper", "papers") : "No matching papers.", lag);
+    else status.textContent = withLag(results.length ? countOf(results, "paper", "papers") : "No matching papers.", lag);
     renderFilters(counts);
     resultsBox.setAttribute("aria-busy", "false");
+    announce(query);
   };
 
   let timer = 0;
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(run, 150);
+    seq += 1;  // a search under way stops showing what the box no longer says
+    literal = false;
+    timer = setTimeout(run, typingPause(input.value));
   });
   form.addEventListener("change", (ev) => {
     const target = ev.target;
@@ -543,10 +1007,11 @@ function setupPage() {
     }
     if (target !== input) run();
   });
-  for (const group of Object.values(groups)) {
+  const groupToggles = [...Object.values(groups), ...(filterBox ? [filterBox] : [])];
+  for (const group of groupToggles) {
     // Opening a list counts its values, unless the run under way does already.
     group.addEventListener("toggle", () => {
-      if (group.open && !group.dataset.counted) run();
+      if (FILTERS.some((key) => isOpen(key) && !groups[key].dataset.counted)) run();
     });
   }
   form.addEventListener("submit", (ev) => {
@@ -558,12 +1023,18 @@ function setupPage() {
     const mine = seq;
     more.disabled = true;
     resultsBox.setAttribute("aria-busy", "true");
-    const items = await resultItems(results.slice(shown, shown + PAGE_RESULTS));
+    const checked = await verified(results, shownCount, PAGE_RESULTS);
+    if (mine !== seq) return;
+    // A bundle of the index that lacked a word: its papers are gone from the count too.
+    const changed = checked.length !== results.length;
+    results = checked;
+    const items = await resultItems(results.slice(shownCount, shownCount + PAGE_RESULTS), shownCount);
     more.disabled = false;
     if (mine !== seq) return;
+    if (changed) status.textContent = countOf(results, "paper", "papers");
     list.append(...items);
-    shown += items.length;
-    more.hidden = shown >= results.length;
+    shownCount = Math.min(shownCount + PAGE_RESULTS, results.length);
+    more.hidden = shownCount >= results.length;
     resultsBox.setAttribute("aria-busy", "false");
   });
   run();
@@ -573,11 +1044,10 @@ function setupPage() {
 // Paper pages: the words of the search that led here ------------------------------------------
 
 async function highlight() {
-  if (!new URLSearchParams(window.location.search).has(HIGHLIGHT_PARAM)) return;
-  const { default: PagefindHighlight } = await import(new URL("pagefind-highlight.js", PAGEFIND).href);
-  // addStyles: false, because the mark's colours come from papers.css, not an injected <style>.
-  new PagefindHighlight({ highlightParam: HIGHLIGHT_PARAM, addStyles: false });
-  const first = document.querySelector("mark.pagefind-highlight");
+  const params = new URLSearchParams(window.location.search);
+  if (!params.has(HIGHLIGHT_PARAM) || !document.querySelector("[data-pagefind-body]")) return;
+  const { highlightWords } = await import("./search-highlight.js");
+  const first = highlightWords(params.getAll(HIGHLIGHT_PARAM).join(" "), document.querySelectorAll("[data-pagefind-body]"));
   if (first && first.getBoundingClientRect().top > window.innerHeight) first.scrollIntoView({ block: "center" });
 }
 
