@@ -1,7 +1,7 @@
 """Tag papers from a taxonomy that users edit without code (content/tags.yml, format: TAGS.md).
 
-Each occurrence of a tag's phrases scores its points, `title_weight` times more in the title; a
-phrase inside a longer phrase of the same tag (an `ignore` phrase scores 0) counts only as the
+Each occurrence of a tag's phrases scores its points, `title_weight` times more in the title (n
+occurrences of one phrase in one text count as n ** `repeat_power`); a phrase inside a longer phrase of the same tag (an `ignore` phrase scores 0) counts only as the
 longer one. A paper gets the tags whose points reach their threshold and that no exclusion
 vetoes; of those, the ones at least `min_share` as strong as the strongest (strength: points
 over threshold), at most `max_tags`, the strongest.
@@ -21,7 +21,7 @@ from .model import ConfigError, Paper, paper_with
 
 WORD = re.compile(r"\w+")
 RULE_KEYS = ("description", "match", "title", "ignore", "exclude", "threshold")
-TOP_KEYS = ("tags", "max_tags", "title_weight", "min_share")
+TOP_KEYS = ("tags", "max_tags", "title_weight", "min_share", "repeat_power")
 # At most this many tags a paper, the strongest: a curator gives two or three.
 MAX_TAGS = 3
 # An occurrence in the title counts this many times one in the abstract: a title names the topic.
@@ -29,6 +29,9 @@ TITLE_WEIGHT = 3.0
 # A tag far weaker than the paper's strongest is a topic mentioned in passing beside the main one;
 # off unless tags.yml sets it, so files written before it tag as they did (but for MAX_TAGS).
 MIN_SHARE = 0.0
+# n occurrences of one phrase in one text count as n ** REPEAT_POWER occurrences: 1 counts every
+# one fully, as files written before it expect; below 1 a word repeated stops piling up points.
+REPEAT_POWER = 1.0
 
 Phrases = tuple[tuple[str, ...], ...]
 
@@ -69,6 +72,8 @@ class Taxonomy:
     """What an occurrence in the title counts, in occurrences in the abstract."""
     min_share: float = MIN_SHARE
     """A tag's strength (points over threshold) must be at least this share of the strongest."""
+    repeat_power: float = REPEAT_POWER
+    """n occurrences of one phrase in the title or in the abstract count as n ** repeat_power."""
 
     def __iter__(self) -> Iterator[Tag]:
         return iter(self.tags)
@@ -256,6 +261,11 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         problems.add(data.lines.get("min_share", 1),
                      f"'min_share' must be a number from 0 to 1, got {_shown(data.get('min_share'))}")
         min_share = MIN_SHARE
+    repeat_power = _number(data.get("repeat_power", REPEAT_POWER))
+    if repeat_power is None or not 0 < repeat_power <= 1:
+        problems.add(data.lines.get("repeat_power", 1),
+                     f"'repeat_power' must be a number above 0 and at most 1, got {_shown(data.get('repeat_power'))}")
+        repeat_power = REPEAT_POWER
     tags: list[Tag] = []
     names: dict[tuple[str, ...], str] = {}
     for key, rule in data["tags"].items():
@@ -277,7 +287,8 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
             tags.append(tag)
     if problems:
         raise ConfigError("\n".join(f"{path}:{line}: {message}" for line, message in sorted(problems)))
-    return Taxonomy(tuple(sorted(tags, key=lambda t: t.name.casefold())), max_tags, title_weight, min_share)
+    return Taxonomy(tuple(sorted(tags, key=lambda t: t.name.casefold())), max_tags, title_weight, min_share,
+                    repeat_power)
 
 
 def _rule(name: str, rule: object, line: int, problems: _Problems) -> Tag | None:
@@ -376,6 +387,7 @@ class Tagger:
         vetoed = 0
         if self.pattern is None:
             return total, vetoed
+        power = self.taxonomy.repeat_power
         for part, text, weight in ((0, title, self.taxonomy.title_weight), (1, abstract, 1.0)):
             if not text:
                 continue
@@ -383,6 +395,8 @@ class Tagger:
             found = self.found[part]
             points: dict[int, float] = {}
             ends: dict[int, int] = {}
+            # (tag index, phrase, points) -> occurrences, when repeats count less than fully.
+            counts: dict[tuple[int, str, float], int] = {}
             for m in self.pattern.finditer(text):
                 start = m.start()
                 entries, vetoes = found[m.group(1)]
@@ -393,8 +407,15 @@ class Tagger:
                     if ends.get(index, -1) >= end:
                         continue
                     ends[index] = end
-                    if score:
+                    if not score:
+                        continue
+                    if power == 1.0:
                         points[index] = points.get(index, 0.0) + score
+                    else:
+                        key = (index, text[start + 1 : end + 1], score)
+                        counts[key] = counts.get(key, 0) + 1
+            for (index, _, score), n in counts.items():
+                points[index] = points.get(index, 0.0) + score * n**power
             for index, score in points.items():
                 total[index] = total.get(index, 0.0) + weight * score
         return total, vetoed
