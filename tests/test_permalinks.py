@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.data.merge import _slug, assign_ids, merge, title_key
 from generator.data.model import Dump, Record, Source
 from generator.data.pipeline import read_previous
-from generator.pages.export import papers_json
+from generator.pages.export import load_export, papers_json
 from generator.pages.urls import Urls
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,7 +113,7 @@ def generate(raw: Path, docs: Path) -> dict[str, dict]:
         cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stderr
-    papers = json.loads((docs / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(docs)["papers"]
     return {p["title"]: p for p in papers}
 
 
@@ -150,7 +150,7 @@ def test_check_json_keeps_the_ids_the_build_published(tmp_path: Path):
 
     (tmp_path / "raw" / "2025-11-11-a.txt").write_text(paste(OLD), encoding="utf-8")
     run("generate")
-    published = json.loads((tmp_path / "docs" / "papers.json").read_text(encoding="utf-8"))["papers"]
+    published = load_export(tmp_path / "docs")["papers"]
     (tmp_path / "raw" / "2025-11-12-b.txt").write_text(paste(NEW), encoding="utf-8")
     run("check", "--json", "check.json")
     checked = {p["title"]: p["id"] for p in json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))["papers"]}
