@@ -231,6 +231,7 @@ def test_the_record_is_fetched_only_from_the_address_given(tmp_path: Path, pages
     record = read_previous(path)
     assert record.folders == {"a-paper": "papers/2025/10"}  # a URL the generator never makes is not followed
     assert record.extra == {"archive uuid": "kept"}
+    (tmp_path / "closed").mkdir()
     closed = Pages(tmp_path / "closed")
     closed.server.server_close()
     path, why = fetch_record(closed.base_url, tmp_path / "got")
