@@ -60,13 +60,12 @@ class Previous:
     @classmethod
     def of(cls, papers: list[Paper]) -> Previous:
         """What a build of `papers` publishes, as read_previous would read it back from its
-        papers.json (`mkdocs serve` keeps it in memory between builds). Papers placed by
-        their date (no recorded folder) are left to their date."""
+        papers.json (`mkdocs serve` keeps it in memory between builds)."""
         ids: dict[str, str] = {}
         for paper in papers:
             ids.setdefault(title_key(paper.title), paper.id)
         return cls(ids, {paper.id: list(paper.related) for paper in papers},
-                   {p.id: p.folder for p in papers if p.folder},
+                   {p.id: p.folder or _date_folder(p) for p in papers},
                    {p.arxiv_id: p.id for p in papers if p.arxiv_id})
 
 
@@ -127,7 +126,8 @@ def _place(url: object) -> tuple[str, str] | None:
 
 
 def keep_places(papers: Iterable[Paper], previous: Previous) -> tuple[list[Paper], dict[str, str]]:
-    """`papers` with every published one at its recorded folder (Paper.folder), and the
+    """`papers` with every published one at its recorded folder (Paper.folder, set when its date
+    would place it elsewhere), and the
     redirects to leave: target paper id by the place (`<folder>/<id>`) of a published page
     whose paper is now another one. A published id that is gone leaves a redirect when its
     title key or arXiv id now names a paper; redirects published before stay while their
@@ -135,7 +135,11 @@ def keep_places(papers: Iterable[Paper], previous: Previous) -> tuple[list[Paper
     placed = []
     for paper in papers:
         folder = previous.folders.get(paper.id)
-        placed.append(paper_with(paper, "folder", folder) if folder and folder != paper.folder else paper)
+        # Set only where the date would place it elsewhere: a paper that did not move stays
+        # equal to itself, and its page is not rendered again (pages/render.RenderCache).
+        if folder and folder != _date_folder(paper) and folder != paper.folder:
+            paper = paper_with(paper, "folder", folder)
+        placed.append(paper)
     current = {p.id for p in placed}
     by_key = {title_key(p.title): p.id for p in placed}
     by_arxiv = {p.arxiv_id: p.id for p in placed if p.arxiv_id}
@@ -159,6 +163,12 @@ def keep_places(papers: Iterable[Paper], previous: Previous) -> tuple[list[Paper
         if folder:
             redirects[f"{folder}/{pid}"] = target
     return placed, dict(sorted(redirects.items()))
+
+
+def _date_folder(paper: Paper) -> str:
+    """The folder a paper's date gives its page: pages/urls.paper_folder's rule, which the
+    record's URLs (_URL) are read by."""
+    return f"papers/{paper.date.year:04d}/{paper.date.month:02d}" if paper.date else "papers/undated"
 
 
 def fetch_record(url: str, folder: Path) -> tuple[Path | None, str]:
