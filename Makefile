@@ -38,4 +38,4 @@ bench: $(STAMP) ## Parse + merge throughput on 100,000 synthetic papers (the oth
 	$(BIN)/python benchmarks/bench_parse.py
 
 clean: ## Remove the build output and generated pages
-	rm -rf site .cache content/papers content/dates content/tags content/orgs content/stats content/index.md content/search.md content/list.md content/feed.xml content/papers.json
+	rm -rf site .cache content/papers content/dates content/tags content/orgs content/stats content/index.md content/search.md content/list.md content/feed.xml content/papers.json content/papers.json.gz

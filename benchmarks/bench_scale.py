@@ -15,6 +15,7 @@ next build then takes.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -142,8 +143,8 @@ def shape(papers: list[dict]) -> dict:
 
 
 def site_shape(site: Path) -> dict:
-    """The shape of a built site's papers (papers.json holds one paper a line)."""
-    with open(site / "papers.json", encoding="utf-8") as f:
+    """The shape of a built site's papers (papers.json.gz holds one paper a line)."""
+    with gzip.open(site / "papers.json.gz", "rt", encoding="utf-8") as f:
         return shape([json.loads(line.rstrip().rstrip(",")) for line in f if line.startswith('{"id"')])
 
 

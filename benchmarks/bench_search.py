@@ -241,7 +241,7 @@ def run(papers: int, query: str, keep: Path | None, reuse: bool, skip_index: boo
     work = keep / f"papers-{papers}" if keep else Path(tempfile.mkdtemp(prefix=f"bench-search-{papers}-"))
     site = work / "site"
     try:
-        if reuse and (site / "papers.json").is_file():
+        if reuse and (site / "papers.json.gz").is_file():
             built = {"seconds": float("nan")}
             print(f"{papers:,} papers: reusing {site}; indexing…", file=sys.stderr, flush=True)
         else:

@@ -109,7 +109,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-search-latency-"))
     site = work / "site"
     try:
-        if not (args.reuse and (site / "papers.json").is_file()):
+        if not (args.reuse and (site / "papers.json.gz").is_file()):
             shutil.rmtree(work, ignore_errors=True)
             (work / "docs").mkdir(parents=True)
             print(f"built in {build(work, args.sources.resolve(), site)['seconds']:.0f} s", file=sys.stderr)

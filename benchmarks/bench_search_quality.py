@@ -58,7 +58,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-search-quality-"))
     site = work / "site"
     try:
-        if not (args.reuse and (site / "papers.json").is_file()):
+        if not (args.reuse and (site / "papers.json.gz").is_file()):
             shutil.rmtree(work, ignore_errors=True)
             (work / "docs").mkdir(parents=True)
             built = build(work, args.sources.resolve(), site)

@@ -7,6 +7,7 @@ import logging
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from .data.merge import PageYear, page_year
 from .data.model import GeneratorError
 from .data.pipeline import Archive, Settings, collect
 from .pages.export import papers_json
-from .pages.urls import EXPORT, Urls
+from .pages.urls import Urls, export_in
 from .site.config import load_mkdocs, papers_config, plugin_of, resolve
 
 CONFIG_HELP = ("mkdocs.yml, loaded as `mkdocs build` loads it: its `papers` plugin options "
@@ -37,8 +38,8 @@ def _check_settings(config: str, sources: tuple[str, ...]) -> tuple[Settings, Ur
     if config_file.is_file():
         mkdocs_config = load_mkdocs(config_file)
         options, urls = plugin_of(mkdocs_config, config_file).config, Urls.of(mkdocs_config)
-        # The papers.json the last build left: its ids stay, as the build keeps them.
-        previous = Path(mkdocs_config.docs_dir) / EXPORT
+        # The papers.json.gz the last build left: its ids stay, as the build keeps them.
+        previous = export_in(Path(mkdocs_config.docs_dir))
     else:
         options, urls = papers_config(), Urls()
     settings = resolve(options, config_file.parent)
@@ -198,7 +199,7 @@ def _generate(cfg, plugin, config: str, target: Path, say: Callable[[str], None]
     from .pages.render import Renderer, write_outputs
 
     settings = resolve(plugin.config, Path(config).resolve().parent)
-    settings.previous = target / EXPORT
+    settings.previous = export_in(target)
     archive = collect(settings, progress=lambda m: click.echo(m, err=True), tagged=tagged)
     for problem in archive.problems:
         click.echo(str(problem), err=True)
@@ -222,8 +223,12 @@ def _generate(cfg, plugin, config: str, target: Path, say: Callable[[str], None]
               help="The site generator: MkDocs with the papers plugin, or Zensical (pip install zensical; "
                    "docs/commands.md: Building with Zensical).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages (Zensical's whole output).")
+@click.option("--published", metavar="URL",
+              help="The address the site is published at: its papers.json.gz is the record of what was "
+                   "published (ids, URLs), fetched from there instead of the last local build's "
+                   "(docs/permalinks.md). The publish workflow passes it.")
 def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: str, no_search: bool,
-          engine: str, verbose: bool) -> None:
+          engine: str, verbose: bool, published: str | None) -> None:
     """Generate the pages, build the site with MkDocs and index it with Pagefind.
 
     The site is built in a sibling folder and swapped in only when everything
@@ -233,6 +238,12 @@ def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: 
     others are linked from the previous site. Its address
     is mkdocs.yml's site_url (this repository's reads SITE_URL): without one,
     every link is relative and the sitemap and canonical links are left out.
+
+    Every paper published before keeps its id and URL (docs/permalinks.md): the
+    record of what was published is the last build's papers.json.gz, or with
+    --published the live site's, fetched from there (the only time a build
+    reaches the network). When it cannot be had, one line says so and the build
+    goes on.
 
     With --engine zensical, Zensical builds the same mkdocs.yml and pages
     instead of MkDocs, and this command does what the plugin would have done:
@@ -244,16 +255,39 @@ def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: 
       python -m generator build
       python -m generator build --sources dumps/ --site-dir public --strict
       python -m generator build --engine zensical
+      python -m generator build --strict --published https://you.github.io/archive/
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import Abort, MkDocsException
-
     _mkdocs_logging(verbose)
     if engine == "zensical":
         _build_zensical(sources, site_dir, strict, config, no_search, verbose)
         return
     overrides = {"strict": True} if strict else {}
     cfg, plugin = _load_mkdocs(config, sources, **overrides)
+    with tempfile.TemporaryDirectory(prefix="papers-record-") as folder:
+        if published:
+            plugin.record = _published_record(published, Path(folder))
+        _build_mkdocs(cfg, plugin, site_dir, no_search)
+
+
+def _published_record(url: str, folder: Path) -> Path | None:
+    """The live site's record fetched into `folder` (data/record.fetch_record); None, said in one
+    line on standard error, when it cannot be had."""
+    from .data.record import fetch_record
+
+    path, why = fetch_record(url, folder)
+    if path is None:
+        click.echo(f"Warning: {why}", err=True)
+    else:
+        click.echo(f"Published record: {url.rstrip('/')}/{path.name}", err=True)
+    return path
+
+
+def _build_mkdocs(cfg, plugin, site_dir: str | None, no_search: bool) -> None:
+    """`build` with MkDocs: into a sibling folder, swapped in when everything succeeded.
+    Raises GeneratorError when the build fails (the last site stays)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort, MkDocsException
+
     if no_search:
         plugin.config["search"] = False
     final = Path(site_dir or cfg.site_dir).resolve()

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from generator.pages.export import load_export
+
 QUERIES = Path(__file__).resolve().parent / "fixtures" / "search" / "queries.json"
 """The query set, drawn from the real corpus by benchmarks/search_queries.py."""
 PAPERS = QUERIES.parent / "papers.txt"
@@ -73,7 +75,7 @@ def run_queries(page, root: str, site: Path, queries: list[dict]) -> list[Outcom
     """Type each query into the search page of the site served at `root` (built into `site`);
     the outcomes in query order."""
     title_of = {"/" + p["url"]: p["title"] for p in
-                json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]}
+                load_export(site)["papers"]}
     prefix = urlsplit(root).path.rstrip("/")
     out = []
     for query in queries:

@@ -58,7 +58,7 @@ def from_scratch(root: Path, published: Path, tmp: Path) -> Path:
     shutil.rmtree(fresh / "content" / "raw")
     shutil.copytree(root / "content" / "raw", fresh / "content" / "raw")
     shutil.copy(root / "content" / "tags.yml", fresh / "content" / "tags.yml")
-    shutil.copy(published, fresh / "content" / "papers.json")
+    shutil.copy(published, fresh / "content" / "papers.json.gz")
     log = build(fresh)
     assert "building everything: no build cache yet" in log
     return fresh
@@ -82,7 +82,7 @@ def test_a_second_build_keeps_what_did_not_change_and_equals_a_build_from_scratc
     tags.write_text(tags.read_text(encoding="utf-8").replace("    match: [", "    match: [quantum gardening, ", 1),
                     encoding="utf-8")
     published = tmp_path / "published-1.json"
-    shutil.copy(root / "content" / "papers.json", published)
+    shutil.copy(root / "content" / "papers.json.gz", published)
     log = build(root, command)
     assert "matches the site: what did not change is kept" in log
     pages, kept = written(log)
@@ -94,7 +94,7 @@ def test_a_second_build_keeps_what_did_not_change_and_equals_a_build_from_scratc
     (root / "content" / "raw" / "zz_new.txt").unlink()
     text = dump.read_text(encoding="utf-8")
     dump.write_text(text.replace("We garden with qubits.", "We garden with qubits and bees."), encoding="utf-8")
-    shutil.copy(root / "content" / "papers.json", published)
+    shutil.copy(root / "content" / "papers.json.gz", published)
     log = build(root, command)
     assert "matches the site" in log
     assert sum(written(log)) == total + 1
@@ -129,7 +129,7 @@ def test_a_failed_build_leaves_the_last_site_as_it_was(tmp_path: Path):
     (root / "content" / "raw" / "binary.txt").unlink()
     dump.write_text(good, encoding="utf-8")
     published = tmp_path / "published.json"
-    shutil.copy(root / "content" / "papers.json", published)
+    shutil.copy(root / "content" / "papers.json.gz", published)
     log = build(root, "generator build")
     assert "building everything" in log
     assert_same_site(root, from_scratch(root, published, tmp_path / "fresh"))

@@ -4,12 +4,13 @@ sample archive with two real days of the API beside it (author names, arXiv ids)
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from generator.pages.export import load_export
 
 # The Highwire Press names Google Scholar documents and Zotero imports
 # (https://scholar.google.com/intl/en/scholar/inclusion.html#indexing); arXiv's pages use the same.
@@ -47,7 +48,7 @@ def citation(site: Path, paper: dict) -> Head:
 
 @pytest.fixture(scope="module")
 def papers(rich_site: Path) -> list[dict]:
-    return json.loads((rich_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return load_export(rich_site)["papers"]
 
 
 def test_a_paper_page_carries_highwire_tags_in_its_head(rich_site: Path, papers: list[dict]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.data.model import ConfigError
+from generator.pages.export import load_export
 from generator.site.config import PapersConfig, default_settings, papers_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ def check_and_build(root: Path) -> tuple[list[dict], list[dict]]:
     build = generator(root, "build", "--no-search")
     assert build.returncode == 0, build.stderr
     checked = json.loads((root / "check.json").read_text(encoding="utf-8"))["papers"]
-    built = json.loads((root / "site" / "papers.json").read_text(encoding="utf-8"))["papers"]
+    built = load_export(root / "site")["papers"]
     return checked, built
 
 

@@ -7,13 +7,13 @@ page's policy) and the console watched for Chrome's "Content Security Policy" re
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 from test_invariants import site_scripts
 
+from generator.pages.export import load_export
 from generator.site.csp import META, POLICY, apply_csp
 
 LISTEN = """
@@ -74,7 +74,7 @@ def csp_page(page):
 
 @pytest.fixture(scope="module")
 def sample_pages(sample_site: Path) -> dict[str, str]:
-    papers = json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(sample_site)["papers"]
     paper = next(p for p in papers if p["tags"] and p["date"])
     return {
         "home": "",
@@ -99,7 +99,7 @@ def test_pages_load_without_a_violation(csp_page, site_url, sample_pages, name) 
 
 @pytest.mark.browser
 def test_search_runs_pagefinds_wasm_without_a_violation(csp_page, site_url, sample_site) -> None:
-    papers = json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(sample_site)["papers"]
     word = max(re.findall(r"[A-Za-z]{6,}", papers[0]["title"]), key=len)
     wasm: list[str] = []
     csp_page.on("response", lambda r: wasm.append(r.url) if ".wasm" in r.url or "wasm." in r.url else None)

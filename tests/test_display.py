@@ -14,6 +14,7 @@ import pytest
 from render_helpers import paper, renderer
 
 from generator.data.model import GeneratorError, Paper
+from generator.pages.export import load_export
 from generator.pages.render import Renderer, front_matter, write_outputs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -175,7 +176,7 @@ def test_a_long_non_latin_organization_builds_and_check_agrees(tmp_path: Path, l
     assert check.returncode == 0, check.stdout + check.stderr
     built = run("build", "--sources", str(raw), "--site-dir", str(tmp_path / "site"), "--no-search")
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
-    site = json.loads((tmp_path / "site" / "papers.json").read_text(encoding="utf-8"))
+    site = load_export(tmp_path / "site")
     checked = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
     assert [(p["id"], p["organization"]) for p in site["papers"]] == [
         (p["id"], p["organization"]) for p in checked["papers"]]

@@ -35,6 +35,7 @@ from test_invariants import (
 )
 
 from generator.data.mathtext import INLINE_ELEMENTS, MATHML_ELEMENTS
+from generator.pages.export import load_export
 from generator.pages.render import tex_html
 
 REPO = Path(__file__).resolve().parents[1]
@@ -429,7 +430,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     output = result.stdout + result.stderr
     papers = {}
     if result.returncode == 0:
-        data = json.loads((root / "site" / "papers.json").read_text(encoding="utf-8"))
+        data = load_export(root / "site")
         papers = {p["title"]: p for p in data["papers"]}
     return Built(sources, root / "site", output, result.returncode, papers)
 

@@ -26,6 +26,7 @@ from conftest import build_env
 
 from generator.data.mathtext import INLINE_ELEMENTS, MATHML_ELEMENTS
 from generator.data.pipeline import collect
+from generator.pages.export import load_export
 from generator.pages.urls import GENERATED_DIRS
 from generator.site.config import default_settings
 
@@ -130,7 +131,7 @@ def pagefind_records(site_dir: Path) -> int:
 def check_invariants(site_dir: Path, sources: list[Path] | Path) -> dict[str, int]:
     """Assert the invariants of a built site; return what was counted."""
     sources = [sources] if isinstance(sources, Path) else list(sources)
-    data = json.loads((site_dir / "papers.json").read_text(encoding="utf-8"))
+    data = load_export(site_dir)
     urls = [p["url"] for p in data["papers"]]
     pages = {p.parent.relative_to(site_dir).as_posix() + "/" for p in (site_dir / "papers").rglob("index.html")}
     counts = {

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from generator.pages.export import load_export
 from generator.pages.render import tex_html, tex_text
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def papers(sample_site: Path) -> list[dict]:
-    return json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return load_export(sample_site)["papers"]
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -12,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from generator.pages.export import load_export
 
 ROOT = Path(__file__).resolve().parents[1]
 SECOND_SITE = Path(__file__).resolve().parent / "fixtures" / "second_site"
@@ -66,7 +67,7 @@ def second_site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_second_site_builds_with_the_installed_plugin(second_site: Path) -> None:
     site = second_site
-    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    data = load_export(site)
     pages = sorted(site.glob("papers/**/index.html"))
     assert data["count"] == len(data["papers"]) == len(pages) == 12  # 8 + 4 papers in the two dumps
     for paper in data["papers"]:

@@ -3,17 +3,20 @@ paper whose title slugs the same (DESIGN.md: a later colliding slug gets the suf
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from generator.data.merge import _slug, assign_ids, merge, title_key
 from generator.data.model import Dump, Record, Source
 from generator.data.pipeline import read_previous
-from generator.pages.export import papers_json
+from generator.data.record import keep_places
+from generator.pages.export import load_export, papers_json
 from generator.pages.urls import Urls
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,7 +116,7 @@ def generate(raw: Path, docs: Path) -> dict[str, dict]:
         cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stderr
-    papers = json.loads((docs / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(docs)["papers"]
     return {p["title"]: p for p in papers}
 
 
@@ -150,9 +153,45 @@ def test_check_json_keeps_the_ids_the_build_published(tmp_path: Path):
 
     (tmp_path / "raw" / "2025-11-11-a.txt").write_text(paste(OLD), encoding="utf-8")
     run("generate")
-    published = json.loads((tmp_path / "docs" / "papers.json").read_text(encoding="utf-8"))["papers"]
+    published = load_export(tmp_path / "docs")["papers"]
     (tmp_path / "raw" / "2025-11-12-b.txt").write_text(paste(NEW), encoding="utf-8")
     run("check", "--json", "check.json")
     checked = {p["title"]: p["id"] for p in json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))["papers"]}
     assert checked[OLD] == published[0]["id"] == "attention-is-all-you-need"
     assert checked[NEW] != checked[OLD]
+
+
+def test_a_plain_papers_json_of_an_earlier_version_is_the_record_then_removed(tmp_path: Path):
+    # An archive built before the export was gzipped left docs/papers.json: its ids and
+    # folders are kept, and the file is replaced by papers.json.gz.
+    raw, docs = tmp_path / "raw", tmp_path / "docs"
+    raw.mkdir()
+    (raw / "2025-11-11-a.txt").write_text(paste(OLD), encoding="utf-8")
+    before = generate(raw, docs)
+    (docs / "papers.json").write_text(json.dumps(load_export(docs)), encoding="utf-8")
+    (docs / "papers.json.gz").unlink()
+    (raw / "2025-11-12-b.txt").write_text(paste(NEW), encoding="utf-8")
+    after = generate(raw, docs)
+    assert after[OLD]["url"] == before[OLD]["url"] and after[NEW]["url"] != before[OLD]["url"]
+    assert not (docs / "papers.json").exists()
+
+
+def test_a_published_folder_is_kept_whatever_the_date_becomes(tmp_path: Path):
+    first, _ = merge([dump("2025-11-11-a.txt", OLD)], today=TODAY)
+    path = tmp_path / "papers.json.gz"
+    path.write_bytes(gzip.compress(papers_json(first, Urls()).encode()))
+    record = read_previous(path)  # gzipped or not, by its first bytes
+    assert record.folders == {"attention-is-all-you-need": "papers/2025/10"}
+    moved = [replace(p, date=date(2024, 3, 1)) for p in first]
+    placed, redirects = keep_places(moved, record)
+    assert Urls().paper(placed[0]) == "papers/2025/10/attention-is-all-you-need/" and redirects == {}
+    # Without directory URLs the same place is read from `<id>.html`.
+    path.write_text(papers_json(first, Urls(directory_urls=False)), encoding="utf-8")
+    assert read_previous(path).folders == record.folders
+
+
+def test_a_gone_id_is_never_given_to_another_paper():
+    both, _ = merge([dump("a.txt", OLD)], today=TODAY)
+    previous = {title_key(OLD): "attention-is-all-you-need"}
+    later, _ = merge([dump("a.txt", NEW)], today=TODAY, previous_ids=previous)
+    assert later[0].id != "attention-is-all-you-need"

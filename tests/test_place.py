@@ -17,6 +17,7 @@ from render_helpers import paper, renderer
 
 from generator.data.model import Source
 from generator.pages import urls as u
+from generator.pages.export import load_export
 from generator.pages.render import tex_text
 from generator.pages.urls import Urls
 
@@ -132,7 +133,7 @@ def test_the_404_page_offers_search_and_home(sample_site: Path):
 
 @pytest.fixture(scope="module")
 def papers(sample_site: Path) -> list[dict]:
-    return json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return load_export(sample_site)["papers"]
 
 
 def crumbs(page) -> list[tuple[str, str | None]]:

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from generator.pages.export import load_export
+
 
 @pytest.fixture(scope="module")
 def papers(rich_site: Path) -> list[dict]:
-    return json.loads((rich_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return load_export(rich_site)["papers"]
 
 
 def test_stars_persist_and_the_list_exports_and_imports(page, rich_site_url: str, papers: list[dict],

@@ -151,7 +151,7 @@ def test_golden_markdown(sample_pages: dict[str, str], golden: str) -> None:
 def test_every_paper_has_a_page_and_listings_cover_everyone(sample_pages: dict[str, str]) -> None:
     import json
 
-    data = json.loads(sample_pages["papers.json"])
+    data = json.loads(sample_pages["papers.json.gz"])
     assert data["count"] == len(data["papers"]) == 394
     for record in data["papers"]:
         page = sample_pages[record["url"].rstrip("/") + ".md"]

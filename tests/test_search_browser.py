@@ -18,6 +18,7 @@ import pytest
 from conftest import QuietHandler
 from test_search_index import sample_papers
 
+from generator.pages.export import load_export
 from generator.pages.render import tex_text
 from generator.search import indexer as search
 
@@ -32,7 +33,7 @@ def words(text: str | None) -> set[str]:
 
 @pytest.fixture(scope="module")
 def papers(sample_site: Path) -> list[dict]:
-    return json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return load_export(sample_site)["papers"]
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import pytest
 
 from generator.data.model import GeneratorError, Paper
 from generator.data.pipeline import collect
+from generator.pages.export import load_export
 from generator.pages.render import tex_text
 from generator.pages.urls import Urls
 from generator.search import bundle as pagefind_bundle
@@ -51,7 +52,7 @@ def newest_first(papers: list[dict]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def papers(sample_site: Path) -> list[dict]:
-    return json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return load_export(sample_site)["papers"]
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import pytest
 from conftest import QuietHandler
 
 from generator.data.model import Paper
+from generator.pages.export import load_export
 from generator.pages.render import tex_text
 from generator.search import indexer as search
 
@@ -229,9 +230,8 @@ def test_sorts_order_every_part_of_the_index_as_one(page, archive_url, sort):
 
 def test_highlighting_marks_every_word_compound_names_included(page, site_url, sample_site):
     """A paper page opened from a result marks each word searched for, `MOOSE-Chem2` and `v2.6` too."""
-    import json
 
-    papers = json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(sample_site)["papers"]
     for query, start, marked in (
         ("moose-chem2 hypothesis discovery", "MOOSE-Chem2", {"MOOSE-Chem2", "Hypothesis", "Discovery"}),
         ("supersenses v2.6", "Adposition and Case Supersenses", {"Supersenses", "v2.6"}),

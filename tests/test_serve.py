@@ -136,7 +136,7 @@ def test_a_build_after_an_edit_equals_a_build_from_scratch(tmp_path: Path):
                     encoding="utf-8")
     fresh = sample_project(tmp_path / "fresh")
     # What was published: a paper keeps its id and related list (pipeline.Previous) in both.
-    shutil.copy(again / "content" / "papers.json", fresh / "content" / "papers.json")
+    shutil.copy(again / "content" / "papers.json.gz", fresh / "content" / "papers.json.gz")
     build(again)
     shutil.copy(dump, fresh / "content" / "raw" / dump.name)
     shutil.copy(tags, fresh / "content" / "tags.yml")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_SITE_URL, sitemap_locs
 
+from generator.pages.export import load_export
 from generator.pages.render import tex_html, tex_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,7 +85,7 @@ def load(site: Path, url: str) -> Page:
 
 @pytest.fixture(scope="module")
 def papers(sample_site: Path) -> list[dict]:
-    data = json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))
+    data = load_export(sample_site)
     assert data["count"] == len(data["papers"])
     return data["papers"]
 
@@ -157,7 +157,7 @@ def test_feed_and_stats(sample_site: Path, papers: list[dict]) -> None:
 
 def test_sitemap_canonical_links_and_feed_ids_with_a_site_url(sample_site_with_url: Path) -> None:
     site = sample_site_with_url
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(site)["papers"]
     locs = sitemap_locs(site)
     assert len(locs) == len(set(locs))
     assert {SAMPLE_SITE_URL + p["url"] for p in papers} <= set(locs)
@@ -214,5 +214,5 @@ def test_mkdocs_build_strict_passes_on_the_samples(tmp_path: Path) -> None:
         cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert (tmp_path / "site" / "papers.json").is_file()
+    assert (tmp_path / "site" / "papers.json.gz").is_file()
     assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()

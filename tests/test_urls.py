@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from generator.data.model import Paper
-from generator.pages.export import paper_record
+from generator.pages.export import load_export, paper_record
 from generator.pages.urls import Urls, month_top_file, paper_file, week_file
 from generator.search.bundle import read_fragments
 
@@ -100,7 +100,7 @@ def file_url_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_papers_json_names_the_pages_without_directory_urls(file_url_site: Path) -> None:
     """papers.json once said `papers/2025/11/<slug>/` while the page was `<slug>.html`."""
     site = file_url_site / "site"
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(site)["papers"]
     assert len(papers) == 394
     for paper in papers:
         assert paper["url"].endswith(".html") and (site / paper["url"]).is_file(), paper["url"]

@@ -7,7 +7,6 @@ Skipped without Java or Chromium, failed instead where CI or PAPERS_REQUIRE_BROW
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import browser_required
+
+from generator.pages.export import load_export
 
 # Messages of the Nu checker that the pages keep on purpose, each with the reason.
 IGNORED = {
@@ -40,7 +41,7 @@ IGNORED = {
 @pytest.fixture(scope="module")
 def pages(sample_site: Path) -> dict[str, str]:
     """The pages checked, as paths relative to the site root."""
-    papers = json.loads((sample_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(sample_site)["papers"]
     paper = next(p for p in papers if p["tags"] and p["date"] and p["related"])
     tag = next(d.name for d in sorted((sample_site / "tags").iterdir()) if d.is_dir())
     return {

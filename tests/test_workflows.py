@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.pages.export import load_export
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 PAGES = WORKFLOWS / "pages.yml"
@@ -165,7 +167,7 @@ def test_pages_build_job_run_steps_work_in_a_clean_clone(tmp_path: Path) -> None
     print("\n".join(["build job run: steps", *timings]))
 
     site = clone / "site"
-    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    data = load_export(site)
     pages = sorted(site.glob("papers/**/index.html"))
     assert data["count"] == len(data["papers"]) == len(pages) > 0
     for paper in data["papers"]:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import REPO, QuietHandler, browser_required, build_env, build_site
 
+from generator.pages.export import load_export
 from generator.site import zensical
 from generator.site.csp import META
 
@@ -49,7 +50,7 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def papers(zensical_site: Path) -> list[dict]:
-    return json.loads((zensical_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    return load_export(zensical_site)["papers"]
 
 
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

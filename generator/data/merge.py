@@ -228,8 +228,9 @@ def assign_ids(
     """A unique slug per title key.
 
     A key that a previous build published (`previous`: its id by title key) keeps its id, so
-    its URL stays put. Keys whose slugs collide leave the slug to the first in sorted order,
-    unless a published paper holds it, and get a hash of their own key.
+    its URL stays put, and no other key gets a published id, even one whose paper is gone
+    (its URL may redirect: data/record.py). Keys whose slugs collide leave the slug to the
+    first in sorted order, unless a published paper holds it, and get a hash of their own key.
     """
     by_slug: dict[str, list[str]] = defaultdict(list)
     ids: dict[str, str] = {}
@@ -242,6 +243,7 @@ def assign_ids(
                 taken.add(old)
             else:
                 by_slug[_slug(title) or "paper"].append(key)
+        taken.update(previous.values())
     else:
         for key, title in keys_titles:
             by_slug[_slug(title) or "paper"].append(key)

@@ -206,6 +206,9 @@ class Paper:
     """Tag names from the taxonomy, sorted."""
     related: tuple[str, ...] = field(default=())
     """Ids of the most similar papers, most similar first."""
+    folder: str | None = None
+    """The docs folder its page was published in (`papers/2025/10`, data/record.py) when its
+    date now gives another; None: placed by its date (pages/urls.paper_folder)."""
 
 
 # Constructors for the hot paths of parse and merge, which build some 300,000 of these objects

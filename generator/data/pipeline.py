@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import mathtext
-from .merge import SLUG_LENGTH, merge, title_key
+from .merge import merge
 from .model import Dump, Paper, Problem
+from .record import Previous, keep_places, read_previous
 from .sources import read_dumps
 from .tags import Taxonomy, apply_tags, load_taxonomy
 
@@ -37,8 +36,9 @@ class Settings:
     page_size: int
     """Papers per listing page."""
     previous: Path | None = None
-    """Last build's papers.json: published papers keep their ids, and related lists that still
-    hold are kept, so pages stay put."""
+    """The published record (data/record.py): the live site's papers.json(.gz) fetched by
+    `build --published`, else the last build's: published papers keep their ids and URLs, and
+    related lists that still hold are kept, so pages stay put."""
 
 
 @dataclass
@@ -50,6 +50,9 @@ class Archive:
     problems: list[Problem]
     taxonomy: Taxonomy = field(default_factory=Taxonomy)
     timings: dict[str, float] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Target paper id by the place (`<folder>/<id>`) of a published page that now redirects
+    to it (record.keep_places)."""
 
     @property
     def entries(self) -> int:
@@ -82,51 +85,6 @@ class Cache:
     vectors (`mkdocs serve`: related.update_related, an approximation)."""
 
 
-@dataclass(frozen=True)
-class Previous:
-    """What the last build published (its papers.json), so that this one keeps it in place."""
-
-    ids: dict[str, str] = field(default_factory=dict)
-    """Paper id by title key (merge.title_key): a published paper keeps its id and URL."""
-    related: dict[str, list[str]] = field(default_factory=dict)
-    """Related lists by paper id: lists that still hold are kept, so pages stay put."""
-
-    @classmethod
-    def of(cls, papers: list[Paper]) -> Previous:
-        """What a build of `papers` publishes, as read_previous would read it back from its
-        papers.json (`mkdocs serve` keeps it in memory between builds)."""
-        ids: dict[str, str] = {}
-        for paper in papers:
-            ids.setdefault(title_key(paper.title), paper.id)
-        return cls(ids, {paper.id: list(paper.related) for paper in papers})
-
-
-# An id as merge.assign_ids makes them: ids from the file become paths under the docs dir.
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_ID_LENGTH = SLUG_LENGTH + 9  # a slug and its hash suffix
-
-
-def read_previous(path: Path | None) -> Previous:
-    """Ids and related lists from a previous papers.json; empty when there is none or it is
-    unreadable (then ids are assigned and related papers found afresh)."""
-    if path is None or not path.is_file():
-        return Previous()
-    try:
-        papers = json.loads(path.read_text(encoding="utf-8"))["papers"]
-        ids: dict[str, str] = {}
-        related: dict[str, list[str]] = {}
-        for paper in papers:
-            pid = paper["id"]
-            if not isinstance(pid, str) or len(pid) > _ID_LENGTH or not _ID.fullmatch(pid):
-                continue
-            if isinstance(paper.get("title"), str):
-                ids.setdefault(title_key(paper["title"]), pid)
-            related[pid] = list(paper.get("related") or [])
-        return Previous(ids, related)
-    except (OSError, ValueError, KeyError, TypeError):
-        return Previous()
-
-
 def collect(
     settings: Settings,
     today: date | None = None,
@@ -149,6 +107,7 @@ def collect(
     start = time.perf_counter()
     dumps = read_dumps(settings.sources, cache.dumps if cache is not None else None)
     papers, merge_problems = merge(dumps, settings.page_years, today, previous.ids)
+    papers, redirects = keep_places(papers, previous)
     timings["parse+merge"] = time.perf_counter() - start
     problems = [p for d in dumps for p in d.problems] + merge_problems + mathtext.problems(papers)
     say(f"read {sum(len(d.records) for d in dumps)} entries from {len(dumps)} dumps: {len(papers)} papers")
@@ -174,7 +133,7 @@ def collect(
         papers = apply_related(papers, settings.related, previous.related, lists)
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
-    return Archive(dumps, papers, problems, taxonomy, timings)
+    return Archive(dumps, papers, problems, taxonomy, timings, redirects)
 
 
 def _load_taxonomy(path: Path, cache: Cache | None) -> Taxonomy:

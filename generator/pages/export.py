@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..data.model import Paper
-from .urls import Urls
+from .urls import EXPORT, Urls
 
 
 def paper_record(paper: Paper, urls: Urls) -> dict:
@@ -35,7 +37,8 @@ def paper_record(paper: Paper, urls: Urls) -> dict:
 
 
 def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
-                      cache: dict[str, tuple[Paper, bytes]] | None = None) -> bytes:
+                      cache: dict[str, tuple[Paper, bytes]] | None = None,
+                      redirects: Sequence[dict] = ()) -> bytes:
     """The whole export as deterministic UTF-8 JSON: one paper a line, compact (the file is
     about 2.5 KB a paper, and Python's JSON encoder is fast only without indentation). Each
     paper's `url` follows `urls` (use_directory_urls).
@@ -43,7 +46,8 @@ def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
     Encoded paper by paper: as one str, a single emoji among 100,000 abstracts would make
     Python hold the whole text at 4 bytes a character (1 GB at 100,000 papers). `cache` (paper
     id -> (paper, its line), kept by `mkdocs serve` for one `urls`) is used and refreshed: a
-    paper equal to the cached one is not encoded again."""
+    paper equal to the cached one is not encoded again. `redirects` (pages/redirects.
+    redirect_records), when there are any, follow the papers as the top-level `redirects`."""
     if cache is None:
         records = [_record_bytes(p, urls) for p in papers]
     else:
@@ -56,7 +60,21 @@ def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
             records.append(line)
         cache.clear()
         cache.update(fresh)
-    return b'{"count":%d,"papers":[\n' % len(records) + b",\n".join(records) + b"\n]}\n"
+    tail = b""
+    if redirects:
+        tail = b',\n"redirects":[\n' + b",\n".join(
+            json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode("utf-8") for r in redirects) + b"\n]"
+    return b'{"count":%d,"papers":[\n' % len(records) + b",\n".join(records) + b"\n]" + tail + b"}\n"
+
+
+GZIP_LEVEL = 6
+"""zlib's default level: at 100,000 papers 230 MiB of JSON become about a quarter of it."""
+
+
+def gzipped(data: bytes) -> bytes:
+    """`data` gzipped deterministically (no file name, mtime 0): the site's papers.json.gz, the
+    same bytes for the same archive, so that two builds are byte-identical."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def _record_bytes(paper: Paper, urls: Urls) -> bytes:
@@ -66,3 +84,10 @@ def _record_bytes(paper: Paper, urls: Urls) -> bytes:
 def papers_json(papers: Sequence[Paper], urls: Urls) -> str:
     """The whole export as deterministic JSON text (see papers_json_bytes)."""
     return papers_json_bytes(papers, urls).decode("utf-8")
+
+
+def load_export(folder: Path) -> dict:
+    """The papers.json a build wrote into `folder` (a site or a docs dir), read back from its
+    papers.json.gz: `{"count": N, "papers": [...]}`. Raises OSError when there is none,
+    ValueError when it is not JSON."""
+    return json.loads(gzip.decompress((folder / EXPORT).read_bytes()))

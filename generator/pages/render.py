@@ -8,6 +8,7 @@ rebuilds re-render only what moved.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import os
@@ -32,8 +33,9 @@ from ..data.model import GeneratorError, Paper, Problem, Source
 from ..data.pipeline import Archive
 from . import pagination
 from . import urls as u
-from .export import papers_json_bytes
+from .export import gzipped, papers_json_bytes
 from .pagination import MONTH_NAMES, date_range, initial
+from .redirects import redirect_records
 from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
 
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -448,8 +450,9 @@ class Renderer:
         return out
 
     def render(self) -> dict[str, str]:
-        """Every generated file of the docs dir, by path."""
-        return {path: text if isinstance(text, str) else text.decode("utf-8") for path, text in self.outputs()}
+        """Every generated file of the docs dir, by path (papers.json.gz as its JSON text)."""
+        return {path: text if isinstance(text, str) else gzip.decompress(text).decode("utf-8") if path.endswith(".gz")
+                else text.decode("utf-8") for path, text in self.outputs()}
 
     def outputs(self, keep_paper: Callable[[str, dict], None] | None = None) -> Iterator[tuple[str, str | bytes]]:
         """Every generated file of the docs dir as (path, text), one at a time (100,000 paper
@@ -494,7 +497,9 @@ class Renderer:
         yield u.READING_LIST, self.env.get_template("list.md.j2").render(
             fm=front_matter({"title": "My reading list", "search": {"exclude": True}, "hide": ["toc"]}))
         yield u.FEED, self.feed()
-        yield u.EXPORT, papers_json_bytes(self.papers, self.urls, cache.records if cache is not None else None)
+        # Gzipped: 230 MiB of JSON at 100,000 papers is over GitHub's 100 MiB a file (docs/data.md).
+        yield u.EXPORT, gzipped(papers_json_bytes(self.papers, self.urls, cache.records if cache is not None else None,
+                                                  redirect_records(self.archive.redirects, self.by_id, self.urls)))
         if cache is not None:  # listings gone (a tag without papers now) leave the cache
             cache.listings = self._listings_seen
             shown = {path for _, pages in cache.listings.values() for path in pages}
@@ -503,7 +508,7 @@ class Renderer:
     def paper_inputs(self, paper: Paper) -> tuple:
         """Everything a paper page shows, beside the renderer's setting: the paper, the
         titles and places of its related papers, its organization's page and its tags' pages."""
-        related = tuple((r.id, r.date, r.title) for r in (self.by_id.get(i) for i in paper.related) if r)
+        related = tuple((r.id, r.date, r.folder, r.title) for r in (self.by_id.get(i) for i in paper.related) if r)
         org = self.org_page(paper) if paper.organization else None
         return paper, related, org, tuple(self.tag_page(t) for t in paper.tags)
 

@@ -38,8 +38,11 @@ HOME = "index.md"
 SEARCH = "search.md"
 READING_LIST = "list.md"
 FEED = "feed.xml"
-EXPORT = "papers.json"
-GENERATED_FILES = (HOME, SEARCH, READING_LIST, FEED, EXPORT)
+EXPORT = "papers.json.gz"
+"""The archive as data (pages/export.py), gzipped: docs/data.md."""
+LEGACY_EXPORT = "papers.json"
+"""The export before it was gzipped: the record of an archive built before (export_in), then removed."""
+GENERATED_FILES = (HOME, SEARCH, READING_LIST, FEED, EXPORT, LEGACY_EXPORT)
 # Index pages of the navigation.
 DATES_INDEX = f"{DATES}/index.md"
 TAGS_INDEX = f"{TAGS}/index.md"
@@ -53,6 +56,16 @@ SITEMAP = "sitemap.xml"
 SITEMAP_PAGES = "sitemap-pages.xml"
 
 
+def export_in(*folders: Path) -> Path | None:
+    """The papers.json.gz a build left in the first of `folders` that has one, else the plain
+    papers.json of a build made before the export was gzipped; None when there is neither."""
+    for name in (EXPORT, LEGACY_EXPORT):
+        for folder in folders:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
 def sitemap_papers(n: int) -> str:
     """The file name of the `n`th (from 1) gzipped sitemap of paper pages."""
     return f"sitemap-papers-{n}.xml.gz"
@@ -60,7 +73,10 @@ def sitemap_papers(n: int) -> str:
 
 # Docs paths -------------------------------------------------------------------------------
 def paper_folder(paper: Paper) -> str:
-    """The docs folder of a paper's page: `papers/YYYY/MM`, or `papers/undated`."""
+    """The docs folder of a paper's page: the one it was published in (Paper.folder), else by
+    its date, `papers/YYYY/MM`, or `papers/undated`."""
+    if paper.folder is not None:
+        return paper.folder
     if paper.date is None:
         return f"{PAPERS}/undated"
     return f"{PAPERS}/{paper.date.year:04d}/{paper.date.month:02d}"

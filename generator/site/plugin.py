@@ -27,7 +27,7 @@ from mkdocs.utils import is_error_template, normalize_url
 from ..data.model import GeneratorError
 from ..data.pipeline import Archive, Cache, Previous, Settings, collect
 from ..pages.render import MemoryBytecodeCache, RenderCache, Renderer, write_changed, write_outputs
-from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls
+from ..pages.urls import FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls, export_in
 from ..search.indexer import Indexer, KeptBundle
 from . import build_cache, lean_pages, limits
 from .config import PapersConfig, resolve
@@ -46,6 +46,7 @@ from .preview import (
     swap_index,
     write_search_status,
 )
+from .redirects import write_redirects
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -140,6 +141,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """Set by `python -m generator build`, which builds into a new folder and swaps it in:
         the folder the last build's site is in (its generated folders are linked into the new
         one, which leaves the last site untouched if this build fails)."""
+        self.record: Path | None = None
+        """Set by `python -m generator build --published`: the live site's papers.json(.gz),
+        the record this build keeps in place (data/record.py)."""
         self.bundles: dict[str, KeptBundle] = {}
         """`build` with the build cache: the last published index's bundles by part_key."""
         self._state_key = ""
@@ -261,9 +265,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         docs_dir = self._docs(config)
         try:
             settings = self._settings(config)
-            settings.previous = docs_dir / EXPORT
-            if not settings.previous.exists():  # serve's first build: what `build` left
-                settings.previous = Path(config.docs_dir) / EXPORT
+            # The published record (data/record.py): the live site's when `build --published`
+            # fetched it; else the last build's (under serve's first build, what `build` left).
+            settings.previous = self.record or export_in(docs_dir, Path(config.docs_dir))
             self.archive = collect(settings, progress=log.info, tagged=tagged,
                                    cache=self.cache if self.caching else None)
         except GeneratorError as exc:
@@ -371,7 +375,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if name.startswith(PAPERS + "/"):
                 self.changed_papers.add(name)
             else:
-                self.contents[name] = text if isinstance(text, str) else text.decode("utf-8")
+                self.contents[name] = text.decode("utf-8") if isinstance(text, bytes) and name.endswith(".md") else text
             yield name, text
         self.gone = [name for name in last if name not in self.contents and name.endswith(".md")]
 
@@ -688,6 +692,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if pending is not None:
                 swap_index(Path(config.site_dir), pending)
                 write_search_status(Path(config.site_dir), updating=False)
+        write_redirects(Path(config.site_dir), self.archive, urls)  # docs/permalinks.md
         if not self.serving:  # GitHub's limits, said before the host refuses the site (site/limits.py)
             size = limits.measure(Path(config.site_dir))
             for text in limits.warnings(size):
