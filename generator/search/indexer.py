@@ -376,7 +376,7 @@ class Indexer:
                      "comments": [p.comments or 0 for p in order]}
             # The first page number of each bundle, so that search.js knows a result's bundle by
             # its id (base 36); none when Pagefind's own ids were kept (another format).
-            manifest = {"bundles": names[1:], "sorts": SORTS, "firsts": None if self.format_warning else firsts}
+            manifest = {"bundles": names[1:], "sorts": SORTS, "words": WORDS, "firsts": None if self.format_warning else firsts}
             (self._output / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
             (self._output / SORTS).write_text(json.dumps(sorts, separators=(",", ":")), encoding="utf-8")
             (self._output / WORDS).write_text(words_file(order), encoding="utf-8")
