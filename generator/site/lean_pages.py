@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 
 from ..pages.render import same_content
 from ..pages.urls import LEAN_SCRIPT, LEAN_STYLES
+from .csp import GOOGLE_FONTS_CSS, font_style, theme_fonts
 
 LEAN = "lean.html"
 TEMPLATE = "papers-chrome.html"
@@ -63,16 +64,23 @@ def render_chrome(config, env, nav, files) -> str:
 
 
 def lean_styles(config, env) -> str:
-    """One stylesheet that imports Material's and extra_css in base.html's order: a lean page
-    links one file instead of three."""
+    """One stylesheet that imports Material's and extra_css in base.html's order (Google Fonts
+    first and the fonts' names last when the theme loads them, as base.html's `fonts` block
+    does): a lean page links one file instead of three."""
     names = env.globals["papers_material"]
     sheets = [names["main_css"]] + ([names["palette_css"]] if config.theme.get("palette") else [])
     sheets += [str(path) for path in config.extra_css]
     lines = ["/* Papers Archive: the stylesheets of a lean page (the theme's lean.html), in Material's "
              "order. Written by the papers plugin. */"]
+    fonts = theme_fonts(config)
+    if fonts is not None:  # Material's Google Fonts, as its base.html loads them (csp.py allows them)
+        family = f"{fonts[0].replace(' ', '+')}:300,300i,400,400i,700,700i%7C{fonts[1].replace(' ', '+')}:400,400i,700,700i"
+        sheets.insert(0, f"{GOOGLE_FONTS_CSS}/css?family={family}&display=fallback")
     for sheet in sheets:
         url = sheet if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/)", sheet, re.I) else "../" + sheet.removeprefix("./")
         lines.append(f'@import url("{url}");')
+    if fonts is not None:
+        lines.append(font_style(fonts))
     return "\n".join(lines) + "\n"
 
 

@@ -31,6 +31,7 @@ from ..pages.urls import EXPORT, FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, 
 from ..search.indexer import Indexer, KeptBundle
 from . import build_cache, lean_pages, limits, theme
 from .config import PapersConfig, resolve
+from .csp import theme_fonts
 from .finish import finish_page
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
 from .preview import (
@@ -610,7 +611,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         later = self.later.pop(page.file.src_uri, None)
         if later is not None:
             output = _put_back(output, zlib.decompress(later).decode("utf-8").split(_LISTS_SEP), "</article>")
-        return finish_page(output, self.serving)
+        return finish_page(output, self.serving, theme_fonts(config))
 
     def on_build_error(self, *, error: Exception) -> None:
         """A build failed (serve goes on): what it left in the site dir is not to be trusted,
@@ -644,7 +645,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """A theme template's output (404.html, sitemap.xml): HTML ones finished as pages are."""
         # 404.html is a theme template, not a page: on_post_page never sees it.
-        return finish_page(output_content, self.serving) if template_name.endswith(".html") else output_content
+        return finish_page(output_content, self.serving, theme_fonts(config)) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """After MkDocs wrote the site: write the lean pages' script and stylesheet and the paper
