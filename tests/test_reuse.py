@@ -123,8 +123,8 @@ def test_the_reused_site_works_in_chromium(page, reuse_url: str) -> None:
     page.keyboard.type("preplan anchor rhythm")
     result = page.locator("[data-papers-search-results] a", has_text=title).first
     result.wait_for()
-    result.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        result.click()
     assert "/papers/" in page.url
     assert page.locator("article .papers-paper h1").first.text_content().startswith(title)
     assert page.locator("[data-md-component=header]").count() == 1  # written by papers-chrome.js

@@ -295,7 +295,8 @@ class Urls:
         """The relative link from the page of one docs path to the page of another, as the
         browser follows it (for raw HTML, which MkDocs does not rewrite); `./` to itself."""
         here = self.url(from_path)
-        here = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
+        if here and not here.endswith("/"):  # a page's file: links start from its folder
+            here = here.rsplit("/", 1)[0] + "/" if "/" in here else ""
         return relative(here + "x", self.url(to_path)) or "./"
 
     def output(self, path: str) -> str:
