@@ -204,7 +204,8 @@ def _generate(cfg, plugin, config: str, target: Path, say: Callable[[str], None]
     for problem in archive.problems:
         click.echo(str(problem), err=True)
     # Streamed to disk a file at a time, as the plugin does (100,000 papers are 600 MB of text).
-    renderer = Renderer(archive, settings.page_size, Urls.of(cfg), cfg.site_name, language=cfg.theme.get("language"))
+    renderer = Renderer(archive, settings.page_size, Urls.of(cfg), cfg.site_name, language=cfg.theme.get("language"),
+                        rules=plugin.config.tags)
     written, unchanged, removed = write_outputs(target, renderer.outputs())
     for problem in renderer.problems:
         click.echo(str(problem), err=True)
@@ -368,8 +369,10 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
     try:
         if strict and problems:
             raise GeneratorError(f"{problems} problem(s) in the dumps and --strict")
+        custom = cfg.theme.custom_dir
         over = zensical.build(config_file, staging, urls, cfg.theme.get("variant"), indexer,
-                              say=lambda m: click.echo(m, err=True), verbose=verbose, strict=strict)
+                              say=lambda m: click.echo(m, err=True), verbose=verbose, strict=strict,
+                              custom_dir=Path(custom) if custom else None)
         if over and strict:
             raise GeneratorError("the site is over GitHub's limits and --strict")
         if report_unindexed(indexer, lambda m: click.echo(m, err=True)) and strict:

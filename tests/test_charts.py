@@ -53,7 +53,7 @@ def test_stats_page_counts_undated_papers_and_links_bars() -> None:
     before = re.search(r"(\d+) older papers? (?:is|are) in", page)
     assert drawn + (int(before.group(1)) if before else 0) + undated == len(archive.papers)
     # Text of 15 user units in a chart at least 38rem wide (papers.css): never under 12 px.
-    css = (ROOT / "overrides" / "assets" / "papers.css").read_text(encoding="utf-8")
+    css = (ROOT / "generator" / "theme" / "assets" / "papers.css").read_text(encoding="utf-8")
     assert "min-width: 38rem" in css and "font-size: 15px" in css
     width = float(re.search(r'viewBox="0 0 (\d+)', svg).group(1))
     assert 15 * (38 * 16) / width >= 12

@@ -14,7 +14,7 @@ import pytest
 from test_invariants import site_scripts
 
 from generator.pages.export import load_export
-from generator.site.csp import META, POLICY, apply_csp
+from generator.site.csp import META, POLICY, apply_csp, font_style, meta, policy
 
 LISTEN = """
 window.__csp = [];
@@ -32,6 +32,24 @@ def test_policy_allows_only_the_site_and_pagefinds_wasm() -> None:
         assert directives.get(kind, directives["default-src"]) == "'self'", kind
     assert "unsafe-inline" not in POLICY and "sha256-" not in POLICY
     assert "frame-ancestors" not in POLICY  # ignored in a meta element
+
+
+def test_the_policy_allows_the_themes_google_fonts_only_when_it_loads_them() -> None:
+    """theme.font unset (Material's Roboto): Google's two hosts and the hash of the one <style>
+    Material writes; theme.font: false: the policy as before."""
+    import base64
+    import hashlib
+
+    assert policy() == POLICY and meta() == META
+    fonts = ("Roboto", "Roboto Mono")
+    directives = dict(d.split(" ", 1) for d in policy(fonts=fonts).split("; "))
+    style = font_style(fonts)
+    assert style == ':root{--md-text-font:"Roboto";--md-code-font:"Roboto Mono"}'
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert directives["style-src"] == f"'self' https://fonts.googleapis.com 'sha256-{digest}'"
+    assert directives["font-src"] == "'self' https://fonts.gstatic.com"
+    assert directives["script-src"] == "'self' 'wasm-unsafe-eval'" and "unsafe-inline" not in policy(fonts=fonts)
+    assert meta(fonts=fonts) in apply_csp("<head></head>", fonts=fonts)
 
 
 def test_apply_csp_puts_the_policy_first_in_head() -> None:

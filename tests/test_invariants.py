@@ -35,7 +35,7 @@ SAMPLES = REPO / "content" / "raw"
 
 # Every element Material and Markdown write for the archive (from the sample site), and every
 # element our own templates name. An element outside these on a page came from dump text.
-_OWN_TEMPLATES = [*(REPO / "overrides").rglob("*.html"), *(REPO / "generator" / "pages" / "templates").glob("*")]
+_OWN_TEMPLATES = [*(REPO / "generator" / "theme").rglob("*.html"), *(REPO / "generator" / "pages" / "templates").glob("*")]
 SITE_ELEMENTS = frozenset(
     tag.lower() for path in _OWN_TEMPLATES if path.is_file()
     for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9-]*)", path.read_text(encoding="utf-8"))

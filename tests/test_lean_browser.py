@@ -1,4 +1,4 @@
-"""Lean pages (overrides/lean.html) in headless Chromium: the pages of papers and listings get
+"""Lean pages (generator/theme/lean.html) in headless Chromium: the pages of papers and listings get
 the header, navigation, back-to-top button, footer and Material's __config from one cached
 script (assets/papers-chrome.js), and must then be the theme's pages to the reader."""
 

@@ -40,9 +40,11 @@ def test_wheel_ships_the_plugin_and_its_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     committed = run("git", "ls-files", "generator", cwd=ROOT).split()
     for path in committed:
-        if path.endswith(".py") or path.startswith("generator/pages/templates/"):
+        if path.endswith(".py") or path.startswith(("generator/pages/templates/", "generator/theme/")):
             assert path in names, f"{path} is committed but not in the wheel"
-    assert not any(n.startswith(("tests/", "content/", "benchmarks/")) for n in names)
+    assert not any(n.startswith(("tests/", "content/", "benchmarks/", "overrides/")) for n in names)
+    # The archive's theme (site/theme.py), found without a copy of overrides/.
+    assert {"generator/theme/main.html", "generator/theme/lean.html", "generator/theme/assets/search.js"} <= names
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[mkdocs.plugins]" in text and "papers = generator.site.plugin:PapersPlugin" in text

@@ -95,7 +95,7 @@ def test_indexed_text_is_title_and_abstract_only(papers, fragments):
 
 def test_sort_orders_follow_papers_json(sample_site, papers):
     bundle = sample_site / "pagefind"
-    assert json.loads((bundle / search.MANIFEST).read_text()) == {"bundles": [], "sorts": search.SORTS, "firsts": [0]}
+    assert json.loads((bundle / search.MANIFEST).read_text()) == {"bundles": [], "sorts": search.SORTS, "words": search.WORDS, "firsts": [0]}
     sorts = json.loads((bundle / search.SORTS).read_text())
     url_of = {page_hash: fragment["url"] for page_hash, fragment in pagefind_bundle.read_fragments(bundle).items()}
     assert [url_of[h] for h in sorts["pages"]] == ["/" + p["url"] for p in newest_first(papers)]

@@ -76,6 +76,15 @@ def test_papers_json_url_follows_use_directory_urls() -> None:
     assert paper_record(PAPER, Urls(directory_urls=False))["url"] == "papers/2025/11/x.html"
 
 
+def test_links_from_a_page_in_the_root_without_directory_urls() -> None:
+    """From `search.html` or `index.html` links start in the root (they once went up a folder)."""
+    urls = Urls(directory_urls=False)
+    assert urls.href("search.md", "search.md") == "search.html"
+    assert urls.href("index.md", "tags/index.md") == "tags/index.html"
+    assert urls.href("tags/index.md", "search.md") == "../search.html"
+    assert Urls().href("search.md", "search.md") == "./" and Urls().href("index.md", "tags/index.md") == "tags/"
+
+
 @pytest.fixture(scope="module")
 def file_url_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive built with `use_directory_urls: false` (search included); the project

@@ -91,22 +91,32 @@ def test_no_search_is_refused_in_one_line(tmp_path) -> None:
 def test_zensical_reads_the_derived_config_as_meant(tmp_path) -> None:
     """Zensical's own parser (zensical.config) reads mkdocs.yml through the derived config:
     the site dir in the project, its search off, Material's search box styles after
-    papers.css, the classic variant; mkdocs.yml's own settings kept."""
+    papers.css, the classic variant, the merged theme folder as custom_dir and urls.py's paths
+    in extra; mkdocs.yml's own settings kept."""
     zensical_installed()
     from zensical.config import parse_config
+
+    from generator.pages.urls import Urls
+    from generator.site.theme import THEME_DIR, merged_theme
 
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "content").mkdir()  # Zensical takes a docs dir only inside the project's folder
     (tmp_path / "overrides").symlink_to(REPO / "overrides")
+    merged = merged_theme(tmp_path / "overrides", tmp_path / ".site.zensical.building.theme")
     derived = tmp_path / ".site.zensical.building.yml"
-    derived.write_text(zensical.derived_config(tmp_path / "mkdocs.yml", Path(".site.zensical.building"), None),
-                       encoding="utf-8")
+    derived.write_text(zensical.derived_config(tmp_path / "mkdocs.yml", Path(".site.zensical.building"), None,
+                                               Path(merged.name), Urls(directory_urls=False)), encoding="utf-8")
     config = parse_config(str(derived))
     assert config["site_dir"] == ".site.zensical.building"
     assert config["plugins"]["search"]["config"]["enabled"] is False
     assert config["extra_css"] == ["assets/papers.css", zensical.STYLES]
     assert config["theme"]["variant"] == "classic"
-    assert config["theme"]["custom_dir"] == "overrides" and config["site_name"] == "Papers Archive"
+    assert config["theme"]["custom_dir"] == merged.name and config["site_name"] == "Papers Archive"
+    assert config["extra"]["papers_urls"]["search"] == "search.html"
+    assert config["extra"]["papers_urls"]["feed"] == "feed.xml"
+    # The archive's theme, without the README that says what overrides/ is for.
+    assert sorted(p.relative_to(merged) for p in merged.rglob("*")) == sorted(p.relative_to(THEME_DIR)
+                                                                             for p in THEME_DIR.rglob("*"))
     assert "papers" not in config["plugins"]  # Zensical runs no MkDocs plugin
 
 

@@ -38,7 +38,7 @@ def month_chart(counts: Mapping[tuple[int, int], int], title: str, href: Callabl
     """Papers per month on a real time axis: one slot per calendar month of the window
     (`month_window`), so an empty month is a gap; each bar links to its month (`href(year,
     month)`, a relative URL); years labelled at their January. SVG in user units (760 by
-    260) that the page lets scroll sideways rather than shrink its text (overrides/assets/
+    260) that the page lets scroll sideways rather than shrink its text (generator/theme/assets/
     papers.css); counts written by `number` (render.number_format). Empty string when no month
     has papers."""
     window = [(y, m + 1) for y, m in month_window(counts, limit)]

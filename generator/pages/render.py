@@ -323,17 +323,20 @@ class Renderer:
     at least 1); `urls`: the site's URL rules (directory URLs and no site_url when None);
     `site_name`: the feed's title; `cache`: kept by `mkdocs serve` between builds, so that
     pages whose inputs did not change are not rendered again (see RenderCache and `reused`);
-    `language`: the theme's language code, in whose way counts are written (`number_format`)."""
+    `language`: the theme's language code, in whose way counts are written (`number_format`);
+    `rules`: the tag rules file as the site's config names it (the plugin's `tags`), which the
+    Tags page names (None: it names none, and says how to add rules when there are no tags)."""
 
     def __init__(self, archive: Archive, page_size: int, urls: Urls | None = None,
-                 site_name: str = "Papers Archive", cache: RenderCache | None = None, language: str | None = "en"):
+                 site_name: str = "Papers Archive", cache: RenderCache | None = None, language: str | None = "en",
+                 rules: str | None = None):
         self.archive = archive
         self.cache = cache
         self.reused: set[str] = set()
         """Docs paths of the paper pages that `outputs` did not yield, as their inputs equal
         the cache's: their Markdown files from the last build stand."""
         if cache is not None:
-            cache.use((page_size, urls or Urls(), site_name, language))
+            cache.use((page_size, urls or Urls(), site_name, language, rules))
         self.number = number_format(language)
         """A count as the site's language writes it (`1,234`)."""
         self.many = lambda n, word, words=None: many(n, word, words, self.number)
@@ -342,6 +345,7 @@ class Renderer:
         self.page_size = page_size
         self.urls = urls or Urls()
         self.site_name = site_name
+        self.rules = rules
         self.by_id = {p.id: p for p in self.papers}
         self.env = Environment(
             loader=PackageLoader("generator.pages", "templates"),
@@ -529,7 +533,7 @@ class Renderer:
                 "authors": paper.authors,
                 "organization": html_text(paper.organization) if paper.organization else None,
                 "tags": [html_text(t) for t in paper.tags],
-                # Its citation tags, for the page's <head> (overrides/lean.html, main.html).
+                # Its citation tags, for the page's <head> (generator/theme/lean.html, main.html).
                 "head": self._citation_template.render(p=paper).replace("\n", ""),
             },
             "hide": ["toc"],
@@ -708,7 +712,7 @@ class Renderer:
             around = ((("prev", str(year_list[i + 1]), u.index(u.year_folder(year_list[i + 1]))),)
                       if i + 1 < len(year_list) else ()) + (("up", "All years", u.DATES_INDEX),) + (
                       (("next", str(year_list[i - 1]), u.index(u.year_folder(year_list[i - 1]))),) if i else ())
-            # A lean page (overrides/lean.html), as the listings it leads to.
+            # A lean page (generator/theme/lean.html), as the listings it leads to.
             yield path, year_tpl.render(
                 fm=front_matter({"title": str(y), "hide": ["toc"], "listing": True}), year=y, months=ms,
                 top_page=lambda m, y=y: u.month_top_file(y, m),
@@ -816,6 +820,7 @@ class Renderer:
         yield u.TAGS_INDEX, self.env.get_template("tags.md.j2").render(
             fm=front_matter({"title": "Tags", "hide": ["toc"]}), path=u.TAGS_INDEX, tags=self.tag_counts(),
             descriptions=self.descriptions, untagged=untagged, total=len(self.papers),
+            rules=self.rules, has_rules=len(self.archive.taxonomy) > 0,
         )
 
     @cached_property
@@ -919,7 +924,7 @@ class Renderer:
             newest=newest, newest_count=sum(1 for p in dated if p.date == newest), latest=latest,
             week_top=week_top, links=links, top=voted, discussed=discussed,
             tags=self.tag_counts()[:12], n_tags=len(self.tag_counts()), orgs=len(self.org_groups()),
-            span=(dated[-1].date, dated[0].date) if dated else None, path=u.HOME,
+            span=(dated[-1].date, dated[0].date) if dated else None, path=u.HOME, site_name=self.site_name,
         )
 
     def stats_page(self) -> str:

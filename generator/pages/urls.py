@@ -42,6 +42,14 @@ EXPORT = "papers.json.gz"
 """The archive as data (pages/export.py), gzipped: docs/data.md."""
 LEGACY_EXPORT = "papers.json"
 """The export before it was gzipped: the record of an archive built before (export_in), then removed."""
+SEARCH_INDEX = "pagefind"
+"""The site's folder of the search index (Pagefind's bundle and the archive's files beside it)."""
+SEARCH_MANIFEST = "papers-search.json"
+"""The index's manifest in SEARCH_INDEX (search/indexer.py): its parts and the names of its other files."""
+LEAN_SCRIPT = "assets/papers-chrome.js"
+"""What lean pages leave out, as a script rendered once per build (site/lean_pages.py)."""
+LEAN_STYLES = "assets/papers-lean.css"
+"""The one stylesheet of a lean page, importing the theme's (site/lean_pages.py)."""
 GENERATED_FILES = (HOME, SEARCH, READING_LIST, FEED, EXPORT, LEGACY_EXPORT)
 # Index pages of the navigation.
 DATES_INDEX = f"{DATES}/index.md"
@@ -303,7 +311,8 @@ class Urls:
         """The relative link from the page of one docs path to the page of another, as the
         browser follows it (for raw HTML, which MkDocs does not rewrite); `./` to itself."""
         here = self.url(from_path)
-        here = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
+        if here and not here.endswith("/"):  # a page's file: links start from its folder
+            here = here.rsplit("/", 1)[0] + "/" if "/" in here else ""
         return relative(here + "x", self.url(to_path)) or "./"
 
     def output(self, path: str) -> str:
@@ -319,6 +328,14 @@ class Urls:
         # would join it (site_url ends in `/`): 100,000 sitemap entries cost 0.1 s, not 2 s.
         plain = not url.startswith("/") and not _NOT_PLAIN.search(url)
         return self.site_url + url if plain else urljoin(self.site_url, url)
+
+    def theme_paths(self) -> dict[str, str]:
+        """The site paths that the theme's templates and scripts use, relative to the site root
+        (`config.extra.papers_urls`, site/theme.py): `search` the search page, `feed` the Atom
+        feed, `index` the search index's manifest (the script reads the other files' names from
+        it), `lean_script` and `lean_styles` the lean pages' shared script and stylesheet."""
+        return {"search": self.url(SEARCH), "feed": FEED, "index": f"{SEARCH_INDEX}/{SEARCH_MANIFEST}",
+                "lean_script": LEAN_SCRIPT, "lean_styles": LEAN_STYLES}
 
     def error_base(self) -> str:
         """The base of the links of an error page (404.html), which the host serves at any

@@ -24,7 +24,7 @@ and the papers are handed to Pagefind shortest first, so that neighbouring entri
 share their word count: about 2 bytes a page.
 
 Besides Pagefind's bundle, two small files of ours go to `site/pagefind/`, read by
-overrides/assets/search.js:
+generator/theme/assets/search.js:
 
 - `papers-search.json`: the parts to merge into the search, and the first page number of each.
 - `papers-sorts.json`: the pages newest first with their upvotes and comment counts, fetched
@@ -66,7 +66,7 @@ WORDS = "papers-words.txt"
 
 
 def paper_record(paper: Paper, language: str = "en") -> str:
-    """What Pagefind indexes of a paper: the text of its page and the data of overrides/main.html.
+    """What Pagefind indexes of a paper: the text of its page and the data of generator/theme/main.html.
 
     Not a template: it is never shown, and 100,000 of them are built while MkDocs renders.
     Every value from the dumps is escaped (html_text), as on the paper's page; the title and
@@ -74,7 +74,7 @@ def paper_record(paper: Paper, language: str = "en") -> str:
     fields `title_terms` and `terms` hold the words terms.hidden_terms adds to the title's and
     to the abstract's (and organization's); `organization` makes the organization's name found,
     `authors` the authors' names when a capture gives them (Paper.author_names). The hidden
-    fields are searched and weighed by overrides/assets/search.js (its META_WEIGHTS), never shown.
+    fields are searched and weighed by generator/theme/assets/search.js (its META_WEIGHTS), never shown.
     """
     year = str(paper.date.year) if paper.date else "Undated"
     data = [f'<span data-pagefind-filter="year">{year}</span>']
@@ -376,7 +376,7 @@ class Indexer:
                      "comments": [p.comments or 0 for p in order]}
             # The first page number of each bundle, so that search.js knows a result's bundle by
             # its id (base 36); none when Pagefind's own ids were kept (another format).
-            manifest = {"bundles": names[1:], "sorts": SORTS, "firsts": None if self.format_warning else firsts}
+            manifest = {"bundles": names[1:], "sorts": SORTS, "words": WORDS, "firsts": None if self.format_warning else firsts}
             (self._output / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
             (self._output / SORTS).write_text(json.dumps(sorts, separators=(",", ":")), encoding="utf-8")
             (self._output / WORDS).write_text(words_file(order), encoding="utf-8")

@@ -23,7 +23,7 @@ result list never shows:
   characters, so that any part of it (`语言模型` in `大语言模型的`) is the start of a window,
   whichever way a segmenter would cut it.
 
-overrides/assets/search.js normalizes a query the same way (letters and digits of each word).
+generator/theme/assets/search.js normalizes a query the same way (letters and digits of each word).
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def vocabulary(texts: Iterable[str]) -> list[tuple[int, list[str]]]:
     compound (`Chain-of-Thought` gives `chain`, `of`, `thought`; `MapReduce` stays whole), of
     VOCABULARY_SHORTEST to VOCABULARY_LONGEST characters, not only digits, with no Han or kana
     (CJK text has no typos to correct here); TeX command names (`\\times`) are not words.
-    overrides/assets/search.js corrects a query word that matches nothing to the nearest of
+    generator/theme/assets/search.js corrects a query word that matches nothing to the nearest of
     them (by edit distance, then count)."""
     counts: Counter[str] = Counter()
     for text in texts:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from .csp import SERVE_META, apply_csp
+from .csp import apply_csp, meta
 
 PREVIEW_META = '<meta name="papers-preview" content="serve">'
 """Marks a page built by `mkdocs serve`: its search asks whether the index lags behind the last
-edit (overrides/assets/search.js, site/preview.py)."""
+edit (generator/theme/assets/search.js, site/preview.py)."""
 
 # Runs of whitespace that start a line, outside the elements where whitespace is content.
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
@@ -27,10 +27,11 @@ def minify(html: str) -> str:
     return "".join(out)
 
 
-def finish_page(html: str, serving: bool = False) -> str:
+def finish_page(html: str, serving: bool = False, fonts: tuple[str, str] | None = None) -> str:
     """A built page as it is written to the site (`serving`: under `mkdocs serve`, with the
-    policy csp.apply_csp gives it there and PREVIEW_META)."""
-    html = apply_csp(html, serving)
+    policy csp.apply_csp gives it there and PREVIEW_META; `fonts`: the theme's Google Fonts,
+    csp.theme_fonts, which the policy then allows)."""
+    html = apply_csp(html, serving, fonts)
     if serving:
-        html = html.replace(SERVE_META, SERVE_META + PREVIEW_META, 1)
+        html = html.replace(meta(True, fonts), meta(True, fonts) + PREVIEW_META, 1)
     return minify(html)

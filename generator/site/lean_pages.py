@@ -2,9 +2,9 @@
 
 Material writes its header (palette toggle, search box), navigation, back-to-top button, footer
 and __config data into every page: about 10 KB, the same on each, which at 100,000 papers is
-more than GitHub Pages' 1 GB on its own. overrides/lean.html leaves them out and loads
+more than GitHub Pages' 1 GB on its own. The theme's lean.html (generator/theme/) leaves them out and loads
 assets/papers-chrome.js, which writes them into the page as it loads. The theme renders that
-script once per build (overrides/papers-chrome.html) in the home page's context, so its markup
+script once per build (generator/theme/papers-chrome.html) in the home page's context, so its markup
 is that of the theme's own partials, with links relative to the site's root.
 """
 
@@ -19,11 +19,13 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
 from ..pages.render import same_content
+from ..pages.urls import LEAN_SCRIPT, LEAN_STYLES
+from .csp import GOOGLE_FONTS_CSS, font_style, theme_fonts
 
 LEAN = "lean.html"
 TEMPLATE = "papers-chrome.html"
-ASSET = "assets/papers-chrome.js"
-STYLES = "assets/papers-lean.css"
+ASSET = LEAN_SCRIPT
+STYLES = LEAN_STYLES
 # Material's own files, as its base.html names them (their names carry a hash of their content).
 _MATERIAL = {
     "main_css": re.compile(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css"),
@@ -33,7 +35,7 @@ _MATERIAL = {
 
 
 def theme_is_lean(config) -> bool:
-    """Whether the theme has lean pages (overrides/lean.html): known before the theme's
+    """Whether the theme has lean pages (generator/theme/lean.html): known before the theme's
     environment exists, which MkDocs makes after it has read the pages."""
     return any((Path(folder) / LEAN).is_file() for folder in config.theme.dirs)
 
@@ -62,16 +64,23 @@ def render_chrome(config, env, nav, files) -> str:
 
 
 def lean_styles(config, env) -> str:
-    """One stylesheet that imports Material's and extra_css in base.html's order: a lean page
-    links one file instead of three."""
+    """One stylesheet that imports Material's and extra_css in base.html's order (Google Fonts
+    first and the fonts' names last when the theme loads them, as base.html's `fonts` block
+    does): a lean page links one file instead of three."""
     names = env.globals["papers_material"]
     sheets = [names["main_css"]] + ([names["palette_css"]] if config.theme.get("palette") else [])
     sheets += [str(path) for path in config.extra_css]
-    lines = ["/* Papers Archive: the stylesheets of a lean page (overrides/lean.html), in Material's "
+    lines = ["/* Papers Archive: the stylesheets of a lean page (the theme's lean.html), in Material's "
              "order. Written by the papers plugin. */"]
+    fonts = theme_fonts(config)
+    if fonts is not None:  # Material's Google Fonts, as its base.html loads them (csp.py allows them)
+        family = f"{fonts[0].replace(' ', '+')}:300,300i,400,400i,700,700i%7C{fonts[1].replace(' ', '+')}:400,400i,700,700i"
+        sheets.insert(0, f"{GOOGLE_FONTS_CSS}/css?family={family}&display=fallback")
     for sheet in sheets:
         url = sheet if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/)", sheet, re.I) else "../" + sheet.removeprefix("./")
         lines.append(f'@import url("{url}");')
+    if fonts is not None:
+        lines.append(font_style(fonts))
     return "\n".join(lines) + "\n"
 
 

@@ -29,8 +29,9 @@ from ..data.pipeline import Archive, Cache, Previous, Settings, collect
 from ..pages.render import MemoryBytecodeCache, RenderCache, Renderer, write_changed, write_outputs
 from ..pages.urls import FEED, GENERATED_DIRS, GENERATED_FILES, PAPERS, SITEMAP, Urls, export_in
 from ..search.indexer import Indexer, KeptBundle
-from . import build_cache, lean_pages, limits
+from . import build_cache, lean_pages, limits, theme
 from .config import PapersConfig, resolve
+from .csp import theme_fonts
 from .finish import finish_page
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap, write_pages
 from .preview import (
@@ -183,6 +184,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError("papers: the theme feature navigation.instant is not supported "
                               "(the archive's search and sitemap expect whole page loads): "
                               "remove it from theme.features in mkdocs.yml")
+        theme.add_theme(config)  # the archive's templates and assets, from the package (site/theme.py)
         # Lean pages for papers and listings when the theme has them (see lean_pages.py).
         self.lean = lean_pages.theme_is_lean(config)
         # Generated listings mark chips and buttons with attribute lists ({ .papers-chip }).
@@ -290,7 +292,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.cache.previous = Previous.of(self.archive.papers)
         renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name,
                             cache=self.render_cache if self.caching else None,
-                            language=config.theme.get("language"))
+                            language=config.theme.get("language"), rules=self.config.tags)
         outputs = renderer.outputs(self._keep_paper_page if self.config.fast_pages else None)
         try:
             if self.serving:
@@ -613,7 +615,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         later = self.later.pop(page.file.src_uri, None)
         if later is not None:
             output = _put_back(output, zlib.decompress(later).decode("utf-8").split(_LISTS_SEP), "</article>")
-        return finish_page(output, self.serving)
+        return finish_page(output, self.serving, theme_fonts(config))
 
     def on_build_error(self, *, error: Exception) -> None:
         """A build failed (serve goes on): what it left in the site dir is not to be trusted,
@@ -647,7 +649,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """A theme template's output (404.html, sitemap.xml): HTML ones finished as pages are."""
         # 404.html is a theme template, not a page: on_post_page never sees it.
-        return finish_page(output_content, self.serving) if template_name.endswith(".html") else output_content
+        return finish_page(output_content, self.serving, theme_fonts(config)) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """After MkDocs wrote the site: write the lean pages' script and stylesheet and the paper
@@ -783,12 +785,10 @@ class _Background(threading.Thread):
 
 def _fingerprint(config: MkDocsConfig, nav) -> str:
     """What every page's HTML depends on besides its Markdown (serve): the config file, the
-    theme's own files (overrides/) and the nav."""
+    theme's own files (custom_dir and the archive's, site/theme.py) and the nav."""
     parts = [repr([(page.title, page.url) for page in nav.pages]), str(config.site_url)]
     paths = [Path(config.config_file_path)] if config.config_file_path else []
-    custom = config.theme.custom_dir
-    if custom and Path(custom).is_dir():
-        paths += sorted(p for p in Path(custom).rglob("*") if p.is_file())
+    paths += theme.theme_files(config)
     for path in paths:
         stat = path.stat()
         parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")

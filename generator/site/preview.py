@@ -167,7 +167,7 @@ class QuietKeptPages(logging.Filter):
 SEARCH_STATUS = "papers-search-status.json"
 """In the site's root under `mkdocs serve` only: whether the search index is being remade
 after the last edit, `{"updating": true}` until the new index is in place. Pages built by
-serve (finish.PREVIEW_META) read it to say that search lags (overrides/assets/search.js)."""
+serve (finish.PREVIEW_META) read it to say that search lags (generator/theme/assets/search.js)."""
 
 
 def write_search_status(site_dir: Path, updating: bool) -> None:

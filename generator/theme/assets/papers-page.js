@@ -1,7 +1,7 @@
 // Papers Archive: what the script of a paper or listing page adds to its content: a paper
 // page's "Find it on" links and "Cite" entry, a listing's BibTeX of its papers. Lean pages run it
-// from assets/papers-chrome.js (overrides/papers-chrome.html includes this file); the full pages
-// of papers and listings (a Zensical build, which renders no lean page) load it (overrides/main.html).
+// from assets/papers-chrome.js (generator/theme/papers-chrome.html includes this file); the full pages
+// of papers and listings (a Zensical build, which renders no lean page) load it (generator/theme/main.html).
 //
 // A paper page's "Find it on" links, into the section the page keeps for them (so nothing
 // moves): with the arXiv id a capture linked (data-papers-arxiv), the paper on arXiv, its PDF

@@ -1,11 +1,10 @@
 // Papers Archive search: the nearest word of the archive for a query word that is in no paper
 // ("No paper has transfomer; showing transformer"). Loaded by search.js only when a search
-// finds a word nowhere, with the archive's vocabulary (pagefind/papers-words.txt, written at
+// finds a word nowhere, with the archive's vocabulary (papers-words.txt in the index, the manifest's `words`, written at
 // build time by generator/search/indexer.py): nothing of it is fetched before a typo.
 
-import { agrees, normalizeWord } from "./search.js";
+import { agrees, indexFile, normalizeWord } from "./search.js";
 
-const VOCABULARY = new URL("../pagefind/papers-words.txt", import.meta.url);
 // Shortest word corrected: a word of three letters is a name or an abbreviation more often than a
 // typo, and has too many neighbours one letter away.
 const SHORTEST = 4;
@@ -18,7 +17,7 @@ let vocabulary = null;
  * papers-words.txt holds one line per count of papers, largest first: `count<TAB>word word …`.
  */
 function loadVocabulary() {
-  vocabulary ??= fetch(VOCABULARY).then((response) => {
+  vocabulary ??= indexFile("words").then((url) => fetch(url)).then((response) => {
     if (!response.ok) throw new Error(`papers-words.txt: ${response.status}`);
     return response.text();
   }).then((text) => {

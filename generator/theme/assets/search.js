@@ -1,5 +1,5 @@
-// Papers Archive search: Pagefind (the index in pagefind/, built with every MkDocs build)
-// behind Material's header search box and the search page (search/); paper pages opened from a
+// Papers Archive search: Pagefind (its index built with every MkDocs build) behind Material's
+// header search box and the search page; paper pages opened from a
 // result highlight the words searched for (search-highlight.js, loaded only then).
 // Everything from the index is set as text or built as nodes, never parsed as HTML, and the
 // file runs as the site's own module: no inline code, no eval, nothing from another host.
@@ -7,8 +7,13 @@
 // The site root, from this file's own URL (assets/search.js): right at any page depth and
 // when the site is published under a sub-path, as GitHub Pages project sites are.
 const ROOT = new URL("../", import.meta.url);
-const PAGEFIND = new URL("pagefind/", ROOT);
-const SEARCH_PAGE = new URL("search/", ROOT);
+// The site's own paths come from the page, as generator/pages/urls.py makes them (the theme's
+// templates read config.extra.papers_urls): the header box's form goes to the search page, and
+// its data-papers-index names the index's manifest, which names the index's other files.
+const BOX = document.querySelector("[data-papers-search]");
+const SEARCH_PAGE = new URL(BOX?.querySelector("form")?.getAttribute("action") ?? "", window.location.href);
+const MANIFEST = new URL(BOX?.dataset.papersIndex ?? "", ROOT);
+const PAGEFIND = new URL(".", MANIFEST);
 const HIGHLIGHT_PARAM = "highlight";
 // ?literal=1 on the search page: the query as typed, not corrected (the typo notice links it).
 const LITERAL_PARAM = "literal";
@@ -16,7 +21,7 @@ const HEADER_RESULTS = 8;
 const PAGE_RESULTS = 20;
 // The filters of the index (data-pagefind-filter in generator/search/indexer.py's records), as the URL names them.
 const FILTERS = ["tag", "year", "organization"];
-// Sorts by a count, most first (then newest): papers-sorts.json holds each count per page.
+// Sorts by a count, most first (then newest): the manifest's `sorts` file holds each count per page.
 const COUNTS = ["upvotes", "comments"];
 const SORTS = ["date", ...COUNTS];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -42,12 +47,20 @@ let pagefindModule = null;
 let sortOrders = null;
 // The first page number of each bundle of the index (papers-search.json), or null.
 let bundleFirsts = null;
+// The names of the index's files, by what they hold (the manifest's `sorts`, `words`).
+let indexFiles = {};
 
-/** JSON that generator/search/indexer.py writes beside Pagefind's bundle. */
-async function bundleJson(name) {
-  const response = await fetch(new URL(name, PAGEFIND));
-  if (!response.ok) throw new Error(`${name}: ${response.status}`);
+/** JSON that generator/search/indexer.py writes beside Pagefind's bundle, at `url`. */
+async function bundleJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname}: ${response.status}`);
   return response.json();
+}
+
+/** The URL of a file of the index that the manifest names under `key` (`sorts`, `words`). */
+export async function indexFile(key) {
+  await pagefind();
+  return new URL(indexFiles[key], PAGEFIND);
 }
 
 /**
@@ -57,9 +70,10 @@ async function bundleJson(name) {
 export function pagefind() {
   pagefindModule ??= Promise.all([
     import(new URL("pagefind.js", PAGEFIND).href),
-    bundleJson("papers-search.json"),
+    bundleJson(MANIFEST),
   ]).then(async ([pf, manifest]) => {
     bundleFirsts = manifest.firsts || null;
+    indexFiles = manifest;
     await pf.options(PAGEFIND_OPTIONS);
     await pf.init();
     for (const part of manifest.bundles) await pf.mergeIndex(new URL(part, PAGEFIND).pathname, PAGEFIND_OPTIONS);
@@ -92,11 +106,11 @@ function withLag(count, lag) {
 
 /**
  * Results sorted by `date` (newest first), `upvotes` or `comments` (most first, then newest),
- * over every part of the index at once (Pagefind sorts each part alone), by papers-sorts.json,
+ * over every part of the index at once (Pagefind sorts each part alone), by the manifest's `sorts` file,
  * fetched on the first sorted search only.
  */
 async function sortResults(results, sort) {
-  sortOrders ??= bundleJson("papers-sorts.json").then((sorts) => {
+  sortOrders ??= indexFile("sorts").then(bundleJson).then((sorts) => {
     const newest = new Map(sorts.pages.map((hash, i) => [hash, i]));
     const counts = Object.fromEntries(COUNTS.map((name) => [
       name, new Map(sorts.pages.map((hash, i) => [hash, (sorts[name] || [])[i] || 0])),
