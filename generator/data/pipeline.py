@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
 
 from . import mathtext
 from .merge import SLUG_LENGTH, merge, title_key
@@ -50,6 +51,10 @@ class Archive:
     problems: list[Problem]
     taxonomy: Taxonomy = field(default_factory=Taxonomy)
     timings: dict[str, float] = field(default_factory=dict)
+    uuid: str = field(default_factory=lambda: str(uuid4()))
+    """The archive's own UUID (`archive` in papers.json): made once, at the first build, and
+    read back from the last build's papers.json by every later one (read_previous). Feed ids
+    are made from it and the papers' ids (pages/feeds.py), so they do not depend on site_url."""
 
     @property
     def entries(self) -> int:
@@ -90,15 +95,18 @@ class Previous:
     """Paper id by title key (merge.title_key): a published paper keeps its id and URL."""
     related: dict[str, list[str]] = field(default_factory=dict)
     """Related lists by paper id: lists that still hold are kept, so pages stay put."""
+    archive: str | None = None
+    """The archive's UUID (Archive.uuid), kept as the ids are; None when there was none."""
 
     @classmethod
-    def of(cls, papers: list[Paper]) -> Previous:
-        """What a build of `papers` publishes, as read_previous would read it back from its
-        papers.json (`mkdocs serve` keeps it in memory between builds)."""
+    def of(cls, papers: list[Paper], archive: str | None = None) -> Previous:
+        """What a build of `papers` (of the archive whose UUID is `archive`) publishes, as
+        read_previous would read it back from its papers.json (`mkdocs serve` keeps it in
+        memory between builds)."""
         ids: dict[str, str] = {}
         for paper in papers:
             ids.setdefault(title_key(paper.title), paper.id)
-        return cls(ids, {paper.id: list(paper.related) for paper in papers})
+        return cls(ids, {paper.id: list(paper.related) for paper in papers}, archive)
 
 
 # An id as merge.assign_ids makes them: ids from the file become paths under the docs dir.
@@ -106,13 +114,26 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ID_LENGTH = SLUG_LENGTH + 9  # a slug and its hash suffix
 
 
+def archive_uuid(value: object) -> str | None:
+    """The archive UUID of a papers.json (its top-level `archive`) in canonical form
+    (`8-4-4-4-12` lower-case hex), or None when `value` is not a UUID."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return None
+
+
 def read_previous(path: Path | None) -> Previous:
-    """Ids and related lists from a previous papers.json; empty when there is none or it is
-    unreadable (then ids are assigned and related papers found afresh)."""
+    """Ids, related lists and the archive's UUID from a previous papers.json; empty when there
+    is none or it is unreadable (then ids are assigned, related papers found and a UUID made
+    afresh)."""
     if path is None or not path.is_file():
         return Previous()
     try:
-        papers = json.loads(path.read_text(encoding="utf-8"))["papers"]
+        data = json.loads(path.read_text(encoding="utf-8"))
+        papers = data["papers"]
         ids: dict[str, str] = {}
         related: dict[str, list[str]] = {}
         for paper in papers:
@@ -122,7 +143,8 @@ def read_previous(path: Path | None) -> Previous:
             if isinstance(paper.get("title"), str):
                 ids.setdefault(title_key(paper["title"]), pid)
             related[pid] = list(paper.get("related") or [])
-        return Previous(ids, related)
+        # Read beside the ids, as one record of what was published: the feeds' ids follow it.
+        return Previous(ids, related, archive_uuid(data.get("archive")))
     except (OSError, ValueError, KeyError, TypeError):
         return Previous()
 
@@ -174,7 +196,8 @@ def collect(
         papers = apply_related(papers, settings.related, previous.related, lists)
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
-    return Archive(dumps, papers, problems, taxonomy, timings)
+    # The archive's UUID, once made, is kept as the ids are: feed ids stay across builds.
+    return Archive(dumps, papers, problems, taxonomy, timings, previous.archive or str(uuid4()))
 
 
 def _load_taxonomy(path: Path, cache: Cache | None) -> Taxonomy:

@@ -35,10 +35,11 @@ def paper_record(paper: Paper, urls: Urls) -> dict:
 
 
 def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
-                      cache: dict[str, tuple[Paper, bytes]] | None = None) -> bytes:
+                      cache: dict[str, tuple[Paper, bytes]] | None = None, archive: str | None = None) -> bytes:
     """The whole export as deterministic UTF-8 JSON: one paper a line, compact (the file is
     about 2.5 KB a paper, and Python's JSON encoder is fast only without indentation). Each
-    paper's `url` follows `urls` (use_directory_urls).
+    paper's `url` follows `urls` (use_directory_urls); `archive`, the archive's UUID
+    (pipeline.Archive.uuid), is its top-level `archive` key, which the next build reads back.
 
     Encoded paper by paper: as one str, a single emoji among 100,000 abstracts would make
     Python hold the whole text at 4 bytes a character (1 GB at 100,000 papers). `cache` (paper
@@ -56,13 +57,14 @@ def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
             records.append(line)
         cache.clear()
         cache.update(fresh)
-    return b'{"count":%d,"papers":[\n' % len(records) + b",\n".join(records) + b"\n]}\n"
+    head = b'{"count":%d,' % len(records) + (b'"archive":%s,' % json.dumps(archive).encode() if archive else b"")
+    return head + b'"papers":[\n' + b",\n".join(records) + b"\n]}\n"
 
 
 def _record_bytes(paper: Paper, urls: Urls) -> bytes:
     return json.dumps(paper_record(paper, urls), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def papers_json(papers: Sequence[Paper], urls: Urls) -> str:
+def papers_json(papers: Sequence[Paper], urls: Urls, archive: str | None = None) -> str:
     """The whole export as deterministic JSON text (see papers_json_bytes)."""
-    return papers_json_bytes(papers, urls).decode("utf-8")
+    return papers_json_bytes(papers, urls, archive=archive).decode("utf-8")
