@@ -260,6 +260,22 @@ class Row:
     cut at a word to ROW_TEXT characters; plain text (TeX as its characters: UFO³)."""
     url: str
     """The paper page's URL, relative to the site's root."""
+    code: str = ""
+    """The paper's GitHub repository (a capture's, FORMATS.md E, I), escaped; empty for none."""
+    stars: str = ""
+    """What its link shows: `★ 1.2k` (`compact`), or `Code` when no capture counts its stars."""
+    code_label: str = ""
+    """Its link's accessible name: `Code on GitHub, 1,234 stars`."""
+
+
+def compact(n: int) -> str:
+    """A count in at most four characters, as code hosts show stars: `987`, `1.2k`, `12k`,
+    `1.2M` (rounded down, so a count is never shown larger than it is)."""
+    for size, unit in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if n >= size:
+            tenths = n * 10 // size
+            return f"{tenths // 10}.{tenths % 10}{unit}".replace(".0" + unit, unit) if tenths < 100 else f"{n // size}{unit}"
+    return str(n)
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -424,10 +440,17 @@ class Renderer:
                 authors = self.many(paper.authors, "author") if paper.authors is not None else ""
             # Only the abstract's head can be shown: its TeX made plain there alone.
             text = tex_text(paper.summary) if paper.summary else first_sentence(tex_text(paper.abstract[:ROW_TEXT * 5]))
+            code = stars = label = ""
+            if paper.github_repo:
+                code = html_text(paper.github_repo)
+                if paper.github_stars is not None:
+                    stars, label = "★ " + compact(paper.github_stars), "Code on GitHub, " + self.many(paper.github_stars, "star")
+                else:
+                    stars, label = "Code", "Code on GitHub"
             row = self._rows[paper.id] = Row(
                 tex_html(paper.title), human_date(paper.date), tuple(counts), html_content(authors),
                 html_content(paper.organization) if paper.organization else "", html_content(shorten(text, ROW_TEXT)),
-                self.urls.paper(paper),
+                self.urls.paper(paper), code, stars, html_text(label),
             )
         return row
 
@@ -435,7 +458,8 @@ class Renderer:
         """A paper's row in a listing at docs path `path` (outside papers/: its link depends on
         the listing's URL depth only): its title linked; its date (unless `dated` is false: a
         month's day headings give it), counts, authors and organization (unless `org` is
-        false: on an organization's page); its line of text; at most ROW_TAGS of its tags, in
+        false: on an organization's page) and its code (a link to its GitHub repository with
+        its stars); its line of text; at most ROW_TAGS of its tags, in
         its own order, `tag` (the listing's) left out. Nothing in it changes as other papers
         arrive, which keeps older listing pages stable."""
         return self.items([paper], path, dated, tag, org)[0]
@@ -496,6 +520,7 @@ class Renderer:
             tags=self.tag_counts(), years=self.year_counts(),
             has_upvotes=any(p.upvotes is not None for p in self.papers),
             has_comments=any(p.comments is not None for p in self.papers),
+            has_code=any(p.github_repo for p in self.papers), has_stars=any(p.github_stars for p in self.papers),
         )
         # The reader's reading list: assets/reading-list.js fills it from the browser's storage.
         yield u.READING_LIST, self.env.get_template("list.md.j2").render(
