@@ -77,7 +77,7 @@ def page_year(dump: Dump, configured: Mapping[str, int], today: date) -> tuple[P
     """Apply the year rule of DESIGN.md to one dump: the year (and day) its last page was captured.
 
     Returns the PageYear and, when it fell back to today's year for dates without one, the
-    problem that says so. Sources, in order: `page_years` of the config, an ISO date starting
+    problem that says so. Sources, in order: `page_years` of the config, the last ISO date in
     the file name, a capture tool's `retrieved:` date, a year written on the page date, one more
     than the latest year written in the dump, the current year.
     """

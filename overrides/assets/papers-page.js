@@ -65,15 +65,16 @@ document.addEventListener("DOMContentLoaded", () => {
 // A listing's papers as one BibTeX file: each paper's page is fetched for its citation tags
 // when the reader asks (no listing carries them: 100,000 papers would pay for it).
 document.addEventListener("DOMContentLoaded", () => {
-  const list = document.querySelector("ul.papers-list");
-  if (!list || document.querySelector(".papers-paper")) return;
+  // A month's listing holds a list per day: every list of the page, in order.
+  const lists = [...document.querySelectorAll("ul.papers-list")];
+  if (!lists.length || document.querySelector(".papers-paper")) return;
   const button = document.createElement("button");
   button.type = "button";
   button.className = "md-button papers-bibtex";
   button.textContent = "BibTeX of these papers";
-  list.after(button);
+  lists[lists.length - 1].after(button);
   button.addEventListener("click", async () => {
-    const urls = [...list.querySelectorAll(":scope > li > a:first-of-type")].map((a) => a.href);
+    const urls = lists.flatMap((list) => [...list.querySelectorAll(":scope > li > a:first-of-type")].map((a) => a.href));
     const entries = new Array(urls.length);
     let done = 0;
     button.disabled = true;

@@ -83,9 +83,11 @@
     return button;
   }
 
-  function relatedOf(page) {
+  // `base`: the address the page was read from; a fetched page's links are relative to it,
+  // not to the page that fetched it (a DOMParser document's `href`s resolve against the latter).
+  function relatedOf(page, base = location.href) {
     return [...page.querySelectorAll(".papers-related a")]
-      .map((a) => [pathOf(a.href), a.textContent.trim()]).filter(([p]) => p);
+      .map((a) => [pathOf(new URL(a.getAttribute("href"), base).href), a.textContent.trim()]).filter(([p]) => p);
   }
 
   function decorate() {
@@ -248,7 +250,7 @@
       if (paper.related || reads >= 20) continue;
       reads += 1;
       try {
-        paper.related = relatedOf(await fetchPage(path));
+        paper.related = relatedOf(await fetchPage(path), new URL(path, root).href);
       } catch (error) { paper.related = []; }
     }
     const now = load();
