@@ -135,7 +135,7 @@ def check(sources: tuple[str, ...], strict: bool, json_path: str | None, config:
         click.echo(str(problem), file=out)
     click.echo(f"{len(archive.problems)} problem(s).", file=out)
     if json_path:
-        text = papers_json(archive.papers, urls)
+        text = papers_json(archive.papers, urls, archive.uuid)
         if json_path == "-":
             sys.stdout.write(text)
         else:

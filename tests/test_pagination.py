@@ -164,7 +164,7 @@ def test_undated_listing_is_by_title_and_says_so(sample: tuple[Archive, dict[str
 
 def _tag_listing(papers: list[Paper]) -> dict[str, str]:
     pages = Renderer(Archive([], sorted(papers, key=paper_order), []), page_size=50).tag_pages()
-    return {k: v for k, v in pages.items() if k.startswith("tags/t/")}
+    return {k: v for k, v in pages.items() if k.startswith("tags/t/") and k.endswith(".md")}  # its pages, not its feed
 
 
 def _month_listing(papers: list[Paper]) -> dict[str, str]:

@@ -70,7 +70,7 @@ def test_what_needs_an_address_is_left_out_or_marked(built: tuple[Path, str]) ->
     ns = {"a": "http://www.w3.org/2005/Atom"}
     feed = ET.parse(site / "feed.xml").getroot()
     entry = feed.find("a:entry", ns)
-    assert entry.find("a:id", ns).text.startswith("urn:papers-archive:papers/")
+    assert entry.find("a:id", ns).text.startswith("urn:uuid:")
     # The feed's links are relative to the feed, which sits at the site's root.
     link = entry.find("a:link", ns).get("href")
     assert link.startswith("papers/") and (site / link / "index.html").is_file()

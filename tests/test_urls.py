@@ -121,12 +121,29 @@ def test_papers_json_names_the_pages_without_directory_urls(file_url_site: Path)
 def test_feed_and_search_name_the_pages_without_directory_urls(file_url_site: Path) -> None:
     site = file_url_site / "site"
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    entries = ET.parse(site / "feed.xml").getroot().findall("a:entry", ns)
-    assert entries
-    for entry in entries:
-        for url in (entry.find("a:link", ns).get("href"), entry.find("a:id", ns).text):
+    feeds = [site / "feed.xml", *sorted(site.glob("tags/*/feed.xml")), *sorted(site.glob("orgs/*/feed.xml"))]
+    assert len(feeds) > 10
+    for feed in feeds:
+        root = ET.parse(feed).getroot()
+        entries = root.findall("a:entry", ns)
+        assert entries
+        page = root.find("a:link[@rel='alternate']", ns).get("href")
+        assert (site / page.removeprefix("https://example.org/archive/")).is_file() or page.endswith("/archive/"), page
+        for entry in entries:
+            url = entry.find("a:link", ns).get("href")
             assert url.startswith("https://example.org/archive/papers/") and url.endswith(".html"), url
             assert (site / url.removeprefix("https://example.org/archive/")).is_file(), url
+    # Each listing page of a tag or an organization names its feed in <head>, relative to it.
+    listings = [*site.glob("tags/*/*.html"), *site.glob("orgs/*/*.html")]
+    announced = 0
+    for listing in listings:
+        found = re.search(r'<link rel="alternate feed" type="application/atom\+xml" title="[^"]+" href="([^"]+)">',
+                          listing.read_text(encoding="utf-8"))
+        if found:
+            announced += 1
+            assert (listing.parent / found[1]).resolve() == (listing.parent / "feed.xml").resolve()
+            assert (listing.parent / found[1]).is_file(), listing
+    assert announced >= len(feeds) - 1
     fragments = read_fragments(site / "pagefind")
     assert len(fragments) == 394
     for fragment in fragments.values():

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+from uuid import uuid4
 
 from . import mathtext
 from .merge import merge
@@ -53,6 +54,10 @@ class Archive:
     redirects: dict[str, str] = field(default_factory=dict)
     """Target paper id by the place (`<folder>/<id>`) of a published page that now redirects
     to it (record.keep_places)."""
+    uuid: str = field(default_factory=lambda: str(uuid4()))
+    """The archive's own UUID (`archive` in papers.json): made once, at the first build, and
+    read back from the last build's papers.json by every later one (read_previous). Feed ids
+    are made from it and the papers' ids (pages/feeds.py), so they do not depend on site_url."""
 
     @property
     def entries(self) -> int:
@@ -133,7 +138,8 @@ def collect(
         papers = apply_related(papers, settings.related, previous.related, lists)
         timings["related"] = time.perf_counter() - start
         say(f"related papers found in {timings['related']:.1f} s")
-    return Archive(dumps, papers, problems, taxonomy, timings, redirects)
+    # The archive's UUID, once made, is kept as the ids are: feed ids stay across builds.
+    return Archive(dumps, papers, problems, taxonomy, timings, redirects, previous.archive or str(uuid4()))
 
 
 def _load_taxonomy(path: Path, cache: Cache | None) -> Taxonomy:

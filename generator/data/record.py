@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from uuid import UUID
 
 from .merge import SLUG_LENGTH, title_key
 from .model import Paper, paper_with
@@ -34,7 +35,7 @@ _ID_LENGTH = SLUG_LENGTH + 9  # a slug and its hash suffix
 _FOLDER = re.compile(r"papers/(?:\d{4}/\d{2}|undated)")
 # A page's URL as pages/urls.page_url makes it, with or without directory URLs.
 _URL = re.compile(r"(?P<folder>papers/(?:\d{4}/\d{2}|undated))/(?P<id>[a-z0-9-]+)(?:/|\.html)")
-RECORD_KEYS = ("count", "papers", "redirects")
+RECORD_KEYS = ("count", "archive", "papers", "redirects")
 """The top-level keys of papers.json this module reads; the others are kept in `extra`."""
 TIMEOUT = 60
 """Seconds a request for the published record may take."""
@@ -55,18 +56,22 @@ class Previous:
     redirects: dict[str, str] = field(default_factory=dict)
     """Target paper id by the place (`<folder>/<id>`) of a redirect published before."""
     extra: dict[str, object] = field(default_factory=dict)
-    """The record's other top-level keys (the archive's uuid), as read."""
+    """The record's other top-level keys, as read."""
+    archive: str | None = None
+    """The archive's UUID (`archive` in papers.json, pipeline.Archive.uuid), kept as the ids are:
+    feed ids are made from it (pages/feeds.py); None when the record had none."""
 
     @classmethod
-    def of(cls, papers: list[Paper]) -> Previous:
-        """What a build of `papers` publishes, as read_previous would read it back from its
-        papers.json (`mkdocs serve` keeps it in memory between builds)."""
+    def of(cls, papers: list[Paper], archive: str | None = None) -> Previous:
+        """What a build of `papers` (of the archive whose UUID is `archive`) publishes, as
+        read_previous would read it back from its papers.json (`mkdocs serve` keeps it in
+        memory between builds)."""
         ids: dict[str, str] = {}
         for paper in papers:
             ids.setdefault(title_key(paper.title), paper.id)
         return cls(ids, {paper.id: list(paper.related) for paper in papers},
                    {p.id: p.folder or _date_folder(p) for p in papers},
-                   {p.arxiv_id: p.id for p in papers if p.arxiv_id})
+                   {p.arxiv_id: p.id for p in papers if p.arxiv_id}, archive=archive)
 
 
 def read_previous(path: Path | None) -> Previous:
@@ -108,7 +113,19 @@ def parse_record(raw: bytes) -> Previous:
         if place is not None and _is_id(entry.get("id")):
             redirects[f"{place[0]}/{place[1]}"] = entry["id"]
     extra = {k: v for k, v in data.items() if k not in RECORD_KEYS}
-    return Previous(ids, related, folders, arxiv, redirects, extra)
+    # Read beside the ids, as one record of what was published: the feeds' ids follow it.
+    return Previous(ids, related, folders, arxiv, redirects, extra, archive_uuid(data.get("archive")))
+
+
+def archive_uuid(value: object) -> str | None:
+    """The archive UUID of a papers.json (its top-level `archive`) in canonical form
+    (`8-4-4-4-12` lower-case hex), or None when `value` is not a UUID."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return None
 
 
 def _is_id(value: object) -> bool:

@@ -38,10 +38,11 @@ def paper_record(paper: Paper, urls: Urls) -> dict:
 
 def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
                       cache: dict[str, tuple[Paper, bytes]] | None = None,
-                      redirects: Sequence[dict] = ()) -> bytes:
+                      redirects: Sequence[dict] = (), archive: str | None = None) -> bytes:
     """The whole export as deterministic UTF-8 JSON: one paper a line, compact (the file is
     about 2.5 KB a paper, and Python's JSON encoder is fast only without indentation). Each
-    paper's `url` follows `urls` (use_directory_urls).
+    paper's `url` follows `urls` (use_directory_urls); `archive`, the archive's UUID
+    (pipeline.Archive.uuid), is its top-level `archive` key, which the next build reads back.
 
     Encoded paper by paper: as one str, a single emoji among 100,000 abstracts would make
     Python hold the whole text at 4 bytes a character (1 GB at 100,000 papers). `cache` (paper
@@ -64,7 +65,8 @@ def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
     if redirects:
         tail = b',\n"redirects":[\n' + b",\n".join(
             json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode("utf-8") for r in redirects) + b"\n]"
-    return b'{"count":%d,"papers":[\n' % len(records) + b",\n".join(records) + b"\n]" + tail + b"}\n"
+    head = b'{"count":%d,' % len(records) + (b'"archive":%s,' % json.dumps(archive).encode() if archive else b"")
+    return head + b'"papers":[\n' + b",\n".join(records) + b"\n]" + tail + b"}\n"
 
 
 GZIP_LEVEL = 6
@@ -81,13 +83,13 @@ def _record_bytes(paper: Paper, urls: Urls) -> bytes:
     return json.dumps(paper_record(paper, urls), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def papers_json(papers: Sequence[Paper], urls: Urls) -> str:
+def papers_json(papers: Sequence[Paper], urls: Urls, archive: str | None = None) -> str:
     """The whole export as deterministic JSON text (see papers_json_bytes)."""
-    return papers_json_bytes(papers, urls).decode("utf-8")
+    return papers_json_bytes(papers, urls, archive=archive).decode("utf-8")
 
 
 def load_export(folder: Path) -> dict:
     """The papers.json a build wrote into `folder` (a site or a docs dir), read back from its
-    papers.json.gz: `{"count": N, "papers": [...]}`. Raises OSError when there is none,
-    ValueError when it is not JSON."""
+    papers.json.gz: `{"count": N, "archive": UUID, "papers": [...], "redirects": [...]}` (the
+    last when there are any). Raises OSError when there is none, ValueError when it is not JSON."""
     return json.loads(gzip.decompress((folder / EXPORT).read_bytes()))

@@ -34,13 +34,13 @@ from ..data.pipeline import Archive
 from . import pagination
 from . import urls as u
 from .export import gzipped, papers_json_bytes
+from .feeds import Feed, Feeds, newest
 from .pagination import MONTH_NAMES, date_range, initial
 from .redirects import redirect_records
 from .urls import GENERATED_DIRS, GENERATED_FILES, Urls
 
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
-FEED_SIZE = 50
 HOME_SIZE = 10
 HOME_WEEK = 5
 """Papers of the newest week's top on the home page (its page lists TOP_SIZE)."""
@@ -236,6 +236,9 @@ class Listing:
     tops: tuple[tuple[str, str], ...] = ()
     """Links to the top papers of the listing's month and weeks, on its first page: (plain
     text, docs path)."""
+    feed: tuple[str, str] | None = None
+    """Its Atom feed (a tag's, an organization's: pages/feeds.py) as (docs path, plain title),
+    announced in every page's <head> and linked from the page; None for none."""
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,22 @@ class Row:
     cut at a word to ROW_TEXT characters; plain text (TeX as its characters: UFO³)."""
     url: str
     """The paper page's URL, relative to the site's root."""
+    code: str = ""
+    """The paper's GitHub repository (a capture's, FORMATS.md E, I), escaped; empty for none."""
+    stars: str = ""
+    """What its link shows: `★ 1.2k` (`compact`), or `Code` when no capture counts its stars."""
+    code_label: str = ""
+    """Its link's accessible name: `Code on GitHub, 1,234 stars`."""
+
+
+def compact(n: int) -> str:
+    """A count in at most four characters, as code hosts show stars: `987`, `1.2k`, `12k`,
+    `1.2M` (rounded down, so a count is never shown larger than it is)."""
+    for size, unit in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if n >= size:
+            tenths = n * 10 // size
+            return f"{tenths // 10}.{tenths % 10}{unit}".replace(".0" + unit, unit) if tenths < 100 else f"{n // size}{unit}"
+    return str(n)
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -301,6 +320,8 @@ class RenderCache:
     the last build; older pages of a listing stay as they were (pages/pagination.py)."""
     records: dict[str, tuple[Paper, bytes]] = field(default_factory=dict)
     """Per paper id: its line of papers.json (export.papers_json_bytes)."""
+    feeds: dict[str, tuple[tuple, str]] = field(default_factory=dict)
+    """Per feed (docs path): (its inputs, its XML) at the last build (pages/feeds.py)."""
     templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     """The generator's templates, compiled."""
 
@@ -313,7 +334,7 @@ class RenderCache:
         """Start a build under `setting`; entries made under another one are dropped."""
         if setting != self.setting:
             self.setting = setting
-            self.papers, self.listings, self.listing_pages, self.records = {}, {}, {}, {}
+            self.papers, self.listings, self.listing_pages, self.records, self.feeds = {}, {}, {}, {}, {}
 
 
 class Renderer:
@@ -395,6 +416,8 @@ class Renderer:
         self._tag_pages: dict[str, str] = {}
         self._listings_seen: dict[str, tuple[Listing, dict[str, str]]] = {}
         """With a cache: the listings of this build, which replace the cache's at its end."""
+        self.feeds = Feeds(self.env, self.urls, archive.uuid, cache.feeds if cache is not None else None)
+        """The Atom feeds' renderer (pages/feeds.py)."""
 
     def tag_folder(self, name: str) -> str:
         """The docs folder of a tag's pages: `tags/<slug>`, its slug unique among the tags."""
@@ -423,10 +446,17 @@ class Renderer:
                 authors = self.many(paper.authors, "author") if paper.authors is not None else ""
             # Only the abstract's head can be shown: its TeX made plain there alone.
             text = tex_text(paper.summary) if paper.summary else first_sentence(tex_text(paper.abstract[:ROW_TEXT * 5]))
+            code = stars = label = ""
+            if paper.github_repo:
+                code = html_text(paper.github_repo)
+                if paper.github_stars is not None:
+                    stars, label = "★ " + compact(paper.github_stars), "Code on GitHub, " + self.many(paper.github_stars, "star")
+                else:
+                    stars, label = "Code", "Code on GitHub"
             row = self._rows[paper.id] = Row(
                 tex_html(paper.title), human_date(paper.date), tuple(counts), html_content(authors),
                 html_content(paper.organization) if paper.organization else "", html_content(shorten(text, ROW_TEXT)),
-                self.urls.paper(paper),
+                self.urls.paper(paper), code, stars, html_text(label),
             )
         return row
 
@@ -434,7 +464,8 @@ class Renderer:
         """A paper's row in a listing at docs path `path` (outside papers/: its link depends on
         the listing's URL depth only): its title linked; its date (unless `dated` is false: a
         month's day headings give it), counts, authors and organization (unless `org` is
-        false: on an organization's page); its line of text; at most ROW_TAGS of its tags, in
+        false: on an organization's page) and its code (a link to its GitHub repository with
+        its stars); its line of text; at most ROW_TAGS of its tags, in
         its own order, `tag` (the listing's) left out. Nothing in it changes as other papers
         arrive, which keeps older listing pages stable."""
         return self.items([paper], path, dated, tag, org)[0]
@@ -496,14 +527,17 @@ class Renderer:
             tags=self.tag_counts(), years=self.year_counts(),
             has_upvotes=any(p.upvotes is not None for p in self.papers),
             has_comments=any(p.comments is not None for p in self.papers),
+            has_code=any(p.github_repo for p in self.papers), has_stars=any(p.github_stars for p in self.papers),
         )
         # The reader's reading list: assets/reading-list.js fills it from the browser's storage.
         yield u.READING_LIST, self.env.get_template("list.md.j2").render(
             fm=front_matter({"title": "My reading list", "search": {"exclude": True}, "hide": ["toc"]}))
         yield u.FEED, self.feed()
+        self.feeds.finish()
         # Gzipped: 230 MiB of JSON at 100,000 papers is over GitHub's 100 MiB a file (docs/data.md).
         yield u.EXPORT, gzipped(papers_json_bytes(self.papers, self.urls, cache.records if cache is not None else None,
-                                                  redirect_records(self.archive.redirects, self.by_id, self.urls)))
+                                                  redirect_records(self.archive.redirects, self.by_id, self.urls),
+                                                  self.archive.uuid))
         if cache is not None:  # listings gone (a tag without papers now) leave the cache
             cache.listings = self._listings_seen
             shown = {path for _, pages in cache.listings.values() for path in pages}
@@ -621,7 +655,7 @@ class Renderer:
             dated = [p.date for p in shown if p.date]
             inputs = (title, listing.intro if page.newest else "", listing.tops if page.newest else (), tuple(shown),
                       (count, several) if page.newest else None, newer, older, trail, listing.around, jump, months,
-                      listing.month, listing.tag, listing.org)
+                      listing.month, listing.tag, listing.org, listing.feed)
             if self.cache is not None:
                 # What the template shows (listing.md.j2): an older page names neither the
                 # listing's count nor its newest pages, so it stays as the listing grows.
@@ -630,8 +664,14 @@ class Renderer:
                     out[path] = hit[1]
                     continue
             href = partial(self.urls.href, path)
+            meta: dict = {"title": html_text(title), "hide": ["toc"], "listing": True}
+            feed = None
+            if listing.feed is not None:
+                feed = self.urls.file_href(path, listing.feed[0])
+                # For the page's <head> (overrides/lean.html, main.html), escaped already.
+                meta["feed"] = {"href": html_text(feed), "title": html_text(listing.feed[1])}
             out[path] = template.render(
-                fm=front_matter({"title": html_text(title), "hide": ["toc"], "listing": True}),
+                fm=front_matter(meta), feed=feed,
                 title=title, intro=listing.intro if page.newest else "", papers=shown, path=path,
                 page=page, count=count, several=several, undated=len(shown) - len(dated),
                 span=(dated[-1], dated[0]) if dated else None, crumbs=self.crumbs(path, trail),
@@ -812,10 +852,14 @@ class Renderer:
                 members[t].append(p)
         for name, ps in members.items():
             desc = self.descriptions.get(name, "")
+            feed = self.topic_feed("tag:" + name, name, self.tag_folder(name), ps)
             yield from self.listing_pages(Listing(
                 self.tag_folder(name), name, ps, intro=md_text(desc) if desc else "",
                 trail=(("Tags", u.TAGS_INDEX), (name, self.tag_page(name))), tag=name,
+                feed=(feed.path, feed.title) if feed else None,
             )).items()
+            if feed is not None:
+                yield feed.path, self.feeds.render(feed)
         untagged = sum(1 for p in self.papers if not p.tags)
         yield u.TAGS_INDEX, self.env.get_template("tags.md.j2").render(
             fm=front_matter({"title": "Tags", "hide": ["toc"]}), path=u.TAGS_INDEX, tags=self.tag_counts(),
@@ -887,10 +931,14 @@ class Renderer:
             # Where the organization is on the Hub, under each id its papers show.
             intro = ("On Hugging Face: " + ", ".join(
                 f"[{md_text(i)}](https://huggingface.co/{quote(i, safe='')})" for i in ids) + ".") if ids else ""
+            feed = self.topic_feed("org:" + key, shown, folders[key], ps)
             yield from self.listing_pages(Listing(
                 folders[key], shown, ps, intro=intro, org=True,
                 trail=(("Organizations", u.ORGS_INDEX), (shown, u.index(folders[key]))),
+                feed=(feed.path, feed.title) if feed else None,
             )).items()
+            if feed is not None:
+                yield feed.path, self.feeds.render(feed)
             index.append((u.index(folders[key]), shown, len(ps)))
         yield u.ORGS_INDEX, self.env.get_template("orgs.md.j2").render(
             fm=front_matter({"title": "Organizations", "hide": ["toc"]}), path=u.ORGS_INDEX,
@@ -950,15 +998,20 @@ class Renderer:
         )
 
     def feed(self) -> str:
-        """The Atom feed of the newest FEED_SIZE dated papers: its links and ids absolute under
-        site_url when there is one."""
-        newest = [p for p in self.papers if p.date][:FEED_SIZE]
-        updated = newest[0].date if newest else date(1970, 1, 1)
-        # Without a site_url the feed's links are relative to the feed (RFC 4287 allows it) and
-        # its ids are URNs: an Atom id must be absolute, and a URL would be a guess.
-        return self.env.get_template("feed.xml").render(
-            papers=newest, updated=updated, feed=u.FEED, site_name=self.site_name,
-        )
+        """The site's Atom feed of the newest FEED_SIZE dated papers, their whole abstracts
+        (pages/feeds.py): links absolute under site_url when there is one, ids from the
+        papers' ids."""
+        return self.feeds.render(Feed(u.FEED, "site", f"{self.site_name}: newest papers", u.HOME,
+                                      newest(self.papers), lean=False))
+
+    def topic_feed(self, key: str, name: str, folder: str, papers: Sequence[Paper]) -> Feed | None:
+        """The feed of a tag's or an organization's listing in `folder` (`key`: `tag:<name>` or
+        `org:<organization key>`; `name` as its heading shows it), or None when none of its
+        `papers` has a date."""
+        entries = newest(papers)
+        if not entries:
+            return None
+        return Feed(u.feed_file(folder), key, f"{self.site_name}: {name}", u.index(folder), entries)
 
 
 class _Links:

@@ -3,7 +3,8 @@
 Three kinds of address, each made here and nowhere else:
 
 - a *docs path*: a generated file under the docs dir, as MkDocs names it (`src_uri`):
-  `papers/2025/10/<id>.md`, `tags/<slug>/index.md`, `dates/2025/10/page-2.md`, `feed.xml`;
+  `papers/2025/10/<id>.md`, `tags/<slug>/index.md`, `dates/2025/10/page-2.md`, `feed.xml`,
+  `tags/<slug>/feed.xml`;
 - a *URL*: where MkDocs serves a docs path, relative to the site root, following
   `use_directory_urls`: `papers/2025/10/<id>/`, or `papers/2025/10/<id>.html` without directory
   URLs; `""` for the home page. Links between pages are relative (`Urls.href`), so a site works
@@ -138,6 +139,16 @@ def week_file(year: int, week: int) -> str:
 def date_folder(when: date | None) -> str:
     """The docs folder of the listing a date belongs to: its month's, or the undated one."""
     return month_folder(when.year, when.month) if when else UNDATED
+
+
+FEED_NAME = "feed.xml"
+"""The file name of a tag's or an organization's Atom feed, in its listing's folder."""
+
+
+def feed_file(folder: str) -> str:
+    """The docs path (and site path: MkDocs copies it as it is) of the Atom feed of the listing
+    in `folder`, a tag's or an organization's: `tags/<slug>/feed.xml`, `orgs/<slug>/feed.xml`."""
+    return f"{folder}/{FEED_NAME}"
 
 
 def tag_folder(slug: str) -> str:
@@ -314,6 +325,13 @@ class Urls:
         if here and not here.endswith("/"):  # a page's file: links start from its folder
             here = here.rsplit("/", 1)[0] + "/" if "/" in here else ""
         return relative(here + "x", self.url(to_path)) or "./"
+
+    def file_href(self, from_path: str, file: str) -> str:
+        """The relative link from the page of docs path `from_path` to a file of the site that
+        is not a page (a feed: `file` is its path from the site root, as MkDocs copies it)."""
+        here = self.url(from_path)
+        here = here if here.endswith("/") or not here else here.rsplit("/", 1)[0] + "/"
+        return relative(here + "x", file)
 
     def output(self, path: str) -> str:
         """The file of the site, relative to site_dir, that a docs path's page is written to."""

@@ -27,7 +27,8 @@ Besides Pagefind's bundle, two small files of ours go to `site/pagefind/`, read 
 generator/theme/assets/search.js:
 
 - `papers-search.json`: the parts to merge into the search, and the first page number of each.
-- `papers-sorts.json`: the pages newest first with their upvotes and comment counts, fetched
+- `papers-sorts.json`: the pages newest first with their upvotes, comment counts and GitHub
+  stars (`stars`, only when some paper has them), fetched
   only when a search is sorted. Pagefind's own sorts (data-pagefind-sort) live in the metadata file that every first
   query loads, at about 2 bytes a page each: 400 KB more at 100,000 papers.
 - `papers-words.txt`: the archive's words and how many papers hold each (terms.vocabulary),
@@ -62,6 +63,8 @@ SHARD_PAGES = 12_500
 2.1 GB), which leaves room for the build that runs beside it within 4 GB."""
 MANIFEST = "papers-search.json"
 SORTS = "papers-sorts.json"
+CODE_FILTER, CODE_VALUE = "code", "yes"
+"""The Pagefind filter of the papers whose captures give a GitHub repository, and its value."""
 WORDS = "papers-words.txt"
 
 
@@ -81,6 +84,8 @@ def paper_record(paper: Paper, language: str = "en") -> str:
     data += [f'<span data-pagefind-filter="tag">{html_text(tag)}</span>' for tag in paper.tags]
     if paper.organization:
         data.append(f'<span data-pagefind-filter="organization">{html_text(paper.organization)}</span>')
+    if paper.github_repo:  # the search page's "Has code" (only papers with code carry the filter)
+        data.append(f'<span data-pagefind-filter="{CODE_FILTER}">{CODE_VALUE}</span>')
     if paper.date:
         data.append(f'<span data-pagefind-meta="date">{paper.date.isoformat()}</span>')
     if paper.upvotes is not None:
@@ -217,7 +222,7 @@ def part_key(part: Part, urls: Urls, language: str) -> str:
     digest = hashlib.blake2b(repr((part.first, language)).encode(), digest_size=16)
     for p in part.papers:
         digest.update(repr((urls.search_record(p), p.title, p.abstract, p.tags, p.organization, p.date,
-                            p.upvotes, p.comments, p.author_names)).encode("utf-8", "surrogatepass"))
+                            p.upvotes, p.comments, p.author_names, p.github_repo)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -374,6 +379,8 @@ class Indexer:
             order = [p for p in order if urls.search_record(p) in page_of]
             sorts = {"pages": [page_of[urls.search_record(p)] for p in order], "upvotes": [p.upvotes or 0 for p in order],
                      "comments": [p.comments or 0 for p in order]}
+            if any(p.github_stars for p in order):  # else no sort by stars is offered (search.md.j2)
+                sorts["stars"] = [p.github_stars or 0 for p in order]
             # The first page number of each bundle, so that search.js knows a result's bundle by
             # its id (base 36); none when Pagefind's own ids were kept (another format).
             manifest = {"bundles": names[1:], "sorts": SORTS, "words": WORDS, "firsts": None if self.format_warning else firsts}

@@ -289,7 +289,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         for problem in self.archive.problems:
             log.warning(str(problem))
         if self.serving:  # the next build keeps these papers' ids without reading papers.json
-            self.cache.previous = Previous.of(self.archive.papers)
+            self.cache.previous = Previous.of(self.archive.papers, self.archive.uuid)
         renderer = Renderer(self.archive, settings.page_size, Urls.of(config), config.site_name,
                             cache=self.render_cache if self.caching else None,
                             language=config.theme.get("language"), rules=self.config.tags)

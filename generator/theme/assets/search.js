@@ -21,8 +21,12 @@ const HEADER_RESULTS = 8;
 const PAGE_RESULTS = 20;
 // The filters of the index (data-pagefind-filter in generator/search/indexer.py's records), as the URL names them.
 const FILTERS = ["tag", "year", "organization"];
-// Sorts by a count, most first (then newest): the manifest's `sorts` file holds each count per page.
-const COUNTS = ["upvotes", "comments"];
+// "Has code": the filter only papers with a GitHub repository carry (indexer.py CODE_FILTER), one checkbox.
+const CODE_FILTER = "code";
+const CODE_VALUE = "yes";
+// Sorts by a count, most first (then newest): the manifest's `sorts` file holds each count per page
+// (`stars`, a paper's GitHub stars, only when some paper has them).
+const COUNTS = ["upvotes", "comments", "stars"];
 const SORTS = ["date", ...COUNTS];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 // A result shows at most this many of its tags.
@@ -849,6 +853,8 @@ function setupPage() {
   const list = form.querySelector("[data-papers-search-list]");
   const more = form.querySelector("[data-papers-search-more]");
   const filterBox = form.querySelector("[data-papers-search-filters]");
+  // Offered when some paper has code (search.md.j2).
+  const codeBox = form.querySelector("[data-papers-search-code]");
   const resultsBox = list.parentElement;
   const groups = Object.fromEntries([...form.querySelectorAll("[data-papers-filter]")]
     .map((group) => [group.dataset.papersFilter, group]));
@@ -860,6 +866,9 @@ function setupPage() {
   let literal = params.get(LITERAL_PARAM) === "1";
   const selected = Object.fromEntries(FILTERS.map((key) => [key, new Set(params.getAll(key))]));
   for (const key of FILTERS) if (selected[key].size) groups[key].open = true;
+  if (codeBox) codeBox.checked = params.get(CODE_FILTER) === CODE_VALUE;
+  /** Whether only papers with code are asked for. */
+  const codeOnly = () => Boolean(codeBox?.checked);
   let results = [];
   let shownCount = 0;
   let seq = 0;
@@ -870,6 +879,7 @@ function setupPage() {
     const out = new URLSearchParams();
     if (input.value.trim()) out.set("q", input.value.trim());
     for (const key of FILTERS) for (const value of [...selected[key]].sort()) out.append(key, value);
+    if (codeOnly()) out.set(CODE_FILTER, CODE_VALUE);
     if (sort.value) out.set("sort", sort.value);
     if (literal) out.set(LITERAL_PARAM, "1");
     return out;
@@ -885,6 +895,7 @@ function setupPage() {
       if (key !== except && selected[key].size) out[key] = { any: [...selected[key]] };
       else if (isOpen(key)) out[key] = { any: [] };
     }
+    if (codeOnly()) out[CODE_FILTER] = { any: [CODE_VALUE] };
     return out;
   };
   /** Whether a filter list shows (its group open, and on a phone the filters too). */
@@ -892,11 +903,11 @@ function setupPage() {
   /** Whether the filters fold into one control (a narrow screen: papers.css). */
   const folded = () => filterBox && getComputedStyle(filterBox.querySelector("summary")).display !== "none";
   // The filters' one control (search.md.j2) is open, but on a narrow screen until a filter is chosen.
-  if (filterBox && (!folded() || FILTERS.some((key) => selected[key].size))) filterBox.open = true;
+  if (filterBox && (!folded() || codeOnly() || FILTERS.some((key) => selected[key].size))) filterBox.open = true;
 
   /** Fill the open filter lists with their values and counts. */
   const renderFilters = (counts) => {
-    let chosen = 0;
+    let chosen = codeOnly() ? 1 : 0;
     for (const key of FILTERS) {
       const group = groups[key];
       const summary = group.querySelector("summary");
@@ -954,7 +965,7 @@ function setupPage() {
     resultsBox.setAttribute("aria-busy", "true");
     more.hidden = true;
     const query = input.value.trim() || null;
-    const browsing = query === null && !FILTERS.some((key) => selected[key].size);
+    const browsing = query === null && !codeOnly() && !FILTERS.some((key) => selected[key].size);
     let pf;
     try {
       pf = await pagefind();
@@ -1015,7 +1026,7 @@ function setupPage() {
   });
   form.addEventListener("change", (ev) => {
     const target = ev.target;
-    if (target instanceof HTMLInputElement && target.type === "checkbox") {
+    if (target instanceof HTMLInputElement && target.type === "checkbox" && target !== codeBox) {
       if (target.checked) selected[target.name].add(target.value);
       else selected[target.name].delete(target.value);
     }
