@@ -53,7 +53,7 @@ log = logging.getLogger("mkdocs.plugins.papers")
 # <ul> (or, ranked, <ol>) to its end.
 _PAPER_LIST = re.compile(r'^<(ul|ol) class="papers-list">\n.*?^</\1>$', re.M | re.S)
 _STAND_IN = "<!-- papers: list -->"
-_LISTS_SEP = "\x00"  # between a page's lists, kept compressed (a NUL is in no page: render.clean)
+_LISTS_SEP = "\x00"  # between a page's lists, kept compressed (a NUL is in no page: mathtext.clean)
 
 
 def _put_back(html: str, lists: list[str], before: str = "") -> str:
