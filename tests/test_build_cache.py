@@ -21,7 +21,7 @@ from test_serve import first_dump, paste, sample_project, tree
 from generator.pages.urls import Urls
 from generator.search import indexer as search
 from generator.search.indexer import Indexer, newest_first, parts_of
-from generator.site.build_cache import STATE_FILE
+from generator.site.caches import STATE_FILE
 
 BUILDS = {
     "mkdocs build": [sys.executable, "-m", "mkdocs", "build"],
