@@ -24,7 +24,7 @@ check: $(STAMP) ## Parse content/raw and report every problem (fails on any)
 site: $(STAMP) ## Build the archive of content/raw into site/
 	$(BIN)/python -m generator build
 
-zensical: $(STAMP) ## Build the archive into site/ with Zensical instead of MkDocs (README)
+zensical: $(STAMP) ## Build the archive into site/ with Zensical instead of MkDocs (docs/commands.md)
 	$(BIN)/python -m generator build --engine zensical
 
 serve: $(STAMP) ## Build and preview the archive at http://127.0.0.1:8000
@@ -34,7 +34,7 @@ test: $(STAMP) ## Run every test (lint, unit, corpus, site, browser)
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Parse + merge throughput on 100,000 synthetic papers (the other benchmarks: README)
+bench: $(STAMP) ## Parse + merge throughput on 100,000 synthetic papers (the other benchmarks: docs/development.md)
 	$(BIN)/python benchmarks/bench_parse.py
 
 clean: ## Remove the build output and generated pages

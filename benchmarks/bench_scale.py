@@ -234,7 +234,7 @@ Reproduce it with:
 Stages: *parse+merge* reads the dumps and merges titles; *tags* applies `content/tags.yml`;
 *related* finds five similar papers per paper (TF-IDF, in chunks); *markdown* writes the
 pages (only those whose content changed); *mkdocs* is MkDocs and Material rendering the site
-(the paper pages filled into one theme render per URL depth, see the README); *pagefind* is
+(the paper pages filled into one theme render per URL depth, see docs/configuration.md); *pagefind* is
 what the search index adds to the build.
 """
 

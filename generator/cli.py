@@ -215,7 +215,7 @@ def _generate(cfg, plugin, target: Path, say: Callable[[str], None],
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind index (MkDocs only).")
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="The site generator: MkDocs with the papers plugin, or Zensical (pip install zensical; "
-                   "README: Building with Zensical).")
+                   "docs/commands.md: Building with Zensical).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages (Zensical's whole output).")
 def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: str, no_search: bool,
           engine: str, verbose: bool) -> None:

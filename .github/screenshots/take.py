@@ -1,4 +1,4 @@
-"""Take the README's screenshots of a built archive in headless Chromium.
+"""Take the screenshots of docs/screenshots.md and the README of a built archive in headless Chromium.
 
     make site && .venv/bin/python .github/screenshots/take.py [--site site] [NAME ...]
 

@@ -432,7 +432,7 @@ function byTier(a, b) {
 }
 
 /**
- * Results in guessed order put in tiers (README, "How search ranks"; tierOf), byTier within
+ * Results in guessed order put in tiers (docs/search.md, "How search ranks"; tierOf), byTier within
  * one: read from the fragments of the first `window` results, guessed for the others.
  */
 async function rank(results, plan, window) {
