@@ -67,12 +67,12 @@ def main() -> None:
 
     original = paper_pages.write_pages
 
-    def measured_write_pages(pages, shell_for, docs_dir, site_dir, urls):
+    def measured_write_pages(pages, shell_for, docs_dir, site_dir, urls, last):
         nonlocal pages_seen
         pages = list(pages)
         pages_seen = len(pages)
-        result = original(pages, shell_for, docs_dir, site_dir, urls)
-        plugin = config.plugins["papers"]
+        result = original(pages, shell_for, docs_dir, site_dir, urls, last)
+        plugin = config.plugins["papers"].state
         docs = plugin.files.documentation_pages()
         bodies = [page.body(docs_dir) for page in pages]
         for _ in range(args.runs):
@@ -107,7 +107,7 @@ def main() -> None:
         os.chdir(root)
         try:
             paper_pages.write_pages = measured_write_pages
-            import generator.site.plugin as plugin_module
+            import generator.site.build as plugin_module
             plugin_module.write_pages = measured_write_pages
             config = load_config(str(root / "mkdocs.yml"))
             build(config)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +36,7 @@ def _check_settings(config: str, sources: tuple[str, ...]) -> tuple[Settings, Ur
     if config_file.is_file():
         mkdocs_config = load_mkdocs(config_file)
         options, urls = plugin_of(mkdocs_config, config_file).config, Urls.of(mkdocs_config)
+        # The papers.json the last build left: its ids stay, as the build keeps them.
         # The papers.json.gz the last build left: its ids stay, as the build keeps them.
         previous = export_in(Path(mkdocs_config.docs_dir))
     else:
@@ -187,30 +186,27 @@ def generate(sources: tuple[str, ...], docs_dir: str | None, config: str) -> Non
     """
     _mkdocs_logging(False)
     cfg, plugin = _load_mkdocs(config, sources)
-    _generate(cfg, plugin, config, Path(docs_dir or cfg.docs_dir), click.echo)
+    _generate(cfg, plugin, Path(docs_dir or cfg.docs_dir), click.echo)
 
 
-def _generate(cfg, plugin, config: str, target: Path, say: Callable[[str], None],
+def _generate(cfg, plugin, target: Path, say: Callable[[str], None],
               tagged: Callable[[list], None] | None = None) -> tuple[Archive, int]:
     """Collect the archive of a loaded config and write its Markdown pages, feed and papers.json
     into `target` (the docs dir), each problem on standard error and the counts by `say`;
     `tagged(papers)` as collect calls it. Returns the archive and its number of problems.
     Raises GeneratorError when a dump, the tag rules or a page cannot be read or written."""
-    from .pages.render import Renderer, write_outputs
+    from .pages.render import write_outputs
+    from .site.build import generate, settings_of
 
-    settings = resolve(plugin.config, Path(config).resolve().parent)
+    settings = settings_of(plugin.config, cfg)
     settings.previous = export_in(target)
-    archive = collect(settings, progress=lambda m: click.echo(m, err=True), tagged=tagged)
-    for problem in archive.problems:
-        click.echo(str(problem), err=True)
     # Streamed to disk a file at a time, as the plugin does (100,000 papers are 600 MB of text).
-    renderer = Renderer(archive, settings.page_size, Urls.of(cfg), cfg.site_name, language=cfg.theme.get("language"),
-                        rules=plugin.config.tags)
-    written, unchanged, removed = write_outputs(target, renderer.outputs())
-    for problem in renderer.problems:
-        click.echo(str(problem), err=True)
+    archive, problems, (written, unchanged, removed) = generate(
+        settings, cfg, lambda outputs, _reused: write_outputs(target, outputs),
+        progress=lambda m: click.echo(m, err=True), warn=lambda m: click.echo(m, err=True), tagged=tagged,
+        rules=plugin.config.tags)
     say(f"{target}: {written} files written, {unchanged} unchanged, {removed} removed.")
-    return archive, len(archive.problems) + len(renderer.problems)
+    return archive, problems
 
 
 @cli.command()
@@ -258,16 +254,23 @@ def build(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: 
       python -m generator build --engine zensical
       python -m generator build --strict --published https://you.github.io/archive/
     """
+    from .site.build import build_site
+
     _mkdocs_logging(verbose)
     if engine == "zensical":
         _build_zensical(sources, site_dir, strict, config, no_search, verbose)
         return
     overrides = {"strict": True} if strict else {}
     cfg, plugin = _load_mkdocs(config, sources, **overrides)
+    if no_search:
+        plugin.config["search"] = False
+    final = Path(site_dir or cfg.site_dir).resolve()
+    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="papers-record-") as folder:
         if published:
-            plugin.record = _published_record(published, Path(folder))
-        _build_mkdocs(cfg, plugin, site_dir, no_search)
+            plugin.state.record = _published_record(published, Path(folder))
+        build_site(cfg, final)
+    click.echo(f"Built {final} in {time.perf_counter() - start:.1f} s.")
 
 
 def _published_record(url: str, folder: Path) -> Path | None:
@@ -283,57 +286,6 @@ def _published_record(url: str, folder: Path) -> Path | None:
     return path
 
 
-def _build_mkdocs(cfg, plugin, site_dir: str | None, no_search: bool) -> None:
-    """`build` with MkDocs: into a sibling folder, swapped in when everything succeeded.
-    Raises GeneratorError when the build fails (the last site stays)."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    if no_search:
-        plugin.config["search"] = False
-    final = Path(site_dir or cfg.site_dir).resolve()
-    staging = final.parent / f".{final.name}.building"
-    previous = final.parent / f".{final.name}.previous"
-    for leftover in (staging, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    cfg.site_dir = str(staging)
-    # With the build cache, the pages that did not change come from the last site, linked.
-    plugin.previous_site = final
-    start = time.perf_counter()
-    cfg.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
-    try:
-        mkdocs_build(cfg)
-    except (Abort, MkDocsException, GeneratorError) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise GeneratorError(f"build failed, {final} left as it was: {plugin.failure or exc}") from None
-    except OSError as exc:  # MkDocs writing the site: a name too long, no permission, a full disk
-        shutil.rmtree(staging, ignore_errors=True)
-        raise GeneratorError(f"build failed, {final} left as it was: cannot write "
-                             f"{exc.filename or staging}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        cfg.plugins.on_shutdown()
-    _swap_in(staging, final, previous)
-    click.echo(f"Built {final} in {time.perf_counter() - start:.1f} s.")
-
-
-def _swap_in(staging: Path, final: Path, previous: Path) -> None:
-    """Put the site built in `staging` in `final`'s place; the last site, renamed `previous`,
-    is deleted in the background. Raises OSError when a folder cannot be moved."""
-    if final.exists():
-        final.rename(previous)
-    try:
-        staging.rename(final)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:  # another file system: copied (a Zensical build's staging folder)
-            raise
-        shutil.move(staging, final)
-    _delete_later(previous)
-
-
 def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool, config: str,
                     no_search: bool, verbose: bool) -> None:
     """`build --engine zensical` (site/zensical.py): generate, index in the background, build
@@ -341,7 +293,7 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
     Raises GeneratorError when Zensical is missing or a step fails (the last site stays)."""
     from .search.indexer import Indexer
     from .site import zensical
-    from .site.plugin import report_unindexed
+    from .site.build import report_unindexed, swap_in
 
     version = zensical.installed_version()
     cfg, plugin = _load_mkdocs(config, sources)
@@ -363,7 +315,7 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
     urls = Urls.of(cfg)
     language = cfg.theme.get("language") or "en"
     indexer = Indexer(log=lambda m: click.echo(m, err=True))
-    archive, problems = _generate(cfg, plugin, config, Path(cfg.docs_dir),
+    archive, problems = _generate(cfg, plugin, Path(cfg.docs_dir),
                                   lambda m: click.echo(m, err=True),
                                   tagged=lambda papers: indexer.start(papers, urls, language))
     try:
@@ -378,7 +330,7 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
         if report_unindexed(indexer, lambda m: click.echo(m, err=True)) and strict:
             raise GeneratorError(f"{len(indexer.unindexed)} paper(s) not in the search index and --strict")
         final.parent.mkdir(parents=True, exist_ok=True)
-        _swap_in(staging, final, previous)
+        swap_in(staging, final, previous)
     except GeneratorError as exc:
         indexer.cancel()
         raise GeneratorError(f"build failed, {final} left as it was: {exc}") from None
@@ -386,20 +338,6 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
         shutil.rmtree(staging, ignore_errors=True)
     click.echo(f"Built {final} with Zensical in {time.perf_counter() - start:.1f} s "
                f"({len(archive.papers)} papers).")
-
-
-def _delete_later(folder: Path) -> None:
-    """Delete `folder` (the last site, swapped out) in a process of its own, which goes on after
-    this one ends: a site of 100,000 papers is 300,000 files. The next build deletes what is
-    left of it first."""
-    if not folder.exists():
-        return
-    try:
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                          str(folder)], start_new_session=True, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

@@ -1,4 +1,4 @@
-"""The build cache (site/build_cache.py): a second build does work in proportion to the edit and
+"""The build cache (site/caches.py): a second build does work in proportion to the edit and
 writes what a build from scratch writes, with `mkdocs build` and with `generator build`; a site
 that is not as the last build left it is built from scratch; a failed build leaves the last
 site as it was; search bundles whose papers did not change are kept."""
@@ -21,7 +21,7 @@ from test_serve import first_dump, paste, sample_project, tree
 from generator.pages.urls import Urls
 from generator.search import indexer as search
 from generator.search.indexer import Indexer, newest_first, parts_of
-from generator.site.build_cache import STATE_FILE
+from generator.site.caches import STATE_FILE
 
 BUILDS = {
     "mkdocs build": [sys.executable, "-m", "mkdocs", "build"],

@@ -37,3 +37,53 @@ def test_the_command_line_loads_no_numerics_until_related_papers_are_found():
             "print(sorted(m for m in ('numpy', 'scipy', 'sklearn') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=GENERATOR.parent, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# A stage imports only the stages below it (STYLE.md 16): data is the ground floor, pages reads
+# data, search reads data and pages, the site (the MkDocs plugin) reads every stage.
+STAGES_BELOW = {"data": set(), "pages": {"data"}, "search": {"data", "pages"},
+                "site": {"data", "pages", "search"}}
+
+
+def _generator_imports(path: Path, root: Path = GENERATOR.parent) -> list[tuple[int, str]]:
+    """(line, stage) of every import in `path` (a module under `root`/generator/) of a module
+    under generator/, local imports of functions included, relative or absolute."""
+    import ast
+
+    module = path.relative_to(root).with_suffix("").parts
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(module[: len(module) - node.level])
+                parts = base + (node.module.split(".") if node.module else [])
+                names = [parts] if node.module else [base + [a.name] for a in node.names]
+            else:
+                names = [(node.module or "").split(".")]
+        elif isinstance(node, ast.Import):
+            names = [a.name.split(".") for a in node.names]
+        else:
+            continue
+        for parts in names:
+            if len(parts) >= 2 and parts[0] == "generator":
+                found.append((node.lineno, parts[1]))
+    return found
+
+
+@pytest.mark.parametrize("stage", sorted(STAGES_BELOW))
+def test_a_stage_imports_only_the_stages_below_it(stage):
+    modules = sorted((GENERATOR / stage).glob("*.py"))
+    assert modules, stage
+    upward = [f"generator/{stage}/{path.name}:{line}: imports generator.{target}"
+              for path in modules for line, target in _generator_imports(path)
+              if target != stage and target not in STAGES_BELOW[stage]]
+    assert upward == [], "\n".join(upward)
+
+
+def test_the_import_walk_sees_a_local_relative_import(tmp_path):
+    # The walk itself: an import inside a function, two levels up, is one it reports.
+    probe = tmp_path / "generator" / "data" / "probe.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text("def f():\n    from ..pages.render import clean\n    from . import model\n"
+                     "    import generator.site.plugin\n", encoding="utf-8")
+    assert _generator_imports(probe, tmp_path) == [(2, "pages"), (3, "data"), (4, "site")]

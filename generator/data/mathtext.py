@@ -118,7 +118,7 @@ class _Reject(Exception):
 
 @lru_cache(maxsize=32_768)
 def convert(text: str) -> Converted:
-    """Read the TeX of one title or abstract (already on one line, see render.clean).
+    """Read the TeX of one title or abstract (already on one line, see `clean`).
 
     Never raises: a formula that cannot be shown is in `rejected` and shown as written."""
     if not _WORK.search(text):
@@ -127,6 +127,21 @@ def convert(text: str) -> Converted:
     reader = _Reader(text)
     reader.read(0, len(text), out)
     return Converted("".join(out.html), "".join(out.text), tuple(reader.rejected))
+
+
+_WS = re.compile(r"\s+")
+# Control characters and non-characters are invalid in HTML and XML; they never display.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def clean(value: object) -> str:
+    """Text on one line, without characters that HTML and XML forbid (what every title and
+    abstract is before it is read here or written into a page)."""
+    text = str(value)
+    # Printable ASCII with single spaces is clean already: most text, without two regex passes.
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()
+    return _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def to_html(text: str) -> str:
@@ -141,8 +156,6 @@ def to_text(text: str) -> str:
 
 def problems(papers: Iterable[Paper]) -> list[Problem]:
     """A problem per formula that is shown as written, at the paper's first source line."""
-    from ..pages.render import clean  # render imports this module
-
     found = []
     for paper in papers:
         for field in (paper.title, paper.abstract):

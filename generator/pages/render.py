@@ -28,6 +28,7 @@ from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, p
 from jinja2.bccache import Bucket
 
 from ..data import mathtext
+from ..data.mathtext import clean
 from ..data.merge import paper_order, title_key
 from ..data.model import GeneratorError, Paper, Problem, Source
 from ..data.pipeline import Archive
@@ -60,17 +61,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", '"': "&quot;"}
 _HTML_RE = re.compile("[&<>|\"]")
 _WS = re.compile(r"\s+")
-# Control characters and non-characters are invalid in HTML and XML; they never display.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-
-
-def clean(value: object) -> str:
-    """Text on one line, without characters that HTML and XML forbid."""
-    text = str(value)
-    # Printable ASCII with single spaces is clean already: most text, without two regex passes.
-    if text.isascii() and text.isprintable() and "  " not in text:
-        return text.strip()
-    return _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def md_text(value: object) -> str:

@@ -218,7 +218,7 @@ def part_key(part: Part, urls: Urls, language: str) -> str:
     """What a published bundle is made of, as a digest: every field of its papers that
     `paper_record` reads, each paper's URL, their order, the first page number, the language.
     Two bundles of one key are byte-identical (with the same code and Pagefind, which the
-    build cache checks: site/build_cache.py)."""
+    build cache checks: site/caches.py)."""
     digest = hashlib.blake2b(repr((part.first, language)).encode(), digest_size=16)
     for p in part.papers:
         digest.update(repr((urls.search_record(p), p.title, p.abstract, p.tags, p.organization, p.date,

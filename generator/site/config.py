@@ -76,7 +76,7 @@ class PapersConfig(Config):
     search = opt.Type(bool, default=True)
     """Build the Pagefind index after the site."""
     cache = opt.Type(bool, default=True)
-    """Keep what a build made for the next `build` (site/build_cache.py): pages, listings and
+    """Keep what a build made for the next `build` (site/caches.py): pages, listings and
     search bundles whose inputs did not change are taken from the last build."""
     cache_dir = opt.Type(str, default=".cache/papers")
     """Where the build cache lives, relative to mkdocs.yml."""

@@ -116,16 +116,13 @@ def render_shell(folder: str, dated: bool, config, env, nav, files, template: st
     return Shell(html, page.url)
 
 
-# What this process last wrote to each paper page: `mkdocs serve` rebuilds in one process, and
-# a page whose text did not change is not written again (its file stays as it was).
-_WRITTEN: dict[Path, bytes] = {}
-
-
 def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir: Path,
-                urls: Urls) -> tuple[int, int]:
+                urls: Urls, last: dict[Path, bytes]) -> tuple[int, int]:
     """Write every paper page into the site, each at its file by `urls` and filled into the
-    Shell `shell_for(page)` gives; return (written, unchanged). Raises OSError when a file
-    cannot be read or written."""
+    Shell `shell_for(page)` gives; return (written, unchanged). `last` (caches.Caches.written)
+    holds a digest of what this process last wrote to each file, and is updated: a page
+    whose bytes did not change is not written again (`mkdocs serve` rebuilds in one process).
+    Raises OSError when a file cannot be read or written."""
     written = unchanged = 0
     made: set[Path] = set()
     for page in pages:
@@ -134,9 +131,9 @@ def write_pages(pages: Iterable[PaperPage], shell_for, docs_dir: Path, site_dir:
         path = site_dir / urls.output(page.src_uri)
         data = shell.fill(url, page, page.body(docs_dir)).encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        if write_changed(path, data, lambda p, _, digest=digest: _WRITTEN.get(p) == digest and p.exists(), made,
+        if write_changed(path, data, lambda p, _, digest=digest: last.get(p) == digest and p.exists(), made,
                          new_file=True):
-            _WRITTEN[path] = digest
+            last[path] = digest
             written += 1
         else:
             unchanged += 1

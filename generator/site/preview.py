@@ -44,7 +44,7 @@ class Kept:
     """A generated page's output at the last build."""
 
     fingerprint: str
-    """What every page's HTML depends on besides its Markdown (plugin._fingerprint)."""
+    """What every page's HTML depends on besides its Markdown (caches.fingerprint)."""
     markdown: str
     """The generated Markdown (front matter included) it was made from."""
     anchors: frozenset[str]
@@ -103,7 +103,7 @@ def link_site(last_site: Path, site_dir: Path) -> None:
     none) where keep_site would set them aside for the new `site_dir`, and restore_site then
     moves them in: `generator build` builds into a new folder and leaves the last site as it
     is until the new one is done. Whatever the build writes again is deleted first
-    (plugin._unlink_rewritten) so that it never writes into the last site's files. Raises
+    (build._unlink_rewritten) so that it never writes into the last site's files. Raises
     OSError when neither a link nor a copy can be made."""
     keep = Path(f"{site_dir}.papers-kept")
     shutil.rmtree(keep, ignore_errors=True)
@@ -173,3 +173,94 @@ serve (finish.PREVIEW_META) read it to say that search lags (generator/theme/ass
 def write_search_status(site_dir: Path, updating: bool) -> None:
     """Write SEARCH_STATUS into `site_dir`. Raises OSError when it cannot be written."""
     (site_dir / SEARCH_STATUS).write_text(json.dumps({"updating": updating}), encoding="utf-8")
+
+
+def keep_outputs(state, outputs, reused: set[str]) -> tuple[int, int, int]:
+    """Serve (site/state.BuildState `state`): write the paper pages' Markdown that changed into
+    the generated dir (read back when the pages are written), keep every other generated file
+    in memory for MkDocs (`caches.contents`), and delete the Markdown of papers that are gone.
+    Returns (written, unchanged, removed). Raises OSError when a file cannot be written."""
+    from ..pages.render import write_changed
+    from ..pages.urls import PAPERS
+
+    kept, folder = state.caches, state.generated_dir
+    assert folder is not None
+    last, kept.contents = kept.contents, {}
+    written = unchanged = 0
+    made: set[Path] = set()
+    state.changed_papers = set()
+    for name, text in outputs:
+        if name.startswith(PAPERS + "/"):
+            write_changed(folder / name, text.encode("utf-8"), lambda *_: False, made)
+            state.changed_papers.add(name)
+            written += 1
+        else:
+            kept.contents[name] = text
+            if last.get(name) == text:
+                unchanged += 1
+            else:
+                written += 1
+    now = state.changed_papers | reused
+    for gone in kept.paper_sources - now:
+        (folder / gone).unlink(missing_ok=True)
+    state.gone = [name for name in last if name not in kept.contents and name.endswith(".md")]
+    removed = len(kept.paper_sources - now) + len(last.keys() - kept.contents.keys())
+    kept.paper_sources = now
+    return written, unchanged + len(reused), removed
+
+
+def add_generated(state, files: Files, config, fast_pages: bool) -> None:
+    """Serve: the generated files, written outside the docs dir, as MkDocs File objects (as
+    mkdocs-gen-files adds its files); generated files a `build` left in the docs dir are not
+    read. Without `fast_pages` MkDocs renders the paper pages too, read from their files."""
+    from ..pages.urls import GENERATED_FILES
+
+    for file in list(files):
+        top = file.src_uri.split("/", 1)[0]
+        if file.src_uri in GENERATED_FILES or (top in GENERATED_DIRS and "/" in file.src_uri):
+            files.remove(file)
+    for name, content in state.caches.contents.items():
+        files.append(File.generated(config, name, content=content))
+    if not fast_pages:
+        for name in state.caches.paper_sources:
+            files.append(File.generated(config, name, abs_src_path=str(state.generated_dir / name)))
+
+
+def index_later(state, site_dir: Path) -> None:
+    """Serve: finish this build's search index on a thread and swap it in for the last one,
+    unless a newer build has started by then (its own index replaces it)."""
+    import tempfile
+
+    from ..data.model import GeneratorError
+    from .build import log, report_unindexed
+
+    indexer, generation, args = state.indexer, state.generation, state.index_args
+    state.index_args = None
+    log.info("papers: search index updating in the background; search shows the last build's papers until then")
+    write_search_status(site_dir, updating=True)
+
+    def run() -> None:
+        staging = Path(tempfile.mkdtemp(prefix="papers-index-"))
+        try:
+            if args is not None:
+                indexer.start(*args)
+            indexer.finish(staging)
+        except GeneratorError as exc:
+            if "cancelled" not in str(exc):
+                log.warning(str(exc))
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        with state.lock:
+            if generation != state.generation:
+                shutil.rmtree(staging, ignore_errors=True)
+            elif state.building:
+                state.pending_index = staging / "pagefind"
+            else:
+                swap_index(site_dir, staging / "pagefind")
+                write_search_status(site_dir, updating=False)
+                report_unindexed(indexer)
+                parts = indexer.preview_parts
+                log.info("papers: search index updated"
+                         + (f" ({parts.indexed} of {indexer.parts} parts made again)" if parts else ""))
+
+    threading.Thread(target=run, name="pagefind-serve", daemon=True).start()

@@ -1,0 +1,300 @@
+"""Every cache of the build, and when each one is valid: the one owner of caching.
+
+A cache is kept only where a result is the one a build from scratch would compute; each is
+keyed by its inputs, and dropped where this table says. `mkdocs serve` keeps them in memory
+between the builds of a session; `mkdocs build` with the plugin's `cache` option (on by
+default) keeps the persisted ones in the build cache, `<cache_dir>/build-state.pickle`
+(`.cache/papers` beside mkdocs.yml by default, as Material's plugins keep theirs), which
+`take_state` reads and `save_state` writes; the built site itself is the rest of that cache.
+
+| cache (where)                          | key / holds                                   | dropped when                                  | persisted |
+|----------------------------------------|-----------------------------------------------|-----------------------------------------------|-----------|
+| Caches.data.dumps (data/pipeline.Cache)| (file name, digest of bytes) → parsed Dump    | the bytes differ (a new key)                  | no: parsing is faster than unpickling |
+| Caches.data.rules, .taxonomy, .tags    | tags.yml bytes → taxonomy; (title, abstract) → tags | another taxonomy empties the tags        | yes |
+| Caches.data.previous                   | the ids and related lists last published      | replaced after every serve build              | yes |
+| Caches.data.vectors                    | related papers' vectors (serve only)          | replaced at every build                       | yes |
+| Caches.render (pages/render.RenderCache)| a page's inputs → its front matter, Markdown, papers.json line | another `setting` (page size, URL rules, site name) empties it; `forget` drops papers whose Markdown changed on disk | yes |
+| Caches.render.templates                | the generator's compiled templates            | never (the code is in the build key)          | yes |
+| Caches.kept (site/preview.Kept)        | a listing page's Markdown and fingerprint → its HTML in the site | any other Markdown or fingerprint; a failed build | yes |
+| Caches.shell_fingerprint               | what the paper pages' theme render depended on | a failed build                               | yes |
+| Caches.page_files, .contents, .paper_sources | the generated files of the last build   | replaced at every build                       | yes (not paper_sources: serve only) |
+| Caches.sitemaps                        | (paper URLs, date) → gzipped sitemaps         | replaced at every build                       | yes |
+| Caches.bundles (search/indexer.KeptBundle) | a published bundle's papers → its files   | replaced at every indexed build              | yes |
+| Caches.written                         | a paper page's file → digest of its bytes     | the file is gone; this process ends           | no |
+| Caches.theme_templates                 | the theme's compiled templates (serve)        | the session ends                              | no (a `build` keeps them in cache_dir/templates, Jinja's own cache) |
+| Caches.index_parts (search/indexer.IndexParts) | a part's papers → its bundle (serve)  | the session ends                              | no |
+| data/mathtext.convert, .mathml (lru_cache) | a text → its HTML and problems            | never: pure functions of their argument       | no |
+| data/parse._SHORT_KINDS                | a short line → its kind                       | never (pure), emptied past 50,000 entries     | no |
+
+The build cache is used only when it describes what is there: `build_key` names the code, the
+versions, the config file and the options it was made under, and the state's `files` the size
+and modification time of every file of the site's generated folders as the build left them.
+Any difference (another version, an edited mkdocs.yml, a page deleted by hand, a failed build)
+and the build starts from scratch, saying why; a paper page whose Markdown in the docs dir
+changed since is rendered again. A build takes the state file away as it starts and writes a
+new one only when it succeeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from ..data.pipeline import Cache
+from ..pages.render import MemoryBytecodeCache, RenderCache
+from ..pages.urls import PAPERS
+from ..search.indexer import IndexParts, KeptBundle
+from . import theme
+from .preview import KEPT_DIRS, Kept
+
+log = logging.getLogger("mkdocs.plugins.papers")
+
+STATE_FILE = "build-state.pickle"
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Caches:
+    """The caches that outlive one build (see the module's table)."""
+
+    data: Cache = field(default_factory=Cache)
+    render: RenderCache = field(default_factory=RenderCache)
+    kept: dict[str, Kept] = field(default_factory=dict)
+    """Per generated page not in the nav (docs path), its output at the last build."""
+    shell_fingerprint: str = ""
+    """What the paper pages' theme render depended on at the last build (fingerprint)."""
+    page_files: set[str] = field(default_factory=set)
+    """The docs paths of the paper pages in the site."""
+    contents: dict[str, str | bytes] = field(default_factory=dict)
+    """The last build's generated files but the paper pages, by docs path: under serve their
+    content (MkDocs reads them from memory, File.generated), in a cached build their names."""
+    paper_sources: set[str] = field(default_factory=set)
+    """Serve: the paper pages' Markdown files in the generated dir, by docs path."""
+    sitemaps: dict = field(default_factory=dict)
+    """The papers' sitemaps of the last build (paper_pages.split_sitemap's memo)."""
+    bundles: dict[str, KeptBundle] = field(default_factory=dict)
+    """The last published index's bundles by search.indexer.part_key."""
+    written: dict[Path, bytes] = field(default_factory=dict)
+    """What this process last wrote to each paper page's file (a digest): a page whose text
+    did not change is not written again (paper_pages.write_pages)."""
+    theme_templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+    """Serve: the theme's templates, compiled (the theme's Jinja environment is new at every
+    build)."""
+    index_parts: IndexParts | None = None
+    """Serve: the search index in parts made again alone."""
+
+    def fresh(self) -> None:
+        """Drop what a build kept for the next, as for a build from scratch (a `build` whose
+        build cache does not match; the data cache then finds related papers in full)."""
+        self.data, self.render, self.kept, self.bundles = Cache(exact=True), RenderCache(), {}, {}
+        self.shell_fingerprint, self.page_files, self.sitemaps, self.contents = "", set(), {}, {}
+
+    def failed(self) -> None:
+        """A build failed: what it left in the site dir is not to be trusted, so the next build
+        writes every page again."""
+        self.kept, self.shell_fingerprint = {}, ""
+
+    def take(self, state: SavedState) -> None:
+        """Use the caches of a build cache's `state` (take_state)."""
+        self.data, self.render, self.kept, self.bundles = state.data, state.render, state.kept, state.bundles
+        self.shell_fingerprint, self.page_files, self.sitemaps = state.shell_fingerprint, state.page_files, state.sitemaps
+        self.contents = dict.fromkeys(state.contents, "")
+
+    def state(self, key: str, site: Path, docs: Path, indexed: bool) -> SavedState:
+        """What a cached build leaves for the next: these caches (the search bundles when
+        this build was `indexed`) under `key`, with the site's files as they are now."""
+        self.data.dumps = {}  # parsed again faster than unpickled
+        return SavedState(key, snapshot(site, docs), self.data, self.render, self.kept, self.shell_fingerprint,
+                          self.page_files, set(self.contents), self.sitemaps, self.bundles if indexed else {})
+
+
+def fingerprint(config, nav) -> str:
+    """What every page's HTML depends on besides its Markdown: the config file, the theme's
+    own files (custom_dir and the archive's, site/theme.py) and the nav (its pages' titles and
+    URLs); a hex digest."""
+    parts = [repr([(page.title, page.url) for page in nav.pages]), str(config.site_url)]
+    paths = [Path(config.config_file_path)] if config.config_file_path else []
+    paths += theme.theme_files(config)
+    for path in paths:
+        stat = path.stat()
+        parts.append(f"{path}:{stat.st_mtime_ns}:{stat.st_size}")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class SavedState:
+    """What a build leaves for the next (see the module's docstring)."""
+
+    key: str
+    """build_key(): the code, versions, config and options the state was made under."""
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """snapshot(): per file of the site's kept folders (`site/...`) and per paper page's
+    Markdown in the docs dir (`docs/papers/...`), its size in bytes and modification time in ns."""
+    data: Cache = field(default_factory=Cache)
+    render: RenderCache = field(default_factory=RenderCache)
+    kept: dict[str, Kept] = field(default_factory=dict)
+    """Per listing page (docs path), the output it has in the site (preview.Kept)."""
+    shell_fingerprint: str = ""
+    """What the paper pages' theme render depended on (fingerprint)."""
+    page_files: set[str] = field(default_factory=set)
+    """Docs paths of the paper pages in the site."""
+    contents: set[str] = field(default_factory=set)
+    """Docs paths of the other generated files."""
+    sitemaps: dict = field(default_factory=dict)
+    """The papers' sitemaps (paper_pages.split_sitemap's memo)."""
+    bundles: dict[str, KeptBundle] = field(default_factory=dict)
+    """The search index's bundles by search.indexer.part_key."""
+
+
+def build_key(config_file: str | None, options: object, site: Path, docs: Path, extra: object = ()) -> str:
+    """A digest of what every cached result depends on beyond its own inputs: the generator's
+    code (its .py files and templates), Python's, MkDocs', Material's and Pagefind's versions,
+    the bytes of the config file, the plugin's resolved `options` (command-line overrides
+    included), the site and docs dirs, and `extra` (the site's URL rules, the theme's
+    language); all compared by repr."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".j2", ".html", ".js", ".css") and path.is_file():
+            digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
+    versions = [sys.version]
+    for package in ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin-extended", "pagefind-bin"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} -")
+    config = Path(config_file).read_bytes() if config_file and Path(config_file).is_file() else b""
+    digest.update(repr((versions, config, repr(options), str(site), str(docs), repr(extra))).encode())
+    return digest.hexdigest()
+
+
+def snapshot(site: Path, docs: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time (ns) of every file under the site's kept folders
+    (preview.KEPT_DIRS) and of the paper pages' Markdown in the docs dir, by `site/<path>` and
+    `docs/papers/<path>`. (The docs dir's other generated files are rendered at every build
+    and written when their bytes differ.)"""
+    files: dict[str, tuple[int, int]] = {}
+
+    def walk(folder: Path, prefix: str) -> None:
+        stack = [str(folder)]
+        start = len(str(folder.parent)) + 1
+        while stack:
+            try:
+                entries = list(os.scandir(stack.pop()))
+            except FileNotFoundError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    files[prefix + entry.path[start:]] = (stat.st_size, stat.st_mtime_ns)
+
+    for name in KEPT_DIRS:
+        walk(site / name, "site/")
+    walk(docs / PAPERS, "docs/")
+    return files
+
+
+def take_state(cache_dir: Path, key: str, site: Path, docs: Path) -> tuple[SavedState | None, str]:
+    """The state the last build left in `cache_dir`, removed from there (a build that fails
+    leaves none), when it was made under `key` and the site holds what that build left; else
+    None, and why not (else ""). A paper page whose Markdown in the docs dir is not as the
+    last build left it (`generator generate` ran since, or a hand edit) is rendered again: it
+    leaves the render cache. Never raises: a state that cannot be read is a reason."""
+    path = cache_dir / STATE_FILE
+    if not path.is_file():
+        return None, "no build cache yet"
+    try:
+        with path.open("rb") as stream:
+            state = pickle.load(stream)
+    except Exception as exc:  # noqa: BLE001 - any unreadable state means: build from scratch
+        return None, f"the build cache could not be read ({type(exc).__name__})"
+    finally:
+        path.unlink(missing_ok=True)
+    if not isinstance(state, SavedState) or state.key != key:
+        return None, "the code, the versions, mkdocs.yml or the options changed since the last build"
+    files = snapshot(site, docs)
+    changed = {name for name in files.keys() | state.files.keys() if files.get(name) != state.files.get(name)}
+    in_site = sorted(name for name in changed if name.startswith("site/"))
+    if in_site:
+        return None, f"{site.name}/{in_site[0][len('site/'):]} is not as the last build left it"
+    if changed:
+        state.render.forget({name[len("docs/"):] for name in changed})
+    return state, ""
+
+
+def save_state(cache_dir: Path, state: SavedState) -> None:
+    """Write `state` into `cache_dir` (made if need be), replacing the file at once so that no
+    build reads half of it. Raises OSError when it cannot be written."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / STATE_FILE
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as stream:
+        pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+
+
+def cache_dir(options, config) -> Path:
+    """The build cache's folder: the plugin's `cache_dir` option beside mkdocs.yml."""
+    return Path(config.config_file_path or "mkdocs.yml").resolve().parent / options.cache_dir
+
+
+def take_build_cache(state, options, config) -> None:
+    """Start a `build` (site/state.BuildState `state`): CACHED_BUILD with the `cache` option,
+    else BUILD; the caches as for a build from scratch, then, when the build cache matches the
+    site, its caches (and a `generator build` starts linking the last site's folders); logs
+    why the build starts from scratch if not."""
+    from ..pages.urls import Urls
+    from .build import Background
+    from .preview import link_site
+    from .state import Mode
+
+    state.mode = Mode.CACHED_BUILD if options.cache else Mode.BUILD
+    state.site_kept = False
+    state.caches.fresh()
+    if state.mode is Mode.BUILD:
+        return
+    folder = cache_dir(options, config)
+    state.state_path = folder / STATE_FILE
+    site = (state.previous_site or Path(config.site_dir)).resolve()
+    docs = Path(config.docs_dir).resolve()
+    urls = Urls.of(config)
+    state.state_key = build_key(
+        config.config_file_path, dict(options), site, docs,
+        (urls.site_url, urls.directory_urls, urls.repository, urls.dump_sources,
+         config.theme.get("language"), config.site_name))
+    saved, why = take_state(folder, state.state_key, site, docs)
+    if saved is None:
+        log.info("papers: building everything: %s", why)
+        return
+    state.site_kept = True
+    state.caches.take(saved)
+    log.info("papers: build cache in %s matches the site: what did not change is kept", folder)
+    if state.previous_site is not None:
+        # Linked on a thread while the archive is collected (the links are system calls,
+        # which leave the other core's Python alone); build.files waits for it.
+        # (into the folder keep_site would use: MkDocs empties the site dir meanwhile)
+        state.linking = Background(link_site, state.previous_site, Path(config.site_dir))
+
+
+def save_build_cache(state, options, config) -> None:
+    """A cached build succeeded: leave its caches for the next one. A state that cannot be
+    written is one warning: this build stands, the next starts from scratch."""
+    import time
+
+    start = time.perf_counter()
+    saved = state.caches.state(state.state_key, Path(config.site_dir), Path(config.docs_dir),
+                               state.indexer is not None)
+    folder = cache_dir(options, config)
+    try:
+        save_state(folder, saved)
+    except OSError as exc:
+        log.warning("papers: build cache not saved, the next build starts from scratch: cannot write %s: %s",
+                    exc.filename or folder, exc.strerror or exc)
+    state.stats["build cache s"] = time.perf_counter() - start
