@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import sys
 import threading
 from datetime import date
@@ -24,6 +23,8 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from generator.data import mathtext
+from generator.pages.export import load_export
+from generator.pages.urls import EXPORT
 
 HERE = Path(__file__).resolve().parent
 DEVICES = {  # name: (viewport, device scale factor)
@@ -50,7 +51,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 def math_paper(site: Path) -> str:
     """The URL of a paper whose title has TeX (`UFO$^3$` in the samples), the richest of them;
     the richest paper when no title has TeX."""
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(site)["papers"]
     # TeX that becomes math (`$1 Million` stays text: generator/data/mathtext.py).
     with_tex = [p for p in papers if "<math" in mathtext.to_html(p["title"])] or papers
 
@@ -64,7 +65,7 @@ def math_paper(site: Path) -> str:
 def busy_week(site: Path) -> str:
     """The URL of the top papers of the week with the most papers that show upvotes (else
     comments): a full page."""
-    papers = json.loads((site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    papers = load_export(site)["papers"]
     weeks: dict[str, list[int]] = {}
     for p in papers:
         if p["date"]:
@@ -104,7 +105,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE, help="where to write the PNGs (default: beside this script)")
     parser.add_argument("names", nargs="*", default=NAMES, help=f"any of {', '.join(NAMES)} (default: all)")
     args = parser.parse_args()
-    if not (args.site / "papers.json").is_file():
+    if not (args.site / EXPORT).is_file():
         parser.error(f"{args.site} is not a built archive: run `make site` first")
     args.out.mkdir(parents=True, exist_ok=True)
     unknown = sorted(set(args.names) - set(NAMES))
