@@ -158,15 +158,19 @@ def keep_places(papers: Iterable[Paper], previous: Previous) -> tuple[list[Paper
             paper = paper_with(paper, "folder", folder)
         placed.append(paper)
     current = {p.id for p in placed}
-    by_key = {title_key(p.title): p.id for p in placed}
-    by_arxiv = {p.arxiv_id: p.id for p in placed if p.arxiv_id}
     successor: dict[str, str] = {}  # gone id -> the paper it became
-    for key, pid in previous.ids.items():
-        if pid not in current and key in by_key:
-            successor.setdefault(pid, by_key[key])
-    for arxiv_id, pid in previous.arxiv.items():
-        if pid not in current and arxiv_id in by_arxiv:
-            successor.setdefault(pid, by_arxiv[arxiv_id])
+    gone_keys = [(key, pid) for key, pid in previous.ids.items() if pid not in current]
+    gone_arxiv = [(arxiv_id, pid) for arxiv_id, pid in previous.arxiv.items() if pid not in current]
+    if gone_keys:  # (the title keys of 100,000 papers take 0.4 s: only when a published id is gone)
+        by_key = {title_key(p.title): p.id for p in placed}
+        for key, pid in gone_keys:
+            if key in by_key:
+                successor.setdefault(pid, by_key[key])
+    if gone_arxiv:
+        by_arxiv = {p.arxiv_id: p.id for p in placed if p.arxiv_id}
+        for arxiv_id, pid in gone_arxiv:
+            if arxiv_id in by_arxiv:
+                successor.setdefault(pid, by_arxiv[arxiv_id])
     redirects: dict[str, str] = {}
     for place, target in previous.redirects.items():
         seen = set()
