@@ -12,7 +12,7 @@ Every part and payload is a file of `<cache_dir>/objects/` named by the BLAKE2b-
 its bytes, checked when read: a file whose bytes do not match its name is a corrupt cache.
 Parts are JSON in the tagged form `encode` writes (a JSON list is a list; every JSON object
 has one key naming what it is: `t` tuple, `s` set, `f` frozenset, `d` dict as [key, value,
-...], `b` bytes in base64, `D` date, `o` an object of a class in `CLASSES`, `r` the n-th such
+...], `b` bytes in base64, `D` date, `M` markupsafe.Markup (HTML already escaped), `o` an object of a class in `CLASSES`, `r` the n-th such
 object again). Reading them builds only those types, setting their attributes without
 calling any of their code, so a hostile cache folder can make the build start from scratch
 or fail, but not run anything (pickle runs code on load). Files are written to a temporary
@@ -27,6 +27,8 @@ import json
 import os
 from datetime import date
 from pathlib import Path
+
+from markupsafe import Markup
 
 from ..data.model import Paper, Source
 from ..data.tags import Tag, Taxonomy
@@ -62,7 +64,7 @@ def code_hash() -> str:
 def encode(value: object) -> bytes:
     """`value` in the tagged JSON form (module docstring), UTF-8. Raises TypeError for a value
     of another type than str, int, float, bool, None, list, tuple, set, frozenset, dict, bytes,
-    date and the classes of CLASSES. Objects met twice are written once (`r`), as pickle
+    date, Markup and the classes of CLASSES. Objects met twice are written once (`r`), as pickle
     would share them."""
     memo: dict[int, int] = {}
     keep: list[object] = []  # the objects numbered, alive while `memo` holds their ids
@@ -85,6 +87,8 @@ def encode(value: object) -> bytes:
             return {"b": base64.b64encode(v).decode("ascii")}
         if t is date:
             return {"D": v.isoformat()}
+        if t is Markup:
+            return {"M": str(v)}
         if t is set or t is frozenset:
             return {"s" if t is set else "f": [enc(x) for x in v]}
         if CLASSES.get(t.__name__) is t:
@@ -131,6 +135,8 @@ def decode(data: bytes) -> object:
             return base64.b64decode(v, validate=True)
         if tag == "D":
             return date.fromisoformat(v)
+        if tag == "M":
+            return Markup(str(v))
         if tag == "s":
             return set(v)
         if tag == "f":
