@@ -3,18 +3,19 @@
 A cache is kept only where a result is the one a build from scratch would compute; each is
 keyed by its inputs, and dropped where this table says. `mkdocs serve` keeps them in memory
 between the builds of a session; `mkdocs build` with the plugin's `cache` option (on by
-default) keeps the persisted ones in the build cache, `<cache_dir>/build-state.pickle`
-(`.cache/papers` beside mkdocs.yml by default, as Material's plugins keep theirs), which
-`take_state` reads and `save_state` writes; the built site itself is the rest of that cache.
+default) keeps the persisted ones in the build cache, `<cache_dir>/manifest.json` and the
+content-addressed parts it lists (site/manifest.py: JSON, no pickle; `.cache/papers` beside
+mkdocs.yml by default, as Material's plugins keep theirs), which `take_state` reads and
+`save_state` writes; the built site itself is the rest of that cache.
 
 | cache (where)                          | key / holds                                   | dropped when                                  | persisted |
 |----------------------------------------|-----------------------------------------------|-----------------------------------------------|-----------|
-| Caches.data.dumps (data/pipeline.Cache)| (file name, digest of bytes) → parsed Dump    | the bytes differ (a new key)                  | no: parsing is faster than unpickling |
+| Caches.data.dumps (data/pipeline.Cache)| (file name, digest of bytes) → parsed Dump    | the bytes differ (a new key)                  | no: parsing is faster than reading |
 | Caches.data.rules, .taxonomy, .tags    | tags.yml bytes → taxonomy; (title, abstract) → tags | another taxonomy empties the tags        | yes |
-| Caches.data.previous                   | the ids and related lists last published      | replaced after every serve build              | yes |
-| Caches.data.vectors                    | related papers' vectors (serve only)          | replaced at every build                       | yes |
+| Caches.data.previous                   | the ids and related lists last published      | replaced after every serve build              | no (serve only) |
+| Caches.data.vectors                    | related papers' vectors (serve only)          | replaced at every build                       | no (serve only) |
 | Caches.render (pages/render.RenderCache)| a page's inputs → its front matter, Markdown, papers.json line | another `setting` (page size, URL rules, site name) empties it; `forget` drops papers whose Markdown changed on disk | yes |
-| Caches.render.templates                | the generator's compiled templates            | never (the code is in the build key)          | yes |
+| Caches.render.templates                | the generator's compiled templates            | never (the code is in the build key)          | no (compiled code) |
 | Caches.kept (site/preview.Kept)        | a listing page's Markdown and fingerprint → its HTML in the site | any other Markdown or fingerprint; a failed build | yes |
 | Caches.shell_fingerprint               | what the paper pages' theme render depended on | a failed build                               | yes |
 | Caches.page_files, .contents, .paper_sources | the generated files of the last build   | replaced at every build                       | yes (not paper_sources: serve only) |
@@ -30,9 +31,11 @@ The build cache is used only when it describes what is there: `build_key` names 
 versions, the config file and the options it was made under, and the state's `files` the size
 and modification time of every file of the site's generated folders as the build left them.
 Any difference (another version, an edited mkdocs.yml, a page deleted by hand, a failed build)
-and the build starts from scratch, saying why; a paper page whose Markdown in the docs dir
-changed since is rendered again. A build takes the state file away as it starts and writes a
-new one only when it succeeds.
+and the build starts from scratch, saying why (so does a manifest of another format or code, or
+one that cannot be read); a paper page whose Markdown in the docs dir changed since is
+rendered again. A build takes the manifest away as it starts and writes a new one only when
+it succeeds. The theme's compiled templates in cache_dir/templates (Jinja's bytecode cache)
+are still code a hostile cache folder could plant (docs/architecture.md).
 """
 
 from __future__ import annotations
