@@ -6,7 +6,9 @@ site as it was; search bundles whose papers did not change are kept."""
 from __future__ import annotations
 
 import filecmp
+import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -15,13 +17,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from test_search_index import sample_papers as sample
 from test_serve import first_dump, paste, sample_project, tree
 
 from generator.pages.urls import Urls
 from generator.search import indexer as search
 from generator.search.indexer import Indexer, newest_first, parts_of
-from generator.site.caches import STATE_FILE
+from generator.site.caches import LEGACY_FILE, STATE_FILE
+from generator.site.manifest import FORMAT, CorruptCache, decode, encode
 
 BUILDS = {
     "mkdocs build": [sys.executable, "-m", "mkdocs", "build"],
@@ -133,6 +137,81 @@ def test_a_failed_build_leaves_the_last_site_as_it_was(tmp_path: Path):
     log = build(root, "generator build")
     assert "building everything" in log
     assert_same_site(root, from_scratch(root, published, tmp_path / "fresh"))
+
+
+def no_pickle_in(folder: Path) -> None:
+    """No file under `folder` is a pickle (protocol 2 and later start with PROTO, 0x80)."""
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    assert files
+    for path in files:
+        assert path.suffix != ".pickle" and path.read_bytes()[:1] != b"\x80", path
+
+
+def test_a_corrupt_foreign_or_hostile_build_cache_is_one_line_and_a_full_build(tmp_path: Path):
+    root = sample_project(tmp_path / "root")
+    build(root)
+    cache = root / ".cache" / "papers"
+    manifest = json.loads((cache / STATE_FILE).read_text(encoding="utf-8"))
+    assert manifest["format"] == FORMAT and manifest["key"] and manifest["code"]
+    no_pickle_in(cache)
+    total = sum(written(build(root)))
+    assert written(build(root)) == (0, total), "an intact build cache is used"
+
+    def rebuilt(log: str, why: str) -> None:
+        lines = [line for line in log.splitlines() if "build cache" in line or "building everything" in line]
+        assert len(lines) == 1 and why in lines[0], lines
+        assert written(log) == (total, 0)
+        assert (cache / STATE_FILE).is_file(), "a new build cache is left"
+        no_pickle_in(cache)
+
+    # Garbage for a manifest; and a build cache of the pickle era that runs code when loaded.
+    (cache / STATE_FILE).write_text("{not json", encoding="utf-8")
+    marker = tmp_path / "pickle-ran"
+    (cache / LEGACY_FILE).write_bytes(pickle.dumps(Evil(str(marker))))
+    rebuilt(build(root), "building everything: the build cache is ignored: manifest.json is not JSON")
+    assert not marker.exists() and not (cache / LEGACY_FILE).exists()
+    # Another format version.
+    manifest = json.loads((cache / STATE_FILE).read_text(encoding="utf-8"))
+    (cache / STATE_FILE).write_text(json.dumps({**manifest, "format": FORMAT + 1}), encoding="utf-8")
+    rebuilt(build(root), f"is of format {FORMAT + 1}, this code reads format {FORMAT}")
+    # Another code hash.
+    manifest = json.loads((cache / STATE_FILE).read_text(encoding="utf-8"))
+    (cache / STATE_FILE).write_text(json.dumps({**manifest, "code": "0" * 32}), encoding="utf-8")
+    rebuilt(build(root), "the generator's code changed since the last build")
+    # A part whose bytes are not those its name (their digest) says.
+    manifest = json.loads((cache / STATE_FILE).read_text(encoding="utf-8"))
+    part = cache / "objects" / manifest["parts"]["render"]["object"]
+    part.write_bytes(part.read_bytes().replace(b"Papers Archive", b"Papers Archivf", 1))
+    rebuilt(build(root), "does not hold what the manifest lists")
+
+
+class Evil:
+    """A pickle that creates a file when loaded."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_a_part_builds_only_the_listed_value_types():
+    from generator.data.model import Paper
+
+    papers = sample()[:3]
+    value = {"papers": papers, "again": (papers[0], [papers[0]]), "keys": {(1, "a"): frozenset({"x"}), "b": b"\x00\xff"},
+             "set": {2, 3}, "date": papers[0].date, "markup": Markup("<b>x</b>")}
+    back = decode(encode(value))
+    assert back == value and type(back["markup"]) is Markup and type(back["keys"]) is dict
+    assert back["again"][0] is back["again"][1][0] is back["papers"][0], "objects met twice are shared"
+    assert type(back["again"]) is tuple and type(back["again"][1]) is list and type(back["set"]) is set
+    assert isinstance(back["papers"][0], Paper) and back["papers"][0] == papers[0]
+    with pytest.raises(TypeError, match="cannot hold a pathlib"):
+        encode({"x": Path("/")})
+    for hostile in (b'{"o":["system","x",1]}', b'{"o":["Paper","__class__",1]}', b'{"z":1}', b'{"t":[1],"s":[2]}',
+                    b'{"b":"not base64!"}', b"[1,", b'{"r":7}'):
+        with pytest.raises(CorruptCache):
+            decode(hostile)
 
 
 def test_the_cache_option_turns_it_off(tmp_path: Path):

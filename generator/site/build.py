@@ -295,7 +295,7 @@ def _unlink_rewritten(files, site_dir: Path) -> None:
 
 def failed(state: BuildState) -> None:
     """on_build_error: the caches forget the site (the next build writes every page again);
-    a cached build's state file and what keep_site set aside are cleaned up."""
+    a cached build's manifest and what keep_site set aside are cleaned up."""
     state.caches.failed()
     if state.state_path is not None:  # written by finish() before a strict build's end
         state.state_path.unlink(missing_ok=True)

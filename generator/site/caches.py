@@ -3,18 +3,19 @@
 A cache is kept only where a result is the one a build from scratch would compute; each is
 keyed by its inputs, and dropped where this table says. `mkdocs serve` keeps them in memory
 between the builds of a session; `mkdocs build` with the plugin's `cache` option (on by
-default) keeps the persisted ones in the build cache, `<cache_dir>/build-state.pickle`
-(`.cache/papers` beside mkdocs.yml by default, as Material's plugins keep theirs), which
-`take_state` reads and `save_state` writes; the built site itself is the rest of that cache.
+default) keeps the persisted ones in the build cache, `<cache_dir>/manifest.json` and the
+content-addressed parts it lists (site/manifest.py: JSON, no pickle; `.cache/papers` beside
+mkdocs.yml by default, as Material's plugins keep theirs), which `take_state` reads and
+`save_state` writes; the built site itself is the rest of that cache.
 
 | cache (where)                          | key / holds                                   | dropped when                                  | persisted |
 |----------------------------------------|-----------------------------------------------|-----------------------------------------------|-----------|
-| Caches.data.dumps (data/pipeline.Cache)| (file name, digest of bytes) → parsed Dump    | the bytes differ (a new key)                  | no: parsing is faster than unpickling |
+| Caches.data.dumps (data/pipeline.Cache)| (file name, digest of bytes) → parsed Dump    | the bytes differ (a new key)                  | no: parsing is faster than reading |
 | Caches.data.rules, .taxonomy, .tags    | tags.yml bytes → taxonomy; (title, abstract) → tags | another taxonomy empties the tags        | yes |
-| Caches.data.previous                   | the ids and related lists last published      | replaced after every serve build              | yes |
-| Caches.data.vectors                    | related papers' vectors (serve only)          | replaced at every build                       | yes |
+| Caches.data.previous                   | the ids and related lists last published      | replaced after every serve build              | no (serve only) |
+| Caches.data.vectors                    | related papers' vectors (serve only)          | replaced at every build                       | no (serve only) |
 | Caches.render (pages/render.RenderCache)| a page's inputs → its front matter, Markdown, papers.json line | another `setting` (page size, URL rules, site name) empties it; `forget` drops papers whose Markdown changed on disk | yes |
-| Caches.render.templates                | the generator's compiled templates            | never (the code is in the build key)          | yes |
+| Caches.render.templates                | the generator's compiled templates            | never (the code is in the build key)          | no (compiled code) |
 | Caches.kept (site/preview.Kept)        | a listing page's Markdown and fingerprint → its HTML in the site | any other Markdown or fingerprint; a failed build | yes |
 | Caches.shell_fingerprint               | what the paper pages' theme render depended on | a failed build                               | yes |
 | Caches.page_files, .contents, .paper_sources | the generated files of the last build   | replaced at every build                       | yes (not paper_sources: serve only) |
@@ -30,9 +31,11 @@ The build cache is used only when it describes what is there: `build_key` names 
 versions, the config file and the options it was made under, and the state's `files` the size
 and modification time of every file of the site's generated folders as the build left them.
 Any difference (another version, an edited mkdocs.yml, a page deleted by hand, a failed build)
-and the build starts from scratch, saying why; a paper page whose Markdown in the docs dir
-changed since is rendered again. A build takes the state file away as it starts and writes a
-new one only when it succeeds.
+and the build starts from scratch, saying why (so does a manifest of another format or code, or
+one that cannot be read); a paper page whose Markdown in the docs dir changed since is
+rendered again. A build takes the manifest away as it starts and writes a new one only when
+it succeeds. The theme's compiled templates in cache_dir/templates (Jinja's bytecode cache)
+are still code a hostile cache folder could plant (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -50,13 +52,14 @@ from ..data.pipeline import Cache
 from ..pages.render import MemoryBytecodeCache, RenderCache
 from ..pages.urls import PAPERS
 from ..search.indexer import IndexParts, KeptBundle
-from . import theme
+from . import manifest, theme
 from .preview import KEPT_DIRS, Kept
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
-STATE_FILE = "build-state.pickle"
-_PACKAGE = Path(__file__).resolve().parents[1]
+STATE_FILE = manifest.MANIFEST
+LEGACY_FILE = "build-state.pickle"
+"""The build cache of earlier versions (a pickle), deleted unread."""
 
 
 @dataclass
@@ -158,10 +161,7 @@ def build_key(config_file: str | None, options: object, site: Path, docs: Path, 
     the bytes of the config file, the plugin's resolved `options` (command-line overrides
     included), the site and docs dirs, and `extra` (the site's URL rules, the theme's
     language); all compared by repr."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".j2", ".html", ".js", ".css") and path.is_file():
-            digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
+    digest = hashlib.blake2b(manifest.code_hash().encode(), digest_size=16)
     versions = [sys.version]
     for package in ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin-extended", "pagefind-bin"):
         try:
@@ -202,23 +202,30 @@ def snapshot(site: Path, docs: Path) -> dict[str, tuple[int, int]]:
 
 
 def take_state(cache_dir: Path, key: str, site: Path, docs: Path) -> tuple[SavedState | None, str]:
-    """The state the last build left in `cache_dir`, removed from there (a build that fails
-    leaves none), when it was made under `key` and the site holds what that build left; else
-    None, and why not (else ""). A paper page whose Markdown in the docs dir is not as the
-    last build left it (`generator generate` ran since, or a hand edit) is rendered again: it
-    leaves the render cache. Never raises: a state that cannot be read is a reason."""
-    path = cache_dir / STATE_FILE
-    if not path.is_file():
-        return None, "no build cache yet"
+    """The state the last build left in `cache_dir` (site/manifest.py), its manifest removed
+    from there (a build that fails leaves none), when it was made under this format, this
+    code and `key`, and the site holds what that build left; else None, and why not (else "").
+    A paper page whose Markdown in the docs dir is not as the last build left it (`generator
+    generate` ran since, or a hand edit) is rendered again: it leaves the render cache. Never
+    raises: a cache that cannot be read is a reason. A build cache of the pickle era
+    (LEGACY_FILE) is deleted unread."""
+    (cache_dir / LEGACY_FILE).unlink(missing_ok=True)
     try:
-        with path.open("rb") as stream:
-            state = pickle.load(stream)
-    except Exception as exc:  # noqa: BLE001 - any unreadable state means: build from scratch
-        return None, f"the build cache could not be read ({type(exc).__name__})"
-    finally:
-        path.unlink(missing_ok=True)
-    if not isinstance(state, SavedState) or state.key != key:
+        found = manifest.read_manifest(cache_dir)
+    except manifest.CorruptCache as exc:
+        (cache_dir / manifest.MANIFEST).unlink(missing_ok=True)
+        return None, f"the build cache is ignored: {exc}"
+    if found is None:
+        return None, "no build cache yet"
+    (cache_dir / manifest.MANIFEST).unlink(missing_ok=True)
+    if found.get("code") != manifest.code_hash():
+        return None, "the generator's code changed since the last build"
+    if found.get("key") != key:
         return None, "the code, the versions, mkdocs.yml or the options changed since the last build"
+    try:
+        state = _read_state(cache_dir, found, key)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong in it, the answer is: build from scratch
+        return None, f"the build cache is ignored: {exc}"[:300]
     files = snapshot(site, docs)
     changed = {name for name in files.keys() | state.files.keys() if files.get(name) != state.files.get(name)}
     in_site = sorted(name for name in changed if name.startswith("site/"))
@@ -229,15 +236,52 @@ def take_state(cache_dir: Path, key: str, site: Path, docs: Path) -> tuple[Saved
     return state, ""
 
 
+def _read_state(folder: Path, found: dict, key: str) -> SavedState:
+    """The SavedState of a manifest `found` in `folder`. Raises CorruptCache (or another
+    exception for a part of the wrong shape)."""
+    parts = {name: manifest.decode(manifest.get(folder, listing)) for name, listing in found["parts"].items()}
+    site, data, render = parts["site"], parts["data"], parts["render"]
+    cache = Cache(exact=True)
+    cache.rules, cache.taxonomy, cache.tags = data["rules"], data["taxonomy"], data["tags"]
+    rendered = RenderCache()
+    for name in ("setting", "papers", "listings", "listing_pages", "records", "feeds"):
+        setattr(rendered, name, render[name])
+    sitemaps = {}
+    if found.get("sitemaps"):
+        maps = found["sitemaps"]
+        sitemaps[parts["sitemap_key"]] = [(out["path"], manifest.get(folder, out)) for out in maps["outputs"]]
+    files = {name: tuple(value) for name, value in site["files"].items()}
+    return SavedState(key, files, cache, rendered, parts["kept"], site["shell_fingerprint"],
+                      set(site["page_files"]), set(site["contents"]), sitemaps, parts["bundles"])
+
+
 def save_state(cache_dir: Path, state: SavedState) -> None:
-    """Write `state` into `cache_dir` (made if need be), replacing the file at once so that no
-    build reads half of it. Raises OSError when it cannot be written."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / STATE_FILE
-    partial = path.with_suffix(".partial")
-    with partial.open("wb") as stream:
-        pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
+    """Write `state` into `cache_dir` (made if need be) as a manifest and its parts
+    (site/manifest.py), the manifest last and at once, so that no build reads half of it.
+    Raises OSError when it cannot be written, TypeError when a cache holds a value the
+    manifest's parts cannot (a bug)."""
+    folder = cache_dir
+    data = state.data
+    parts = {
+        "site": {"files": state.files, "shell_fingerprint": state.shell_fingerprint,
+                 "page_files": sorted(state.page_files), "contents": sorted(state.contents)},
+        # previous and vectors are set by serve only; the dumps are parsed again faster than read
+        "data": {"rules": data.rules, "taxonomy": data.taxonomy, "tags": data.tags},
+        "render": {name: getattr(state.render, name)
+                   for name in ("setting", "papers", "listings", "listing_pages", "records", "feeds")},
+        "kept": state.kept,
+        "bundles": state.bundles,
+    }
+    sitemaps = None
+    if len(state.sitemaps) == 1:
+        (key, outputs), = state.sitemaps.items()
+        parts["sitemap_key"] = key
+        sitemaps = {"outputs": [{"path": name, **manifest.put(folder, payload, ".gz")} for name, payload in outputs]}
+    listed = {name: manifest.put(folder, manifest.encode(value), ".json") for name, value in parts.items()}
+    if sitemaps is not None:
+        sitemaps["inputs"] = listed["sitemap_key"]["object"].split(".")[0]
+    manifest.write_manifest(folder, {"format": manifest.FORMAT, "code": manifest.code_hash(), "key": state.key,
+                                     "parts": listed, "sitemaps": sitemaps})
 
 
 def cache_dir(options, config) -> Path:
@@ -294,7 +338,7 @@ def save_build_cache(state, options, config) -> None:
     folder = cache_dir(options, config)
     try:
         save_state(folder, saved)
-    except OSError as exc:
+    except (OSError, TypeError) as exc:
         log.warning("papers: build cache not saved, the next build starts from scratch: cannot write %s: %s",
-                    exc.filename or folder, exc.strerror or exc)
+                    getattr(exc, "filename", None) or folder, getattr(exc, "strerror", None) or exc)
     state.stats["build cache s"] = time.perf_counter() - start

@@ -98,7 +98,7 @@ class BuildState:
     linking: object = None
     """A cached `generator build`: the last site's folders being linked (build._Background)."""
     state_path: Path | None = None
-    """The build cache's file this build took (removed when it fails)."""
+    """The build cache's manifest this build took (removed when it fails)."""
     state_key: str = ""
     stats: dict[str, float] = field(default_factory=dict)
     pages_started: float = 0.0
