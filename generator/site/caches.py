@@ -277,7 +277,7 @@ def save_state(cache_dir: Path, state: SavedState) -> None:
         (key, outputs), = state.sitemaps.items()
         parts["sitemap_key"] = key
         sitemaps = {"outputs": [{"path": name, **manifest.put(folder, payload, ".gz")} for name, payload in outputs]}
-    listed = {name: manifest.put(folder, manifest.encode(value), ".json") for name, value in parts.items()}
+    listed = {name: manifest.put_value(folder, value) for name, value in parts.items()}
     if sitemaps is not None:
         sitemaps["inputs"] = listed["sitemap_key"]["object"].split(".")[0]
     manifest.write_manifest(folder, {"format": manifest.FORMAT, "code": manifest.code_hash(), "key": state.key,

@@ -66,22 +66,37 @@ def encode(value: object) -> bytes:
     of another type than str, int, float, bool, None, list, tuple, set, frozenset, dict, bytes,
     date, Markup and the classes of CLASSES. Objects met twice are written once (`r`), as pickle
     would share them."""
-    memo: dict[int, int] = {}
-    keep: list[object] = []  # the objects numbered, alive while `memo` holds their ids
+    return b"".join(_Encoder().pieces(value))
 
-    def enc(v: object) -> object:
+
+class _Encoder:
+    """The tagged form of one value, written in pieces (`pieces`): the containers near the top
+    a piece per item, so that a part of a gigabyte (the render cache at 100,000 papers) is never
+    one string in memory, nor its tagged copy whole."""
+
+    DEPTH = 4
+    """Levels of containers written item by item; below them, one json.dumps an item."""
+
+    def __init__(self) -> None:
+        self.memo: dict[int, int] = {}
+        self.keep: list[object] = []  # the objects numbered, alive while `memo` holds their ids
+
+    def dumps(self, v: object) -> bytes:
+        return json.dumps(self.enc(v), ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
+
+    def enc(self, v: object) -> object:
         t = type(v)
         if v is None or t is str or t is int or t is float or t is bool:
             return v
         if t is list:
-            return [enc(x) for x in v]
+            return [self.enc(x) for x in v]
         if t is tuple:
-            return {"t": [enc(x) for x in v]}
+            return {"t": [self.enc(x) for x in v]}
         if t is dict:
             out = []
             for k, x in v.items():
-                out.append(enc(k))
-                out.append(enc(x))
+                out.append(self.enc(k))
+                out.append(self.enc(x))
             return {"d": out}
         if t is bytes:
             return {"b": base64.b64encode(v).decode("ascii")}
@@ -90,21 +105,86 @@ def encode(value: object) -> bytes:
         if t is Markup:
             return {"M": str(v)}
         if t is set or t is frozenset:
-            return {"s" if t is set else "f": [enc(x) for x in v]}
+            return {"s" if t is set else "f": [self.enc(x) for x in v]}
         if CLASSES.get(t.__name__) is t:
-            seen = memo.get(id(v))
+            seen = self.memo.get(id(v))
             if seen is not None:
                 return {"r": seen}
             out = [t.__name__]
             for k, x in vars(v).items():
                 out.append(k)
-                out.append(enc(x))
-            memo[id(v)] = len(keep)  # numbered after its parts, as `decode` meets them
-            keep.append(v)
+                out.append(self.enc(x))
+            self._number(v)
             return {"o": out}
         raise TypeError(f"the build cache cannot hold a {t.__module__}.{t.__qualname__}")
 
-    return json.dumps(enc(value), ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
+    def _number(self, v: object) -> None:
+        self.memo[id(v)] = len(self.keep)  # numbered after its parts, as `decode` meets them
+        self.keep.append(v)
+
+    def pieces(self, v: object, depth: int = DEPTH):
+        """The bytes of `v`'s tagged JSON, in document order (that of `enc`, so objects are
+        numbered alike)."""
+        t = type(v)
+        if depth == 0 or not (t is list or t is dict or t is tuple or CLASSES.get(t.__name__) is t):
+            yield self.dumps(v)
+            return
+        if t is list or t is tuple:
+            yield b"[" if t is list else b'{"t":['
+            for i, x in enumerate(v):
+                if i:
+                    yield b","
+                yield from self.pieces(x, depth - 1)
+            yield b"]" if t is list else b"]}"
+        elif t is dict:
+            yield b'{"d":['
+            for i, (k, x) in enumerate(v.items()):
+                yield b"," if i else b""
+                yield self.dumps(k)
+                yield b","
+                yield from self.pieces(x, depth - 1)
+            yield b"]}"
+        else:
+            seen = self.memo.get(id(v))
+            if seen is not None:
+                yield b'{"r":%d}' % seen
+                return
+            yield b'{"o":[' + self.dumps(t.__name__)
+            for k, x in vars(v).items():
+                yield b"," + self.dumps(k) + b","
+                yield from self.pieces(x, depth - 1)
+            self._number(v)
+            yield b"]}"
+
+
+def put_value(folder: Path, value: object) -> dict:
+    """Store `value`'s tagged JSON (encode) in `folder`/objects as `put` does, written a piece
+    at a time (a part of a gigabyte is never whole in memory). Raises TypeError as encode,
+    OSError."""
+    objects = folder / OBJECTS
+    objects.mkdir(parents=True, exist_ok=True)
+    partial = objects / f".{os.getpid()}.json.partial"
+    digest = hashlib.blake2b(digest_size=32)
+    size = 0
+    buffer: list[bytes] = []
+    held = 0
+    with open(partial, "wb") as out:
+        for piece in _Encoder().pieces(value):
+            buffer.append(piece)
+            held += len(piece)
+            if held >= 1 << 20:
+                chunk = b"".join(buffer)
+                digest.update(chunk)
+                out.write(chunk)
+                size += held
+                buffer, held = [], 0
+        chunk = b"".join(buffer)
+        digest.update(chunk)
+        out.write(chunk)
+        size += held
+    name = digest.hexdigest() + ".json"
+    os.replace(partial, objects / name)
+    return {"object": name, "bytes": size}
 
 
 def decode(data: bytes) -> object:
