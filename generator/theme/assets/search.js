@@ -462,8 +462,19 @@ async function rank(results, plan, window) {
   for (let batch = window; batch && rest.length; ) {
     const read = rest.splice(0, batch);
     const datas = await Promise.all(read.map(fragment));
-    read.forEach((r, i) => { r.tier = tierOf(datas[i], plan); });
+    read.forEach((r, i) => {
+      const tier = tierOf(datas[i], plan);
+      r.named = tier === 1;
+      r.plainTier = r.named ? tierOf(datas[i], plan, false) : tier;
+    });
     head.push(...read);
+    // An organization's name that holds the query ranks its papers first only when the query
+    // names it: when more papers read have the word standing alone in their title than in
+    // their organization's name (`reasoning`, and the organization "Reasoning Kingdom"), the
+    // query is a topic, and those papers rank by their title and text like any other.
+    const named = head.filter((r) => r.named).length;
+    const topic = named && head.filter((r) => !r.named && r.plainTier === 2).length > named;
+    for (const r of head) r.tier = r.named && !topic ? 1 : r.plainTier;
     head.sort(byTier);
     const last = head[Math.min(window, head.length) - 1];
     batch = head.length < 3 * window && rest.length && byTier(rest[0], last) < 0 ? Math.ceil(window / 2) : 0;
@@ -504,9 +515,10 @@ function inForms(term, forms) {
  * The tier of a result from its fragment (title, organization, text): 0 the title (or its
  * name before a colon) is the query, 1 the organization's name holds every word, 2 the title
  * holds the query as a phrase (one word: standing alone; 2.5 as part of a name), 3 every word,
- * 4 the text holds the phrase, 5 the rest.
+ * 4 the text holds the phrase, 5 the rest. `organizations` false: never 1 (rank, when the
+ * query is a topic that an organization's name happens to hold).
  */
-function tierOf(data, plan) {
+function tierOf(data, plan, organizations = true) {
   const title = data.meta.title || "";
   const titleWords = textWords(title);
   const terms = plan.units.flatMap((u) => u.parts);
@@ -515,7 +527,7 @@ function tierOf(data, plan) {
   // The title, or the name before its colon (`BitDance` of `BitDance: Scaling …`).
   if (named(title) === typed || named(title.split(/:\s/)[0]) === typed) return 0;
   const org = nameWords(data.meta.organization);
-  if (org.size && plan.words.every((t) => org.has(t) || org.has(`${t}s`))) return 1;
+  if (organizations && org.size && plan.words.every((t) => org.has(t) || org.has(`${t}s`))) return 1;
   // One word: standing alone in the title (`FLUX that Plays Music`) before part of a name (`LucidFlux`).
   if (terms.length === 1 && titleWords.some((w) => w.whole === terms[0] || w.whole === `${terms[0]}s`)) return 2;
   if (holdsPhrase(titleWords, terms)) return terms.length === 1 ? 2.5 : 2;
