@@ -130,6 +130,17 @@ def project_config(project: Path) -> Path:
     return config
 
 
+def build_or_reuse(work: Path, dumps: Path, reuse: bool) -> Path:
+    """The site of `dumps` in `work`/site: built afresh (the folder emptied first, its time on
+    standard error), or with `reuse` the one a run left there when it is whole."""
+    site = work / "site"
+    if not (reuse and (site / "papers.json.gz").is_file()):
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "docs").mkdir(parents=True)
+        print(f"built {dumps} in {build(work, dumps.resolve(), site)['seconds']:.0f} s", file=sys.stderr)
+    return site
+
+
 def build(project: Path, dumps: Path, site: Path) -> dict:
     """`python -m generator build` of the corpus, search index included: seconds taken and the
     build's stage timings."""

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests"))
 
-from bench_search import CHROMIUM, CHROMIUM_ARGS, Quiet, build  # noqa: E402
+from bench_search import CHROMIUM, CHROMIUM_ARGS, Quiet, build_or_reuse  # noqa: E402
 from search_quality import JUDGED, load_judged  # noqa: E402
 
 REAL = Path(os.environ.get("PAPERS_REAL_CORPUS", REPO.parent / "shared" / "corpus" / "real"))
@@ -107,12 +107,8 @@ def main() -> None:
     if not args.sources.is_dir():
         sys.exit(f"Error: {args.sources} is not a folder of dumps")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-search-latency-"))
-    site = work / "site"
     try:
-        if not (args.reuse and (site / "papers.json.gz").is_file()):
-            shutil.rmtree(work, ignore_errors=True)
-            (work / "docs").mkdir(parents=True)
-            print(f"built in {build(work, args.sources.resolve(), site)['seconds']:.0f} s", file=sys.stderr)
+        site = build_or_reuse(work, args.sources, args.reuse)
         queries = [q["q"] for q in load_judged(args.queries)["queries"]]
         result = measure(site, queries, args.delay, ["search page", *(["header box"] if args.header else [])])
     finally:

@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests"))
 
 import search_quality as quality  # noqa: E402
-from bench_search import CHROMIUM, CHROMIUM_ARGS, Quiet, build  # noqa: E402
+from bench_search import CHROMIUM, CHROMIUM_ARGS, Quiet, build_or_reuse  # noqa: E402
 
 REAL = Path(os.environ.get("PAPERS_REAL_CORPUS", REPO.parent / "shared" / "corpus" / "real"))
 RECALL_TARGETS = {"recall@10": 0.95, "MRR": 0.8, "absent empty": 1.0}
@@ -56,13 +56,8 @@ def main() -> None:
         if name in JUDGED_SETS and not JUDGED_SETS[name].is_file():
             sys.exit(f"Error: {JUDGED_SETS[name]} is not there")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-search-quality-"))
-    site = work / "site"
     try:
-        if not (args.reuse and (site / "papers.json.gz").is_file()):
-            shutil.rmtree(work, ignore_errors=True)
-            (work / "docs").mkdir(parents=True)
-            built = build(work, args.sources.resolve(), site)
-            print(f"built {args.sources} in {built['seconds']:.0f} s", file=sys.stderr)
+        site = build_or_reuse(work, args.sources, args.reuse)
         queries = {name: (quality.load_queries() if name == "recall" else quality.load_judged(JUDGED_SETS[name])["queries"])
                    for name in args.sets}
         outcomes = measure(site, queries)
