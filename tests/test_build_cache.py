@@ -208,8 +208,18 @@ def test_a_part_builds_only_the_listed_value_types():
     assert isinstance(back["papers"][0], Paper) and back["papers"][0] == papers[0]
     with pytest.raises(TypeError, match="cannot hold a pathlib"):
         encode({"x": Path("/")})
+    # A listing page's Markdown is held by two caches: written once. Bytes of UTF-8 text stay text.
+    page = "# A listing page\n\n" + "\n".join(f"- [{p.title}](../{p.id}/)" for p in sample()) + "\n"
+    line = '{"id":"été","title":"x"}'.encode()
+    value = {"listings": {"dates/2025/12": ("Listing", {"dates/2025/12/index.md": page})},
+             "listing_pages": {"dates/2025/12/index.md": ((), "".join(page))}, "records": [line, line]}
+    data = encode(value)
+    as_json = lambda text: json.dumps(text)[1:-1].encode()  # noqa: E731
+    assert len(page) > 600 and data.count(as_json(page[:400])) == 1, "a long string met twice is written once"
+    assert data.count(as_json(line.decode())) == 2, "UTF-8 bytes are written as text, not base64"
+    assert decode(data) == value and type(decode(data)["records"][0]) is bytes
     for hostile in (b'{"o":["system","x",1]}', b'{"o":["Paper","__class__",1]}', b'{"z":1}', b'{"t":[1],"s":[2]}',
-                    b'{"b":"not base64!"}', b"[1,", b'{"r":7}'):
+                    b'{"b":"not base64!"}', b"[1,", b'{"r":7}', b'{"S":[1]}', b'{"u":3}', b'[{"S":"x"},{"r":1}]'):
         with pytest.raises(CorruptCache):
             decode(hostile)
 

@@ -75,8 +75,8 @@ class Cache:
     """Parsed dumps by (file name, digest of its bytes): sources.read_dump."""
     taxonomy: Taxonomy | None = None
     """The tag rules `tags` was computed with; another taxonomy empties `tags`."""
-    tags: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
-    """Tags by (title, abstract) under `taxonomy`."""
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Tags by tags.text_key(title, abstract) under `taxonomy`."""
     previous: Previous | None = None
     """What the last build published, set by the caller after each build; read_previous
     of `Settings.previous` when None."""

@@ -9,6 +9,7 @@ over threshold), at most `max_tags`, the strongest.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -482,17 +483,23 @@ def _by_letter(words: list[str], node: dict, depth: int) -> str:
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
+def text_key(title: str, abstract: str) -> str:
+    """A paper's title and abstract as the tag cache's key: a 128-bit BLAKE2b hex digest (32
+    characters), so that the build cache holds no second copy of every abstract."""
+    return hashlib.blake2b(f"{title}\0{abstract}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def apply_tags(papers: list[Paper], taxonomy: Taxonomy | Iterable[Tag],
-               cache: dict[tuple[str, str], tuple[str, ...]] | None = None) -> list[Paper]:
+               cache: dict[str, tuple[str, ...]] | None = None) -> list[Paper]:
     """Papers with their tags set from title and abstract (Tagger.tags_for). `cache` maps
-    (title, abstract) to the tags this taxonomy gives them: filled in place, and only papers
-    not in it are matched (the caller empties it when the taxonomy changes)."""
+    text_key(title, abstract) to the tags this taxonomy gives them: filled in place, and only
+    papers not in it are matched (the caller empties it when the taxonomy changes)."""
     tagger = Tagger(taxonomy)
     if cache is None:
         return [paper_with(p, "tags", tagger.tags_for(p.title, p.abstract)) for p in papers]
     out = []
     for p in papers:
-        key = (p.title, p.abstract)
+        key = text_key(p.title, p.abstract)
         tags = cache.get(key)
         if tags is None:
             tags = cache[key] = tagger.tags_for(p.title, p.abstract)

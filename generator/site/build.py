@@ -10,6 +10,7 @@ function here, over the plugin's BuildState (site/state.py).
 from __future__ import annotations
 
 import calendar
+import gc
 import json
 import logging
 import os
@@ -34,11 +35,26 @@ from ..search.indexer import Indexer
 from . import caches, lean_pages, limits, paper_pages, preview
 from .config import resolve
 from .paper_pages import PaperPage, Shell, render_shell, split_sitemap
-from .preview import KEPT_DIRS, REUSED_TEMPLATE, KeptPage, restore_site
+from .preview import KEPT_DIRS, REUSED_TEMPLATE, KeptPage, markdown_digest, restore_site
 from .redirects import write_redirects
 from .state import BuildState, Mode
 
 log = logging.getLogger("mkdocs.plugins.papers")
+
+
+COLLECTOR_THRESHOLDS = (50_000, 20, 100)
+"""Python's cyclic garbage collector during a build (gc.set_threshold; Python's own are (700,
+10, 10)). A build makes millions of objects that live to its end (papers, pages, caches), and
+each pass of the collector walks them again, to find almost no cycles: at 10,000 papers these
+thresholds make a build from scratch about 1.5 s (7%) faster, for no measurable memory."""
+
+
+def collect_less() -> tuple[int, int, int]:
+    """Set COLLECTOR_THRESHOLDS for the builds of this process; returns the thresholds they
+    replace, for the end of the command (the plugin's on_shutdown) to put back."""
+    was = gc.get_threshold()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    return was
 
 
 def settings_of(options, config: MkDocsConfig) -> Settings:
@@ -245,7 +261,7 @@ def nav(state: BuildState, nav, config: MkDocsConfig, files) -> None:
     state.caches.kept = {}
     for name, markdown in state.caches.contents.items():
         last = kept_before.get(name)
-        if (last is not None and last.fingerprint == state.fingerprint and last.markdown == markdown
+        if (last is not None and last.fingerprint == state.fingerprint and last.markdown == markdown_digest(markdown)
                 and name not in state.nav_pages):
             file = files.get_file_from_path(name)
             if file is not None:  # the Page MkDocs made for it (not in the nav) is replaced
@@ -334,6 +350,9 @@ def _finish(state: BuildState, options, config: MkDocsConfig) -> None:
     state.stats["mkdocs s"] = time.perf_counter() - state.pages_started
     state.stats["rss after mkdocs MiB"] = peak_rss_mib()
     indexer = state.indexer
+    early = None
+    if state.mode is Mode.CACHED_BUILD and indexer is not None:  # written while Pagefind finishes
+        early = caches.put_early(state, options, config)
     if serving and indexer is not None and (site_dir / "pagefind").is_dir():
         # Serve: the last build's index stays while this one is made in the background.
         preview.index_later(state, site_dir)
@@ -361,7 +380,7 @@ def _finish(state: BuildState, options, config: MkDocsConfig) -> None:
             # Over the limits a warning (`--strict` fails); nearing them, a line of the log.
             (log.warning if size.total > limits.SITE_LIMIT or size.large_files else log.info)("papers: " + text)
     if state.mode is Mode.CACHED_BUILD:
-        caches.save_build_cache(state, options, config)
+        caches.save_build_cache(state, options, config, early)
     report = os.environ.get("PAPERS_TIMINGS")
     if report:  # the benchmarks read the stage timings from here
         Path(report).write_text(json.dumps(state.stats, indent=1), encoding="utf-8")

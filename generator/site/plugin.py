@@ -9,6 +9,7 @@ the hooks share is one BuildState with its Mode (site/state.py); docs/architectu
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -26,7 +27,7 @@ from . import build, caches, lean_pages, theme
 from .config import PapersConfig
 from .csp import theme_fonts
 from .finish import finish_page
-from .preview import Kept, KeptPage
+from .preview import Kept, KeptPage, markdown_digest
 from .state import BuildState, Mode
 
 log = logging.getLogger("mkdocs.plugins.papers")
@@ -54,6 +55,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             self.state.mode = Mode.SERVE
             self.state.generated_dir = Path(tempfile.mkdtemp(prefix="papers-serve-"))
         logging.getLogger("mkdocs.commands.build").addFilter(self.state.quiet)
+        self.state.collector = build.collect_less()
 
     def on_shutdown(self) -> None:
         """End of `mkdocs serve`: remove the generated Markdown kept outside the docs dir and
@@ -63,6 +65,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.state.caches.index_parts is not None:
             shutil.rmtree(self.state.caches.index_parts.folder, ignore_errors=True)
         logging.getLogger("mkdocs.commands.build").removeFilter(self.state.quiet)
+        if self.state.collector is not None:
+            gc.set_threshold(*self.state.collector)
+            self.state.collector = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Prepare the site's config before a build: lean pages when the theme has them, the
@@ -159,7 +164,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if state.mode.caching and name in state.caches.contents and name not in state.nav_pages:
             # Not in the nav, a generated page's HTML follows from its Markdown alone: the next
             # build keeps its file while the Markdown and the fingerprint stay the same.
-            state.caches.kept[name] = Kept(state.fingerprint, state.caches.contents[name],
+            state.caches.kept[name] = Kept(state.fingerprint, markdown_digest(state.caches.contents[name]),
                                            frozenset(page.present_anchor_ids or ()))
         return state.aside.content(name, html)
 

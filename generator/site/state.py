@@ -61,6 +61,9 @@ class BuildState:
     own_epoch: bool = field(default_factory=lambda: "SOURCE_DATE_EPOCH" not in os.environ)
     """Whether the build dates itself (SOURCE_DATE_EPOCH not given when the plugin was made)."""
     quiet: QuietKeptPages = field(default_factory=QuietKeptPages)
+    collector: tuple[int, int, int] | None = None
+    """The garbage collector's thresholds before this command's builds (build.collect_less),
+    put back at its end."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     """Serve: held while `generation`, `building` and `pending_index` change."""
     generation: int = 0
