@@ -43,12 +43,9 @@ from .model import Paper, Problem
 # run between two dollar signs is prose about money.
 MATH_MAX = 120
 
-_SPECIAL = re.compile(r"[$\\`{'\"-]")
-# What closes a TeX quote opened with ``: '' as TeX has it, or " as many abstracts have it.
-_QUOTE_END = re.compile(r"''|\"|(?<!`)``(?!`)")
+# A text without any of these has nothing to convert: it is only escaped (most titles).
 _WORK = re.compile(r"[$\\`{]|--|''")
-_TEXLIKE = re.compile(r"[\\^_{}]")
-_COMMAND = re.compile(r"\\([A-Za-z]+)")
+# A character reference latex2mathml writes (`&#x3B1;`), turned back into the character.
 _ENTITY = re.compile(r"&#x([0-9A-Fa-f]*);")
 
 # \name{…} shown as its argument, inside this element (None: no element).
@@ -187,6 +184,15 @@ class _Out:
 class _Reader:
     """One pass over a text; `read` writes the range [i, end) to an _Out."""
 
+    SPECIAL = re.compile(r"[$\\`{'\"-]")
+    """Where the scan stops: math, a command, a group, a quote or a dash may start there."""
+    QUOTE_END = re.compile(r"''|\"|(?<!`)``(?!`)")
+    """What closes a TeX quote opened with ``: '' as TeX has it, or " as many abstracts have it."""
+    TEXLIKE = re.compile(r"[\\^_{}]")
+    """What makes a short $…$ run TeX rather than prices: a command, a script, a group."""
+    COMMAND = re.compile(r"\\([A-Za-z]+)")
+    """A TeX command's name after its backslash (`\\alpha`, `\\textbf`)."""
+
     def __init__(self, text: str) -> None:
         self.t = text
         self.quoted = False
@@ -195,7 +201,7 @@ class _Reader:
     def read(self, i: int, end: int, out: _Out) -> None:
         t = self.t
         while i < end:
-            m = _SPECIAL.search(t, i, end)
+            m = self.SPECIAL.search(t, i, end)
             if not m:
                 out.put(t[i:end])
                 return
@@ -211,7 +217,7 @@ class _Reader:
                 i = self.group(i, end, out)
             elif t.startswith("``", i) and not t.startswith("```", i) and (i == 0 or t[i - 1] != "`"):
                 # Two backticks open a quote that something closes (three are Markdown's fence).
-                if self.quoted or _QUOTE_END.search(t, i + 2, end):
+                if self.quoted or self.QUOTE_END.search(t, i + 2, end):
                     out.put("”" if self.quoted else "“")
                     self.quoted = not self.quoted
                 else:
@@ -282,7 +288,7 @@ class _Reader:
             body = t[i + 1:j]
             if (len(body) <= MATH_MAX and not body[0].isspace() and not body[-1].isspace()
                     and not (j + 1 < end and t[j + 1].isdigit())
-                    and (_TEXLIKE.search(body) or len(body) <= 3 and not any(ch.isdigit() for ch in body))):
+                    and (self.TEXLIKE.search(body) or len(body) <= 3 and not any(ch.isdigit() for ch in body))):
                 self.math(body, t[i:j + 1], out)
                 return j + 1
         out.put("$")
@@ -300,7 +306,7 @@ class _Reader:
 
     def command(self, i: int, end: int, out: _Out) -> int:
         t = self.t
-        m = _COMMAND.match(t, i, end)
+        m = self.COMMAND.match(t, i, end)
         if m is None:
             return self.symbol(i, end, out)
         name, k = m.group(1), m.end()
