@@ -324,7 +324,7 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
         custom = cfg.theme.custom_dir
         over = zensical.build(config_file, staging, urls, cfg.theme.get("variant"), indexer,
                               say=lambda m: click.echo(m, err=True), verbose=verbose, strict=strict,
-                              custom_dir=Path(custom) if custom else None)
+                              custom_dir=Path(custom) if custom else None, archive=archive)
         if over and strict:
             raise GeneratorError("the site is over GitHub's limits and --strict")
         if report_unindexed(indexer, lambda m: click.echo(m, err=True)) and strict:

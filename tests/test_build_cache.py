@@ -6,6 +6,7 @@ site as it was; search bundles whose papers did not change are kept."""
 from __future__ import annotations
 
 import filecmp
+import gzip
 import json
 import os
 import pickle
@@ -272,3 +273,30 @@ def test_an_index_that_keeps_bundles_equals_one_made_afresh(small_bundles, tmp_p
     _, mismatch, errors = filecmp.cmpfiles(last, fresh, tree(fresh), shallow=False)
     assert mismatch == [] and errors == []
     assert len(parts_of(order)) == 3
+
+
+def test_a_redirect_whose_paper_is_gone_leaves_a_cached_site(tmp_path: Path):
+    # A corrected title leaves a redirect at the paper's first URL (docs/permalinks.md). When the
+    # paper itself leaves the archive, a cached build, which keeps the last site's files, must
+    # not keep that redirect to a page that is gone: the site equals one built from scratch.
+    def card(title: str, arxiv_id: str) -> str:  # FORMATS.md D: the link gives the arXiv id
+        return f"# Daily Papers\n\n### [{title}](https://huggingface.co/papers/{arxiv_id})\n\nWe study {title.lower()}.\n"
+
+    root = sample_project(tmp_path / "root")
+    raw = root / "content" / "raw"
+    shutil.rmtree(raw)
+    raw.mkdir()
+    (raw / "2025-11-10-stays.md").write_text(card("Sparse Mixtures That Stay", "2510.05678"), encoding="utf-8")
+    (raw / "2025-11-11-a.md").write_text(card("Attenton Is All You Need", "2510.01234"), encoding="utf-8")
+    build(root)
+    first = json.loads(gzip.decompress((root / "site" / "papers.json.gz").read_bytes()))
+    old = next(p["url"] for p in first["papers"] if p["arxiv_id"] == "2510.01234")
+    (raw / "2025-11-11-a.md").write_text(card("Attention Is All You Need, Corrected", "2510.01234"), encoding="utf-8")
+    build(root)
+    redirect = root / "site" / old / "index.html"
+    assert 'http-equiv="refresh"' in redirect.read_text(encoding="utf-8")
+    (raw / "2025-11-11-a.md").unlink()
+    log = build(root)
+    assert "build cache in" in log and "matches the site" in log, log
+    assert not redirect.exists(), "a redirect to a paper that is gone"
+    assert_same_site(root, from_scratch(root, root / "site" / "papers.json.gz", tmp_path / "fresh"))

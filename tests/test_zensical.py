@@ -267,3 +267,34 @@ def test_pages_and_search_work_in_chromium(page, zensical_url: str, papers: list
     page.keyboard.type(word)
     page.locator(f"[data-papers-search-results] a[href^='/{paper['url']}']").first.wait_for()
     assert page.console_errors == [], "\n".join(page.console_errors)
+
+
+def test_a_published_url_whose_paper_moved_gets_its_redirect_page(tmp_path: Path) -> None:
+    """A title corrected under the same arXiv id: the Zensical build writes the redirect page
+    at the first URL, as the MkDocs build does (docs/permalinks.md)."""
+    zensical_installed()
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    raw = root / "content" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(REPO / "content" / "tags.yml", root / "content" / "tags.yml")
+
+    def card(title: str) -> str:  # FORMATS.md D: the link gives the arXiv id
+        return f"# Daily Papers\n\n### [{title}](https://huggingface.co/papers/2510.01234)\n\nWe study {title.lower()}.\n"
+
+    site = tmp_path / "site"
+    (raw / "2025-11-11-a.md").write_text(card("Attenton Is All You Need"), encoding="utf-8")
+    assert run("build", "--engine", "zensical", "--site-dir", str(site), cwd=root).returncode == 0
+    old = load_export(site)["papers"][0]["url"]
+    (raw / "2025-11-11-a.md").write_text(card("Attention Is All You Need, Corrected"), encoding="utf-8")
+    result = run("build", "--engine", "zensical", "--site-dir", str(site), cwd=root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = load_export(site)
+    new = data["papers"][0]["url"]
+    assert new != old and data["redirects"] == [{"url": old, "id": data["papers"][0]["id"]}]
+    page = (site / old / "index.html").read_text(encoding="utf-8")
+    target = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', page)
+    assert target and (site / old / target[1] / "index.html").resolve() == (site / new / "index.html").resolve()
+    assert "1 redirect page(s)" in result.stderr

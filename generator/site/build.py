@@ -373,7 +373,10 @@ def _finish(state: BuildState, options, config: MkDocsConfig) -> None:
         if pending is not None:
             preview.swap_index(site_dir, pending)
             preview.write_search_status(site_dir, updating=False)
-    write_redirects(site_dir, state.archive, urls)  # docs/permalinks.md
+    # docs/permalinks.md; a site kept from the last build (cached, serve) has its redirects
+    redirects = write_redirects(site_dir, state.archive, urls, state.caches.redirects if state.site_kept else set())
+    if state.mode.caching:
+        state.caches.redirects = redirects
     if not serving:  # GitHub's limits, said before the host refuses the site (site/limits.py)
         size = limits.measure(site_dir)
         for text in limits.warnings(size):

@@ -18,7 +18,7 @@ mkdocs.yml by default, as Material's plugins keep theirs), which `take_state` re
 | Caches.render.templates                | the generator's compiled templates            | never (the code is in the build key)          | no (compiled code) |
 | Caches.kept (site/preview.Kept)        | a listing page's Markdown and fingerprint → its HTML in the site | any other Markdown or fingerprint; a failed build | yes |
 | Caches.shell_fingerprint               | what the paper pages' theme render depended on | a failed build                               | yes |
-| Caches.page_files, .contents, .paper_sources | the generated files of the last build   | replaced at every build                       | yes (not paper_sources: serve only) |
+| Caches.page_files, .contents, .paper_sources, .redirects | the generated files of the last build | replaced at every build      | yes (not paper_sources: serve only) |
 | Caches.sitemaps                        | (paper URLs, date) → gzipped sitemaps         | replaced at every build                       | yes |
 | Caches.bundles (search/indexer.KeptBundle) | a published bundle's papers → its files   | replaced at every indexed build              | yes |
 | Caches.written                         | a paper page's file → digest of its bytes     | the file is gone; this process ends           | no |
@@ -86,6 +86,9 @@ class Caches:
     """The papers' sitemaps of the last build (paper_pages.split_sitemap's memo)."""
     bundles: dict[str, KeptBundle] = field(default_factory=dict)
     """The last published index's bundles by search.indexer.part_key."""
+    redirects: set[str] = field(default_factory=set)
+    """The redirect pages in the site (files relative to it, site/redirects.py): one no
+    longer written is deleted, as a page kept from the last build would stay."""
     written: dict[Path, bytes] = field(default_factory=dict)
     """What this process last wrote to each paper page's file (a digest): a page whose text
     did not change is not written again (paper_pages.write_pages)."""
@@ -100,6 +103,7 @@ class Caches:
         build cache does not match; the data cache then finds related papers in full)."""
         self.data, self.render, self.kept, self.bundles = Cache(exact=True), RenderCache(), {}, {}
         self.shell_fingerprint, self.page_files, self.sitemaps, self.contents = "", set(), {}, {}
+        self.redirects = set()
 
     def failed(self) -> None:
         """A build failed: what it left in the site dir is not to be trusted, so the next build
@@ -111,13 +115,15 @@ class Caches:
         self.data, self.render, self.kept, self.bundles = state.data, state.render, state.kept, state.bundles
         self.shell_fingerprint, self.page_files, self.sitemaps = state.shell_fingerprint, state.page_files, state.sitemaps
         self.contents = dict.fromkeys(state.contents, "")
+        self.redirects = state.redirects
 
     def state(self, key: str, site: Path, docs: Path, indexed: bool) -> SavedState:
         """What a cached build leaves for the next: these caches (the search bundles when
         this build was `indexed`) under `key`, with the site's files as they are now."""
         self.data.dumps = {}  # parsed again faster than unpickled
         return SavedState(key, snapshot(site, docs), self.data, self.render, self.kept, self.shell_fingerprint,
-                          self.page_files, set(self.contents), self.sitemaps, self.bundles if indexed else {})
+                          self.page_files, set(self.contents), self.sitemaps, self.bundles if indexed else {},
+                          self.redirects)
 
 
 def fingerprint(config, nav) -> str:
@@ -156,6 +162,8 @@ class SavedState:
     """The papers' sitemaps (paper_pages.split_sitemap's memo)."""
     bundles: dict[str, KeptBundle] = field(default_factory=dict)
     """The search index's bundles by search.indexer.part_key."""
+    redirects: set[str] = field(default_factory=set)
+    """The redirect pages in the site (files relative to it)."""
 
 
 def build_key(config_file: str | None, options: object, site: Path, docs: Path, extra: object = ()) -> str:
@@ -255,7 +263,7 @@ def _read_state(folder: Path, found: dict, key: str) -> SavedState:
         sitemaps[parts["sitemap_key"]] = [(out["path"], manifest.get(folder, out)) for out in maps["outputs"]]
     files = {name: tuple(value) for name, value in site["files"].items()}
     return SavedState(key, files, cache, rendered, parts["kept"], site["shell_fingerprint"],
-                      set(site["page_files"]), set(site["contents"]), sitemaps, parts["bundles"])
+                      set(site["page_files"]), set(site["contents"]), sitemaps, parts["bundles"], set(site["redirects"]))
 
 
 def _early_parts(caches: Caches | SavedState) -> dict[str, object]:
@@ -278,7 +286,8 @@ def save_state(cache_dir: Path, state: SavedState, early: dict | None = None) ->
     folder = cache_dir
     parts = {
         "site": {"files": state.files, "shell_fingerprint": state.shell_fingerprint,
-                 "page_files": sorted(state.page_files), "contents": sorted(state.contents)},
+                 "page_files": sorted(state.page_files), "contents": sorted(state.contents),
+                 "redirects": sorted(state.redirects)},
         **({} if early else _early_parts(state)),
         "bundles": state.bundles,
     }

@@ -20,7 +20,8 @@ MkDocs' hooks that the site needs is done here, around one `zensical build`:
 - after it (`finish_site`): every HTML page finished as the plugin's on_post_page finishes it
   (site/finish.py: Content-Security-Policy, whitespace), the 404 page's links made relative as
   the plugin makes them (Urls.error_base), the sitemap split as the plugin splits it, or left
-  out without a site_url; then the search index is moved in.
+  out without a site_url; then the redirect pages written at published URLs whose paper
+  moved (site/redirects.py) and the search index moved in.
 
 Paper and listing pages are full pages of the theme (main.html): lean pages need the script
 that the MkDocs plugin renders once per build from the theme (site/lean_pages.py).
@@ -40,10 +41,12 @@ from importlib import metadata
 from pathlib import Path
 
 from ..data.model import GeneratorError
+from ..data.pipeline import Archive
 from ..pages.urls import SITEMAP, Urls
 from . import limits, theme
 from .finish import finish_page
 from .paper_pages import split_sitemap
+from .redirects import write_redirects
 
 TESTED = "0.0.73"
 """The Zensical version the tests build the archive with (pyproject.toml's test extra). Later
@@ -177,12 +180,13 @@ def finish_site(site_dir: Path, urls: Urls) -> int:
 
 def build(config_file: Path, site_dir: Path, urls: Urls, variant: str | None, indexer,
           say: Callable[[str], None] = print, verbose: bool = False, strict: bool = False,
-          custom_dir: Path | None = None) -> bool:
+          custom_dir: Path | None = None, archive: Archive | None = None) -> bool:
     """Build the site of `config_file` (mkdocs.yml, whose docs dir holds the generated pages)
     into `site_dir` (inside the config file's folder) with Zensical (`run_zensical`, with the
     site's theme `custom_dir` over the archive's theme), finish it
-    (`finish_site`), move the search index of `indexer` (a started search.indexer.Indexer, or
-    None) in, and measure the site against GitHub's limits as the plugin does (site/limits.py).
+    (`finish_site`), write the redirect pages of `archive` (the collected archive: its papers
+    whose published URL moved, site/redirects.py, docs/permalinks.md), move the search index
+    of `indexer` (a started search.indexer.Indexer, or None) in, and measure the site against GitHub's limits as the plugin does (site/limits.py).
     `say` gets Zensical's summary (all its output with `verbose`) and what limits.warnings
     says. Returns whether the site is over a limit. Raises GeneratorError when Zensical (with
     `strict`, on any issue) or the index fails, or a file of the site cannot be written."""
@@ -198,6 +202,12 @@ def build(config_file: Path, site_dir: Path, urls: Urls, variant: str | None, in
     except OSError as exc:
         raise GeneratorError(f"cannot write {exc.filename or site_dir}: {exc.strerror or exc}") from None
     say(f"{pages} pages finished (Content-Security-Policy, whitespace)")
+    try:
+        moved = write_redirects(site_dir, archive, urls)
+    except OSError as exc:
+        raise GeneratorError(f"cannot write {exc.filename or site_dir}: {exc.strerror or exc}") from None
+    if moved:
+        say(f"{len(moved)} redirect page(s) at published URLs whose paper moved")
     if indexer is not None:
         indexer.finish(site_dir)
     size = limits.measure(site_dir)
