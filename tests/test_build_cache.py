@@ -141,11 +141,15 @@ def test_a_failed_build_leaves_the_last_site_as_it_was(tmp_path: Path):
 
 
 def no_pickle_in(folder: Path) -> None:
-    """No file under `folder` is a pickle (protocol 2 and later start with PROTO, 0x80)."""
+    """The build cache holds data only: the manifest, and objects of JSON or gzipped sitemaps;
+    no pickle (protocol 2 and later start with PROTO, 0x80) and no compiled code (Jinja's
+    bytecode cache, marshalled code objects)."""
     files = [path for path in folder.rglob("*") if path.is_file()]
     assert files
     for path in files:
         assert path.suffix != ".pickle" and path.read_bytes()[:1] != b"\x80", path
+        assert path.relative_to(folder).as_posix() == STATE_FILE or (
+            path.parent.name == "objects" and path.suffix in (".json", ".gz")), path
 
 
 def test_a_corrupt_foreign_or_hostile_build_cache_is_one_line_and_a_full_build(tmp_path: Path):
@@ -169,6 +173,8 @@ def test_a_corrupt_foreign_or_hostile_build_cache_is_one_line_and_a_full_build(t
     (cache / STATE_FILE).write_text("{not json", encoding="utf-8")
     marker = tmp_path / "pickle-ran"
     (cache / LEGACY_FILE).write_bytes(pickle.dumps(Evil(str(marker))))
+    (cache / "templates").mkdir()  # where earlier versions kept the theme's compiled templates
+    (cache / "templates" / "__jinja2_0123.cache").write_bytes(b"compiled code")
     rebuilt(build(root), "building everything: the build cache is ignored: manifest.json is not JSON")
     assert not marker.exists() and not (cache / LEGACY_FILE).exists()
     # Another format version.

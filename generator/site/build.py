@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, DictLoader, FileSystemBytecodeCache
+from jinja2 import ChoiceLoader, DictLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
@@ -270,10 +270,10 @@ def nav(state: BuildState, nav, config: MkDocsConfig, files) -> None:
     state.quiet.pages = set(state.caches.kept)
 
 
-def env(state: BuildState, env, config: MkDocsConfig, files, cache_dir: Path) -> None:
+def env(state: BuildState, env, config: MkDocsConfig, files) -> None:
     """on_env: keep the theme's Jinja environment and the site's files for the paper pages,
-    give lean pages their globals, compiled templates a cache (in memory under serve, in
-    `cache_dir` for a cached build)."""
+    give lean pages their globals, compiled templates a cache under serve (in memory: a build
+    compiles them again, as no code is kept on disk, site/caches.py)."""
     state.env, state.files = env, files
     # MkDocs makes this environment for one build, in which no template changes: no file
     # check of every template at every use (thousands per build on a slow disk).
@@ -284,13 +284,6 @@ def env(state: BuildState, env, config: MkDocsConfig, files, cache_dir: Path) ->
         env.loader = ChoiceLoader([DictLoader({REUSED_TEMPLATE: ""}), env.loader])
     if state.mode is Mode.SERVE:
         env.bytecode_cache = state.caches.theme_templates
-    elif state.mode is Mode.CACHED_BUILD:  # the theme's templates, compiled once for every build
-        folder = cache_dir / "templates"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        except OSError:  # no cache: compiled again, as without one
-            pass
     if state.site_kept:
         _unlink_rewritten(files, Path(config.site_dir))
 

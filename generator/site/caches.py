@@ -22,7 +22,7 @@ mkdocs.yml by default, as Material's plugins keep theirs), which `take_state` re
 | Caches.sitemaps                        | (paper URLs, date) → gzipped sitemaps         | replaced at every build                       | yes |
 | Caches.bundles (search/indexer.KeptBundle) | a published bundle's papers → its files   | replaced at every indexed build              | yes |
 | Caches.written                         | a paper page's file → digest of its bytes     | the file is gone; this process ends           | no |
-| Caches.theme_templates                 | the theme's compiled templates (serve)        | the session ends                              | no (a `build` keeps them in cache_dir/templates, Jinja's own cache) |
+| Caches.theme_templates                 | the theme's compiled templates (serve)        | the session ends                              | no (compiled code: a `build` compiles them again, 0.2-0.5 s) |
 | Caches.index_parts (search/indexer.IndexParts) | a part's papers → its bundle (serve)  | the session ends                              | no |
 | data/mathtext.convert, .mathml (lru_cache) | a text → its HTML and problems            | never: pure functions of their argument       | no |
 | data/parse._SHORT_KINDS                | a short line → its kind                       | never (pure), emptied past 50,000 entries     | no |
@@ -34,8 +34,9 @@ Any difference (another version, an edited mkdocs.yml, a page deleted by hand, a
 and the build starts from scratch, saying why (so does a manifest of another format or code, or
 one that cannot be read); a paper page whose Markdown in the docs dir changed since is
 rendered again. A build takes the manifest away as it starts and writes a new one only when
-it succeeds. The theme's compiled templates in cache_dir/templates (Jinja's bytecode cache)
-are still code a hostile cache folder could plant (docs/architecture.md).
+it succeeds. The build cache holds data only: nothing in it is code that a build runs, so a
+hostile cache folder can make a build start from scratch, never run code of its choosing
+(docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -63,6 +65,9 @@ at 10,000 papers they are made again in 0.2 s, and stored they cost 0.6 s to wri
 STATE_FILE = manifest.MANIFEST
 LEGACY_FILE = "build-state.pickle"
 """The build cache of earlier versions (a pickle), deleted unread."""
+LEGACY_TEMPLATES = "templates"
+"""The theme's compiled templates (Jinja's bytecode cache) that earlier versions kept in the
+cache folder: code, deleted unread."""
 
 
 @dataclass
@@ -219,8 +224,9 @@ def take_state(cache_dir: Path, key: str, site: Path, docs: Path) -> tuple[Saved
     A paper page whose Markdown in the docs dir is not as the last build left it (`generator
     generate` ran since, or a hand edit) is rendered again: it leaves the render cache. Never
     raises: a cache that cannot be read is a reason. A build cache of the pickle era
-    (LEGACY_FILE) is deleted unread."""
+    (LEGACY_FILE) and its compiled templates (LEGACY_TEMPLATES) are deleted unread."""
     (cache_dir / LEGACY_FILE).unlink(missing_ok=True)
+    shutil.rmtree(cache_dir / LEGACY_TEMPLATES, ignore_errors=True)
     try:
         found = manifest.read_manifest(cache_dir)
     except manifest.CorruptCache as exc:

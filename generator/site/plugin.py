@@ -23,7 +23,7 @@ from mkdocs.structure.files import Files
 from mkdocs.utils import is_error_template, normalize_url
 
 from ..pages.urls import FEED, PAPERS, SITEMAP, Urls
-from . import build, caches, lean_pages, theme
+from . import build, lean_pages, theme
 from .config import PapersConfig
 from .csp import theme_fonts
 from .finish import finish_page
@@ -137,7 +137,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         """Keep the theme's Jinja environment and the site's files for the paper pages, give
         lean pages their template globals and compiled templates their cache (build.env);
         returns `env`."""
-        build.env(self.state, env, config, files, caches.cache_dir(self.config, config))
+        build.env(self.state, env, config, files)
         return env
 
     def on_page_markdown(self, markdown: str, /, *, page, config: MkDocsConfig, files) -> str:

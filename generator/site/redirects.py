@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from ..data.pipeline import Archive
-from ..pages.redirects import redirect_pages
 from ..pages import urls as u
+from ..pages.redirects import redirect_pages
 from ..pages.urls import Urls
 
 
