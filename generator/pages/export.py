@@ -69,8 +69,9 @@ def papers_json_bytes(papers: Sequence[Paper], urls: Urls,
     return head + b'"papers":[\n' + b",\n".join(records) + b"\n]" + tail + b"}\n"
 
 
-GZIP_LEVEL = 6
-"""zlib's default level: at 100,000 papers 230 MiB of JSON become about a quarter of it."""
+GZIP_LEVEL = 5
+"""At 100,000 papers 230 MiB of JSON become about a quarter of it. One below zlib's default
+(6): at 10,000 papers 0.40 s against 0.66 s, for 1.8% more bytes (6.06 MB against 5.95 MB)."""
 
 
 def gzipped(data: bytes) -> bytes:

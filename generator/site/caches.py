@@ -267,7 +267,7 @@ def _read_state(folder: Path, found: dict, key: str) -> SavedState:
     if found.get("sitemaps"):
         maps = found["sitemaps"]
         sitemaps[parts["sitemap_key"]] = [(out["path"], manifest.get(folder, out)) for out in maps["outputs"]]
-    files = {name: tuple(value) for name, value in site["files"].items()}
+    files = {name: (size, mtime) for name, size, mtime in site["files"]}
     return SavedState(key, files, cache, rendered, parts["kept"], site["shell_fingerprint"],
                       set(site["page_files"]), set(site["contents"]), sitemaps, parts["bundles"], set(site["redirects"]))
 
@@ -291,7 +291,9 @@ def save_state(cache_dir: Path, state: SavedState, early: dict | None = None) ->
     be written, TypeError when a cache holds a value the manifest's parts cannot (a bug)."""
     folder = cache_dir
     parts = {
-        "site": {"files": state.files, "shell_fingerprint": state.shell_fingerprint,
+        # Rows (a list of lists is plain JSON): a tagged dict of tuples took 0.17 s at 10,000 papers
+        "site": {"files": [[name, size, mtime] for name, (size, mtime) in state.files.items()],
+                 "shell_fingerprint": state.shell_fingerprint,
                  "page_files": sorted(state.page_files), "contents": sorted(state.contents),
                  "redirects": sorted(state.redirects)},
         **({} if early else _early_parts(state)),

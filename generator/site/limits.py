@@ -34,24 +34,32 @@ class SiteSize:
 
 
 def measure(site_dir: Path) -> SiteSize:
-    """Walk the site once: its total size, its size per top-level entry, its files over the
-    file limit."""
+    """Walk the site once (os.scandir: its entries' types come with the listing): its total
+    size, its size per top-level entry, its files over the file limit."""
     total = 0
     folders: dict[str, int] = {}
     large: list[tuple[str, int]] = []
-    for top, _dirs, files in os.walk(site_dir):
-        rel = os.path.relpath(top, site_dir)
-        head = rel.split(os.sep, 1)[0]
-        for name in files:
+    start = len(str(site_dir)) + 1
+    try:
+        tops = list(os.scandir(site_dir))
+    except FileNotFoundError:
+        tops = []
+    for top in tops:
+        stack, size = [top], 0
+        while stack:
+            entry = stack.pop()
             try:
-                size = os.stat(os.path.join(top, name)).st_size
-            except OSError:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.extend(os.scandir(entry.path))
+                    continue
+                n = entry.stat(follow_symlinks=False).st_size
+            except OSError:  # gone meanwhile
                 continue
-            key = name if rel == "." else head
-            folders[key] = folders.get(key, 0) + size
-            total += size
-            if size > FILE_LIMIT:
-                large.append((name if rel == "." else f"{rel}/{name}", size))
+            size += n
+            if n > FILE_LIMIT:
+                large.append((entry.path[start:], n))
+        folders[top.name] = size
+        total += size
     return SiteSize(total, folders, sorted(large))
 
 
