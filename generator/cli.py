@@ -293,7 +293,7 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
     Raises GeneratorError when Zensical is missing or a step fails (the last site stays)."""
     from .search.indexer import Indexer
     from .site import zensical
-    from .site.build import report_unindexed, swap_in
+    from .site.build import swap_in
 
     version = zensical.installed_version()
     cfg, plugin = _load_mkdocs(config, sources)
@@ -327,7 +327,7 @@ def _build_zensical(sources: tuple[str, ...], site_dir: str | None, strict: bool
                               custom_dir=Path(custom) if custom else None, archive=archive)
         if over and strict:
             raise GeneratorError("the site is over GitHub's limits and --strict")
-        if report_unindexed(indexer, lambda m: click.echo(m, err=True)) and strict:
+        if indexer.report_unindexed(lambda m: click.echo(m, err=True)) and strict:
             raise GeneratorError(f"{len(indexer.unindexed)} paper(s) not in the search index and --strict")
         final.parent.mkdir(parents=True, exist_ok=True)
         swap_in(staging, final, previous)

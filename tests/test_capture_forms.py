@@ -12,8 +12,8 @@ from pathlib import Path
 
 from parse_helpers import REPO, TODAY
 
+from generator.data.capture import parse
 from generator.data.merge import merge
-from generator.data.parse import parse
 from generator.data.sources import decode, read_dump
 
 CAPTURES = Path(__file__).resolve().parent / "fixtures" / "captures"

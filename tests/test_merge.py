@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from parse_helpers import TODAY, Entry, write_layout_a, write_layout_b, write_layout_c
 from slugify import slugify
 
+from generator.data.capture import parse
 from generator.data.merge import (
     _slug,
     assign_ids,
@@ -34,7 +35,6 @@ from generator.data.model import (
     new_source,
     paper_with,
 )
-from generator.data.parse import parse
 from generator.pages.urls import paper_file
 
 ABSTRACT = "x" * 260

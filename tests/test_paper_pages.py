@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from parse_helpers import TODAY, real_api_corpus
 
+from generator.data.capture import parse
 from generator.data.merge import merge
-from generator.data.parse import parse
 from generator.data.sources import decode, read_dump, read_dumps
 
 CAPTURES = Path(__file__).resolve().parent / "fixtures" / "captures"

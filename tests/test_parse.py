@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from parse_helpers import FIXTURES, Entry, record_view, write_layout_a, write_layout_b
 
-from generator.data.parse import match_date, parse
+from generator.data.capture import parse
+from generator.data.parse import match_date
 from generator.data.sources import read_dump
 
 ABSTRACT = (

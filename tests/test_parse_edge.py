@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parse_helpers import Entry, write_layout_a
 
-from generator.data.parse import parse
+from generator.data.capture import parse
 
 ABSTRACT = "We study something at length. " * 12
 

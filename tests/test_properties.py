@@ -24,6 +24,7 @@ from parse_helpers import (
 )
 
 from generator.data import paper_page
+from generator.data.capture import parse
 from generator.data.merge import find_links, merge
 from generator.data.model import Dump
 from generator.data.parse import (
@@ -32,7 +33,6 @@ from generator.data.parse import (
     _title_problem,
     classify,
     match_date,
-    parse,
     title_shape_problem,
 )
 from generator.data.sources import decode

@@ -87,3 +87,77 @@ def test_the_import_walk_sees_a_local_relative_import(tmp_path):
     probe.write_text("def f():\n    from ..pages.render import clean\n    from . import model\n"
                      "    import generator.site.plugin\n", encoding="utf-8")
     assert _generator_imports(probe, tmp_path) == [(2, "pages"), (3, "data"), (4, "site")]
+
+
+def _module_graph(root: Path = GENERATOR) -> dict[str, set[str]]:
+    """Every module of `root` (generator/, dotted from it: `site.build`) and the modules of
+    `root` it imports, local imports of functions included."""
+    import ast
+
+    modules = {".".join(p.relative_to(root).with_suffix("").parts): p for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        here = name.split(".")
+        package = here[:-1] if path.name != "__init__.py" else here
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:  # from .x import y, from . import x
+                    parts = package[: len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
+                elif (node.module or "").startswith("generator."):  # from generator.x import y
+                    parts = node.module.split(".")[1:]
+                else:
+                    continue
+                # `y` is a module (from . import build) or a name of the module `parts`
+                targets |= {".".join([*parts, a.name]) for a in node.names} | {".".join(parts)}
+            elif isinstance(node, ast.Import):
+                targets |= {a.name.split(".", 1)[1] for a in node.names if a.name.startswith("generator.")}
+        graph[name] = {t for t in targets if t in modules and t != name and not t.endswith("__init__")}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_two_modules_import_each_other_even_through_others():
+    graph = _module_graph()
+    assert graph["site.build"] >= {"site.caches", "site.preview"} and "data.parse" in graph["data.capture"]
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_walk_sees_a_cycle_through_a_local_import(tmp_path):
+    package = tmp_path / "generator"
+    (package / "data").mkdir(parents=True)
+    (package / "data" / "a.py").write_text("from .b import x\n", encoding="utf-8")
+    (package / "data" / "b.py").write_text("def f():\n    from . import c\n", encoding="utf-8")
+    (package / "data" / "c.py").write_text("import generator.data.a\n", encoding="utf-8")
+    assert _cycles(_module_graph(package)) == [["data.a", "data.b", "data.c"]]

@@ -1,4 +1,5 @@
-"""Parse the text of one capture file into records. Pure: no I/O, no clock.
+"""Read the listing pastes of one capture file into records (forms A-F; data/capture.py reads
+a whole file, pages and cards too). Pure: no I/O, no clock.
 
 A file holds one or more pastes of Hugging Face papers pages (../shared/FORMATS.md): A the old
 search page, B compact, C today's search page, D the markdown of capture tools, E trending and
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress, count
 
-from .model import Dump, Paste, Problem, Record, Source, new_record, new_source
+from .model import Dump, Paste, Problem, Record, new_record, new_source
 
 MONTHS = {
     name: number
@@ -1110,109 +1111,6 @@ def _title_problem(title: str) -> str | None:
     return title_shape_problem(title)
 
 
-def parse(text: str, file: str) -> Dump:
-    """Parse one capture file's decoded text (newlines already `\\n`) into a Dump.
-
-    A file holds listing pastes (forms A-F, read here), paper pages (form G, paper_page) and
-    paper cards (form H, cards), in any mix and order: the pages and cards are read first and
-    their lines taken out of the listings' way; each is a paste of the Dump, in file order.
-    A file of pages or cards alone has no listing to read: its other lines are those pages'
-    own (navigation, comments, a model's card) and are not reported.
-
-    Never raises on bad input: what cannot be read is a Problem (`file:line: message`) and the
-    rest is still read. Byte-order marks are dropped wherever they stand (FORMATS.md F).
-    """
-    if "\ufeff" in text:
-        text = text.replace("\ufeff", "")
-    if not text or text.isspace():
-        return Dump(file, "A", (), problems=(Problem(file, 0, "empty file: no papers"),))
-    signs: list[bool] = []
-    dump = _parse_listing(text, file, signs)
-    # Pages and cards are looked for only in a file whose lines showed one of their signs, or
-    # that the listing reader could not read cleanly: a clean listing costs nothing more.
-    if not signs and not dump.problems:
-        return dump
-    from . import cards as form_h
-    from . import paper_page as form_g
-
-    pages = form_g.find_pages(text.split("\n"), file) if form_g.may_hold_pages(text) else []
-    found_cards = form_h.find_cards(text.split("\n")) if form_h.has_cards(text) else []
-    if not pages and not found_cards:
-        return dump
-    return _parse_mixed(text, file, pages, found_cards)
-
-
-def _parse_mixed(text: str, file: str, pages: list, found_cards: list) -> Dump:
-    """A file that holds paper pages or paper cards, and maybe listing pastes too."""
-    raw_lines = text.split("\n")
-    taken = bytearray(len(raw_lines))  # lines read as pages or cards
-    for page in pages:
-        taken[page.start:page.end] = b"\x01" * (page.end - page.start)
-    cards = [c for c in found_cards if not taken[c.card_line - 1]]
-    # The cards between two other captures are one paste of form H, and the lines around them
-    # (the model's or the collection's page) are that page's: from the short lines before its
-    # first card's title to the next page or listing header.
-    openings = [k for k, line in enumerate(raw_lines) if not taken[k] and _opens_listing(line)]
-    bounds = sorted({page.start for page in pages} | set(openings))
-    groups: dict[int, list] = {}
-    for card in cards:
-        groups.setdefault(bisect_right(bounds, card.card_line - 1), []).append(card)
-    for at, group in groups.items():
-        first = min(c.title_index if c.title_index is not None else c.card_line - 1 for c in group)
-        start = _walk_back(raw_lines, first, bounds[at - 1] if at else 0, taken)
-        end = bounds[at] if at < len(bounds) else len(raw_lines)
-        # A listing header run opens a line or two before its `Get trending papers` line.
-        while end > start + 1 and end < len(raw_lines) and raw_lines[end - 1].strip().casefold() in ("new", ""):
-            end -= 1
-        taken[start:end] = b"\x01" * (end - start)
-    problems: list[Problem] = []
-    parts: list[tuple[int, Paste, tuple[Record, ...]]] = []  # (line, paste, records)
-    for page in pages:
-        problems.extend(page.problems)
-        records = (page.record,) if page.record is not None else ()
-        parts.append((page.start + 1, Paste("G", page.start + 1, len(records), captured=page.captured), records))
-    rest = "\n".join("" if taken[k] else line for k, line in enumerate(raw_lines))
-    if any(_opens_listing(line) for k, line in enumerate(raw_lines) if not taken[k]):
-        listing = _parse_listing(rest, file)
-        problems.extend(listing.problems)
-        for paste, records in listing.paste_records():
-            parts.append((paste.line, paste, records))
-    for group in groups.values():
-        records = []
-        for card in group:
-            if card.title is None:
-                problems.append(Problem(file, card.card_line,
-                                        f"a paper card without its title (arXiv {card.arxiv_id}): not published", "error"))
-                continue
-            why = title_shape_problem(card.title)
-            if why is not None:
-                problems.append(Problem(file, card.line, f"{why}: {card.title!r}; skipped", "error"))
-                continue
-            records.append(Record(
-                title=nfc(card.title), abstract="", source=Source(file, card.line), month=card.month, day=card.day,
-                year=card.year, upvotes=card.upvotes, arxiv_id=card.arxiv_id, line_date=card.card_line))
-        parts.append((group[0].line, Paste("H", group[0].line, len(records)), tuple(records)))
-    parts.sort(key=lambda part: part[0])
-    if not any(records for _, _, records in parts) and not any(p.severity == "error" for p in problems):
-        problems.append(Problem(file, 0, "no papers found"))
-    problems.sort(key=lambda p: p.line)
-    return Dump(file, "+".join(paste.layout for _, paste, _ in parts) or "?",
-                tuple(r for _, _, records in parts for r in records), tuple(paste for _, paste, _ in parts),
-                tuple(problems))
-
-
-def _walk_back(lines: list[str], k: int, floor: int, taken: bytearray) -> int:
-    """Where a captured page that holds its papers at line k starts, after a listing before
-    it: back over the lines a page has above its content (navigation, links, headings, figures,
-    a collection's description), not into a listing entry's abstract or metadata
-    (`ends_listing_entry`), nor below `floor`."""
-    while k > floor and not taken[k - 1]:
-        if ends_listing_entry(lines[k - 1].strip()):
-            break
-        k -= 1
-    return k
-
-
 def ends_listing_entry(text: str) -> bool:
     """Whether a line can close a listing's entry (FORMATS.md A-E): its abstract (over 200
     characters, longer than any title or page furniture), its date or metadata line. A page
@@ -1220,7 +1118,7 @@ def ends_listing_entry(text: str) -> bool:
     return len(text) > 200 or text == "·" or _date_fields(text) is not None or AUTHORS_RE.match(text) is not None
 
 
-def _opens_listing(line: str) -> bool:
+def opens_listing(line: str) -> bool:
     """Whether a line opens a listing paste's header (FORMATS.md A-E): the lines a paper's page
     or a model's page never has."""
     text = line.strip()
@@ -1232,7 +1130,7 @@ def _opens_listing(line: str) -> bool:
         "# Daily Papers", "## Trending Papers") or text.startswith(("[Subscribe](", "## by [", "## by AK"))
 
 
-def _parse_listing(text: str, file: str, signs: list[bool] | None = None) -> Dump:
+def parse_listing(text: str, file: str, signs: list[bool] | None = None) -> Dump:
     """Parse the listing pastes of a file (forms A-F): see the module's docstring. A line of a
     paper's page or a paper card is read as text; `signs` (when given) gets True appended when
     the file holds one."""

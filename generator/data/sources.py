@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .api import is_api_json, parse_api
+from .capture import parse
 from .model import Dump, GeneratorError, Problem
-from .parse import parse, paused_gc
+from .parse import paused_gc
 
 # Files of a folder that are read as dumps; a file named on the command line is read whatever
 # its name. Capture tools save markdown (FORMATS.md D, E, G): `.md` is read too, but for a

@@ -300,6 +300,14 @@ class Indexer:
         self._output: Path | None = None
         self._stop = threading.Event()
 
+    def report_unindexed(self, warn: Callable[[str], None]) -> int:
+        """Each paper Pagefind left out of the index (`unindexed`), as a warning by `warn`
+        naming where it was read (the build goes on; `--strict` fails on it); returns how many."""
+        for paper in self.unindexed:
+            where = f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else paper.id
+            warn(f"{where}: not in the search index: Pagefind found no word to index in {paper.title[:80]!r}")
+        return len(self.unindexed)
+
     def cancel(self) -> None:
         """Stop indexing soon (`mkdocs serve`: a newer build has started); `finish` then raises
         GeneratorError("search index cancelled")."""

@@ -17,7 +17,6 @@ import os
 import resource
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -108,6 +107,7 @@ def gather(state: BuildState, options, config: MkDocsConfig) -> None:
         if state.site_kept:
             keep_site(state, config)
     else:
+        state.mode = Mode.CACHED_BUILD if options.cache else Mode.BUILD
         caches.take_build_cache(state, options, config)
     tagged = _start_index(state, config) if options.search else None
     settings = settings_of(options, config)
@@ -355,7 +355,7 @@ def _finish(state: BuildState, options, config: MkDocsConfig) -> None:
             state.stats["pagefind s"] = indexer.finish(site_dir)
         except GeneratorError as exc:
             raise state.fail(str(exc)) from None
-        report_unindexed(indexer)
+        indexer.report_unindexed(log.warning)
         state.stats["pagefind rss MiB"] = peak_rss_mib(children=True)
         if serving:
             preview.write_search_status(site_dir, updating=False)
@@ -488,40 +488,9 @@ def swap_in(staging: Path, final: Path, previous: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
-class Background(threading.Thread):
-    """`function(*args)` on a thread of its own; `result()` waits for it and raises what it
-    raised."""
-
-    def __init__(self, function, *args) -> None:
-        super().__init__(name=f"papers-{function.__name__}", daemon=True)
-        self._call = (function, args)
-        self._error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        function, args = self._call
-        try:
-            function(*args)
-        except BaseException as exc:  # handed to result()
-            self._error = exc
-
-    def result(self) -> None:
-        """Wait for the call; raise its exception, if any."""
-        self.join()
-        if self._error is not None:
-            raise self._error
-
-
 def peak_rss_mib(children: bool = False) -> float:
     """Peak resident memory so far of this process (or of its finished children), in MiB."""
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def report_unindexed(indexer: Indexer, warn=log.warning) -> int:
-    """Each paper Pagefind left out of the index, as a warning by `warn` naming where it was
-    read (the build goes on; `--strict` fails on it); returns how many."""
-    for paper in indexer.unindexed:
-        where = f"{paper.sources[0].file}:{paper.sources[0].line}" if paper.sources else paper.id
-        warn(f"{where}: not in the search index: Pagefind found no word to index in {paper.title[:80]!r}")
-    return len(indexer.unindexed)

@@ -55,7 +55,7 @@ from ..pages.render import MemoryBytecodeCache, RenderCache
 from ..pages.urls import PAPERS
 from ..search.indexer import IndexParts, KeptBundle
 from . import manifest, theme
-from .preview import KEPT_DIRS, Kept
+from .preview import KEPT_DIRS, Background, Kept, link_site
 
 log = logging.getLogger("mkdocs.plugins.papers")
 
@@ -317,19 +317,15 @@ def cache_dir(options, config) -> Path:
 
 
 def take_build_cache(state, options, config) -> None:
-    """Start a `build` (site/state.BuildState `state`): CACHED_BUILD with the `cache` option,
-    else BUILD; the caches as for a build from scratch, then, when the build cache matches the
-    site, its caches (and a `generator build` starts linking the last site's folders); logs
-    why the build starts from scratch if not."""
+    """Start a `build` (site/state.BuildState `state`, whose mode the caller set from the
+    `cache` option): the caches as for a build from scratch, then, with the `cache` option and
+    when the build cache matches the site, its caches (and a `generator build` starts linking
+    the last site's folders); logs why the build starts from scratch if not."""
     from ..pages.urls import Urls
-    from .build import Background
-    from .preview import link_site
-    from .state import Mode
 
-    state.mode = Mode.CACHED_BUILD if options.cache else Mode.BUILD
     state.site_kept = False
     state.caches.fresh()
-    if state.mode is Mode.BUILD:
+    if not options.cache:
         return
     folder = cache_dir(options, config)
     state.state_path = folder / STATE_FILE

@@ -30,6 +30,8 @@ from mkdocs.structure.pages import Page
 
 from ..pages.urls import GENERATED_DIRS
 
+log = logging.getLogger("mkdocs.plugins.papers")
+
 REUSED_TEMPLATE = "papers-reused.html"
 """The template of a KeptPage: it renders nothing (the plugin adds it to the theme's Jinja
 loader under serve)."""
@@ -79,6 +81,30 @@ class KeptPage(Page):
         self.toc = []  # type: ignore[assignment]
         self.present_anchor_ids = set(self.kept.anchors)
         self.links_to_anchors = {}
+
+
+class Background(threading.Thread):
+    """`function(*args)` on a thread of its own; `result()` waits for it and raises what it
+    raised."""
+
+    def __init__(self, function, *args) -> None:
+        super().__init__(name=f"papers-{function.__name__}", daemon=True)
+        self._call = (function, args)
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        function, args = self._call
+        try:
+            function(*args)
+        except BaseException as exc:  # handed to result()
+            self._error = exc
+
+    def result(self) -> None:
+        """Wait for the call; raise its exception, if any."""
+        self.join()
+        if self._error is not None:
+            raise self._error
 
 
 def keep_site(site_dir: Path, trash: bool = True) -> None:
@@ -239,7 +265,6 @@ def index_later(state, site_dir: Path) -> None:
     import tempfile
 
     from ..data.model import GeneratorError
-    from .build import log, report_unindexed
 
     indexer, generation, args = state.indexer, state.generation, state.index_args
     state.index_args = None
@@ -265,7 +290,7 @@ def index_later(state, site_dir: Path) -> None:
             else:
                 swap_index(site_dir, staging / "pagefind")
                 write_search_status(site_dir, updating=False)
-                report_unindexed(indexer)
+                indexer.report_unindexed(log.warning)
                 parts = indexer.preview_parts
                 log.info("papers: search index updated"
                          + (f" ({parts.indexed} of {indexer.parts} parts made again)" if parts else ""))

@@ -99,7 +99,7 @@ class BuildState:
     index_args: tuple | None = None
     """Serve: what this build's index is to be made of, once the build is done."""
     linking: object = None
-    """A cached `generator build`: the last site's folders being linked (build._Background)."""
+    """A cached `generator build`: the last site's folders being linked (preview.Background)."""
     state_path: Path | None = None
     """The build cache's manifest this build took (removed when it fails)."""
     state_key: str = ""
