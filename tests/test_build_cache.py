@@ -24,7 +24,7 @@ from test_serve import first_dump, paste, sample_project, tree
 
 from generator.pages.urls import Urls
 from generator.search import indexer as search
-from generator.search.indexer import Indexer, newest_first, parts_of
+from generator.search.indexer import Indexer, arrival_order, newest_first, parts_of
 from generator.site.caches import LEGACY_FILE, STATE_FILE
 from generator.site.manifest import FORMAT, CorruptCache, decode, encode
 
@@ -278,7 +278,33 @@ def test_an_index_that_keeps_bundles_equals_one_made_afresh(small_bundles, tmp_p
     assert tree(last) == tree(fresh)
     _, mismatch, errors = filecmp.cmpfiles(last, fresh, tree(fresh), shallow=False)
     assert mismatch == [] and errors == []
-    assert len(parts_of(order)) == 3
+    assert len(parts_of(papers, urls)) == 3
+
+
+def test_new_papers_change_the_newest_bundle_only(small_bundles, tmp_path: Path):
+    # A new dump of the newest papers: the bundles of older papers are kept (the publish after
+    # one new dump indexes again only the newest bundle), and the index equals one made afresh.
+    papers = sample()
+    urls = Urls()
+    newest = arrival_order(papers, urls)[-10:]
+    older = [p for p in papers if p not in newest]
+    assert [len(part.papers) for part in parts_of(older, urls)] == [150, 150, len(older) - 300]
+    last = tmp_path / "last"
+    first = Indexer(log=lambda _m: None)
+    first.start(older, urls)
+    first.finish(last)
+    messages: list[str] = []
+    again = Indexer(log=messages.append, kept=first.bundles)
+    again.start(papers, urls)
+    again.finish(last)
+    assert "2 of them kept from the last build" in messages[-1], messages
+    fresh = tmp_path / "fresh"
+    alone = Indexer(log=lambda _m: None)
+    alone.start(papers, urls)
+    alone.finish(fresh)
+    assert tree(last) == tree(fresh)
+    _, mismatch, errors = filecmp.cmpfiles(last, fresh, tree(fresh), shallow=False)
+    assert mismatch == [] and errors == []
 
 
 def test_a_redirect_whose_paper_is_gone_leaves_a_cached_site(tmp_path: Path):

@@ -11,7 +11,7 @@ moves the bundle into the built site.
 Pagefind 1.5 needs about 120 KB of memory per paper to write its index, however small the
 record, so an archive of more than SHARD_PAGES papers is indexed in parts, each its own bundle
 (`pagefind/`, `pagefind/part-2/`, …), merged in the browser by Pagefind's `mergeIndex`: 100,000
-papers take 7 parts of at most 2 GB each instead of 12 GB at once.
+papers take 8 parts of at most 2 GB each instead of 12 GB at once.
 
 Under `mkdocs serve` the parts are different (IndexParts): about PREVIEW_PART papers each,
 a paper's part chosen by a hash of its id, so that an edit makes one part again in the
@@ -59,8 +59,9 @@ from .service import PagefindService
 from .terms import hidden_terms, vocabulary
 
 SHARD_PAGES = 12_500
-"""Most papers per Pagefind bundle: about 1.75 GB of memory with Pagefind 1.5.2 (15,000 took
-2.1 GB), which leaves room for the build that runs beside it within 4 GB."""
+"""Papers per Pagefind bundle (the newest may hold up to a quarter more, parts_of): about 1.75
+GB of memory with Pagefind 1.5.2 (15,000 took 2.1 GB), which leaves room for the build that
+runs beside it within 4 GB."""
 MANIFEST = "papers-search.json"
 SORTS = "papers-sorts.json"
 CODE_FILTER, CODE_VALUE = "code", "yes"
@@ -192,20 +193,35 @@ class Part:
     first: int
 
 
-def parts_of(papers: list[Paper]) -> list[Part]:
-    """The bundles of a published index of `papers` (newest first, as `newest_first` orders
-    them): ceil(papers / SHARD_PAGES) contiguous runs of that order of equal size, each handed
-    to Pagefind shortest first (`shortest_first`) and numbered on from the one before.
+def arrival_order(papers: Iterable[Paper], urls: Urls) -> list[Paper]:
+    """Papers in the order an archive grows: oldest date first, undated papers last (they come
+    with new compact captures), papers of one date by URL."""
+    ordered = sorted(papers, key=urls.search_record)
+    ordered.sort(key=lambda p: p.date.isoformat() if p.date else "9999")  # stable: URL order kept
+    return ordered
+
+
+def parts_of(papers: Iterable[Paper], urls: Urls) -> list[Part]:
+    """The bundles of a published index of `papers`: runs of SHARD_PAGES papers of
+    `arrival_order`, counted from the oldest, so that new papers change the newest bundle only
+    and every older one is kept (`Indexer` with `kept`; a dump of older papers moves the runs
+    after them). The papers after the last full run are a bundle of their own when they are at
+    least SHARD_PAGES / 4, else part of the newest full run (at most 1.25 * SHARD_PAGES papers:
+    about 2.2 GB of Pagefind's memory). Each bundle is handed to Pagefind shortest first
+    (`shortest_first`), its pages numbered from `first`, SHARD_PAGES times its place from the
+    oldest: ascending, as search.js reads them.
 
     One bundle up to SHARD_PAGES papers: Pagefind ranks within a bundle (its word statistics
     are the bundle's), so splitting an archive of 9,205 real papers in two lowered recall@10
-    of the search-quality set (tests/test_search_quality.py). A build that keeps the papers of
-    a bundle keeps the bundle (`Indexer` with `kept`); new papers change the runs."""
-    if not papers:
+    of the search-quality set (tests/test_search_quality.py)."""
+    ordered = arrival_order(papers, urls)
+    if not ordered:
         return []
-    count = math.ceil(len(papers) / SHARD_PAGES)
-    size = math.ceil(len(papers) / count)
-    return [Part(shortest_first(papers[k * size:(k + 1) * size]), k * size) for k in range(count)]
+    full, rest = divmod(len(ordered), SHARD_PAGES)
+    count = full + 1 if not full or rest >= SHARD_PAGES / 4 else full
+    runs = [ordered[k * SHARD_PAGES:(k + 1) * SHARD_PAGES] for k in range(count - 1)]
+    runs.append(ordered[(count - 1) * SHARD_PAGES:])
+    return [Part(shortest_first(run), k * SHARD_PAGES) for k, run in enumerate(runs)]
 
 
 def shortest_first(papers: list[Paper]) -> list[Paper]:
@@ -249,7 +265,8 @@ class IndexParts:
     """The search index of one `mkdocs serve` in parts that are made again alone: each paper
     belongs to a part by a stable hash of its id, and a part whose papers equal (as values) those
     it was made of is not indexed again. Published builds index as `parts_of` says instead:
-    parts by date, which their first query loads fewer bytes of."""
+    parts by date, which their first query loads fewer bytes of, and which new papers leave
+    alone but the newest."""
 
     folder: Path
     """Where the parts' bundles live for the session."""
@@ -368,7 +385,7 @@ class Indexer:
                 with self.preview_parts.lock:
                     names, page_of, firsts = self._preview_parts(order, urls, language)
             else:
-                parts = parts_of(order)
+                parts = parts_of(papers, urls)
                 self.parts = len(parts)
                 names = [""] + [f"part-{k}/" for k in range(2, len(parts) + 1)]
                 firsts = [part.first for part in parts]
