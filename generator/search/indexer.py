@@ -207,7 +207,7 @@ def parts_of(papers: Iterable[Paper], urls: Urls) -> list[Part]:
     and every older one is kept (`Indexer` with `kept`; a dump of older papers moves the runs
     after them). The papers after the last full run are a bundle of their own when they are at
     least SHARD_PAGES / 4, else part of the newest full run (at most 1.25 * SHARD_PAGES papers:
-    about 2.2 GB of Pagefind's memory). Each bundle is handed to Pagefind shortest first
+    about 2.2 GB of Pagefind's memory). Each bundle is handed to Pagefind newest, then shortest first
     (`shortest_first`), its pages numbered from `first`, SHARD_PAGES times its place from the
     oldest: ascending, as search.js reads them.
 
@@ -221,7 +221,9 @@ def parts_of(papers: Iterable[Paper], urls: Urls) -> list[Part]:
     count = full + 1 if not full or rest >= SHARD_PAGES / 4 else full
     runs = [ordered[k * SHARD_PAGES:(k + 1) * SHARD_PAGES] for k in range(count - 1)]
     runs.append(ordered[(count - 1) * SHARD_PAGES:])
-    return [Part(shortest_first(run), k * SHARD_PAGES) for k, run in enumerate(runs)]
+    # Within a bundle newest first, then shortest first (a stable sort): an archive of one
+    # bundle is indexed in the order it was before bundles were counted from the oldest.
+    return [Part(shortest_first(newest_first(run, urls)), k * SHARD_PAGES) for k, run in enumerate(runs)]
 
 
 def shortest_first(papers: list[Paper]) -> list[Paper]:
