@@ -165,7 +165,8 @@ class _Entry:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while parse and merge build their objects.
+    """Pause the cyclic garbage collector while parse and merge build their objects (and the
+    build cache encodes or decodes its parts, site/manifest.py).
 
     They make some ten objects per paper and no reference cycles, yet each collection walks
     them all again: a quarter of the parse + merge time at 100,000 papers.

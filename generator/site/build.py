@@ -261,7 +261,7 @@ def nav(state: BuildState, nav, config: MkDocsConfig, files) -> None:
     state.caches.kept = {}
     for name, markdown in state.caches.contents.items():
         last = kept_before.get(name)
-        if (last is not None and last.fingerprint == state.fingerprint and last.markdown == markdown_digest(markdown)
+        if (last is not None and last.fingerprint == state.fingerprint and last.digest == markdown_digest(markdown)
                 and name not in state.nav_pages):
             file = files.get_file_from_path(name)
             if file is not None:  # the Page MkDocs made for it (not in the nav) is replaced

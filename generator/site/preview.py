@@ -48,15 +48,15 @@ class Kept:
 
     fingerprint: str
     """What every page's HTML depends on besides its Markdown (caches.fingerprint)."""
-    markdown: str
-    """A digest of the generated Markdown (front matter included) it was made from
-    (markdown_digest): the Markdown itself is in the render cache already."""
+    digest: str
+    """markdown_digest of the generated Markdown (front matter included) it was made from:
+    the Markdown itself is in the render cache already."""
     anchors: frozenset[str]
     """Its anchor ids (MkDocs' Page.present_anchor_ids), for other pages' anchor links."""
 
 
 def markdown_digest(markdown: str) -> str:
-    """`markdown`'s 128-bit BLAKE2b hex digest (Kept.markdown)."""
+    """`markdown`'s 128-bit BLAKE2b hex digest (Kept.digest)."""
     return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
